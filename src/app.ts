@@ -1,0 +1,151 @@
+import compress from '@fastify/compress'
+import cookie from '@fastify/cookie'
+import cors from '@fastify/cors'
+import helmet from '@fastify/helmet'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import type { Config } from './config.js'
+import { registerAccessControl, type Authenticator } from './platform/http/access.js'
+import { registerHealthRoutes, type ReadinessCheck } from './platform/http/health.js'
+import { registerIdempotency, type IdempotencyOptions } from './platform/http/idempotency.js'
+import { registerProblemHandlers } from './platform/http/problems.js'
+import { requestIdFrom, traceIdFrom } from './platform/http/request-id.js'
+import { sharedSchemas } from './platform/http/schemas.js'
+import type { ModuleRuntime } from './platform/module.js'
+import { registerRateLimiting } from './platform/ratelimit/http.js'
+import type { RateLimitStore } from './platform/ratelimit/store.js'
+
+export interface HttpAppDeps {
+  config: Config
+  logger: Logger
+  modules: ModuleRuntime[]
+  authenticate: Authenticator
+  readiness: ReadinessCheck[]
+  /** Without a store (probe apps in tests) nothing is rate limited. */
+  rateLimits?: RateLimitStore
+  /** Without it (probe apps in tests) `Idempotency-Key` is ignored. */
+  idempotency?: IdempotencyOptions
+  isShuttingDown?: () => boolean
+}
+
+const VERSION = '0.1.0'
+const RATE_LIMIT_HEADERS = [
+  'X-RateLimit-Limit',
+  'X-RateLimit-Remaining',
+  'X-RateLimit-Reset',
+  'RateLimit-Policy',
+  'RateLimit',
+]
+
+/** The whole HTTP surface as a Fastify instance that never listens: `main` listens, tests inject. */
+export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> {
+  const { config } = deps
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // One log line per request, written in onResponse below, instead of Fastify's two.
+    logController: new LogController({
+      disableRequestLogging: true,
+      requestIdLogLabel: 'requestId',
+    }),
+    genReqId: requestIdFrom,
+    trustProxy: config.trustProxy,
+    bodyLimit: config.bodyLimit,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+    const traceId = traceIdFrom(request.headers.traceparent)
+    if (traceId) request.log = request.log.child({ traceId })
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 100) / 100,
+      },
+      'request',
+    )
+  })
+
+  // JSON only: Fastify's built-in text/plain parser would turn a wrong content type into a 400.
+  app.removeContentTypeParser('text/plain')
+  registerProblemHandlers(app)
+  for (const schema of [...sharedSchemas, ...deps.modules.flatMap((m) => m.schemas ?? [])]) {
+    app.addSchema(schema)
+  }
+
+  // upgrade-insecure-requests would break /docs when served over plain http on a LAN address.
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+  })
+  await app.register(cors, {
+    origin: config.corsOrigins.length > 0 ? [...config.corsOrigins] : false,
+    credentials: true,
+    exposedHeaders: [
+      'ETag',
+      'X-Request-Id',
+      'Idempotent-Replayed',
+      'Retry-After',
+      ...RATE_LIMIT_HEADERS,
+    ],
+  })
+  // Parses cookies only (the browser refresh-token mode); nothing here is signed with a secret.
+  await app.register(cookie)
+  await app.register(compress, { threshold: 1024 })
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Emporium API',
+        version: VERSION,
+        description: 'Headless commerce backend. Errors are RFC 9457 problem documents.',
+      },
+      servers: [{ url: config.publicUrl }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT or emp_ API key' },
+        },
+      },
+    },
+    refResolver: {
+      buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`),
+    },
+  })
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, ''),
+  })
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+
+  // Before the access control: anonymous and credential-guessing traffic is counted first.
+  if (deps.rateLimits) registerRateLimiting(app, deps.rateLimits)
+  registerAccessControl(app, deps.authenticate)
+  // After the access control (keys are per caller) and the cookie plugin (Set-Cookie is known).
+  if (deps.idempotency) registerIdempotency(app, deps.idempotency)
+  registerHealthRoutes(app, deps.readiness, deps.isShuttingDown ?? (() => false))
+  app.all('/graphql', { schema: { hide: true } }, async (request, reply) =>
+    reply.code(501).type('application/problem+json').send({
+      type: 'urn:emporium:problem:not_implemented',
+      title: 'Not implemented yet',
+      status: 501,
+      code: 'not_implemented',
+      detail: 'GraphQL arrives with its own issue; use the REST API under /v1 meanwhile.',
+      instance: '/graphql',
+      requestId: request.id,
+    }),
+  )
+
+  for (const module of deps.modules) {
+    if (module.routes) await app.register(module.routes)
+  }
+  return app
+}

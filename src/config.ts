@@ -1,0 +1,240 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { readRateLimitSettings, type RateLimitSettings } from './platform/ratelimit/settings.js'
+import { readOidcSettings, type OidcProviderSettings } from './modules/auth/oidc.settings.js'
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+
+export interface Config {
+  readonly port: number
+  readonly host: string
+  readonly dataDir: string
+  readonly databaseUrl: string | undefined
+  readonly databaseReplicaUrls: readonly string[]
+  readonly adminEmail: string | undefined
+  readonly adminPassword: string | undefined
+  readonly seedDemo: boolean
+  readonly logLevel: LogLevel
+  readonly trustProxy: boolean | string[]
+  readonly corsOrigins: readonly string[]
+  readonly storeCurrency: string
+  /** Whether catalog prices include tax (`PRICES_INCLUDE_TAX`); default true unless the store prices in USD. */
+  readonly pricesIncludeTax: boolean
+  readonly publicUrl: string
+  /** Outgoing mail server (`smtp://` or `smtps://`); unset: mail is written to `<dataDir>/mail/`. */
+  readonly smtpUrl: string | undefined
+  readonly mailFrom: string
+  /** Where links in emails point (the storefront's account pages); defaults to PUBLIC_URL. */
+  readonly storefrontUrl: string
+  readonly bodyLimit: number
+  /** Lifetime of a refresh token; each rotation starts a new one (sliding session). */
+  readonly refreshTokenTtlDays: number
+  readonly shutdownGraceMs: number
+  /** How long an `Idempotency-Key` and its stored reply are kept (API.md: at least 24 h). */
+  readonly idempotencyKeyTtlHours: number
+  readonly isProduction: boolean
+  /** Redis for rate limits (and later cache, pub/sub); unset keeps them in-process. */
+  readonly redisUrl: string | undefined
+  /** NATS with JetStream (`nats://`) for domain events; unset keeps the in-process bus. */
+  readonly natsUrl: string | undefined
+  readonly rateLimits: RateLimitSettings
+  /** Storefront catalog replies kept in-process: entry TTL (0 turns it off) and size bounds. */
+  readonly catalogCache: { ttlSeconds: number; maxEntries: number; maxBytes: number }
+  /** Prefix of the cache generation keys in Redis. */
+  readonly cachePrefix: string
+  /** Base64 AES-256 key sealing TOTP secrets at rest; unset stores them unencrypted. */
+  readonly mfaEncryptionKey: string | undefined
+  /** Lets webhook endpoints point at loopback/private addresses (off: refused, against SSRF). */
+  readonly webhookAllowPrivateNetworks: boolean
+  /** Base64 AES-256 key sealing webhook signing secrets at rest; unset stores them unencrypted. */
+  readonly webhookEncryptionKey: string | undefined
+  /** OpenID Connect sign-in providers (`OIDC_PROVIDERS` and `OIDC_<NAME>_*`). */
+  readonly oidcProviders: readonly OidcProviderSettings[]
+}
+
+/** One line, naming the variable and what is wrong: printed as-is and the process exits. */
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`)
+    this.name = 'ConfigError'
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+function str(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim()
+  return value === undefined || value === '' ? undefined : value
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = str(env, name)
+  if (raw === undefined) return fallback
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be an integer from ${min} to ${max} (got "${raw}")`)
+  }
+  return Number(raw)
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = str(env, name)?.toLowerCase()
+  if (raw === undefined) return fallback
+  if (raw === 'true' || raw === '1') return true
+  if (raw === 'false' || raw === '0') return false
+  throw new ConfigError(name, `must be true or false (got "${raw}")`)
+}
+
+function url(name: string, raw: string, protocols: string[]): string {
+  let parsed: URL
+  try {
+    parsed = new URL(raw)
+  } catch {
+    throw new ConfigError(name, `must be a URL (${protocols.join(' or ')})`)
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')} (got "${parsed.protocol}")`)
+  }
+  return raw
+}
+
+function list(env: Env, name: string): string[] {
+  return (str(env, name) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+}
+
+const PG = ['postgres:', 'postgresql:']
+
+const MAIL_FROM = /^([^<>@]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/
+
+function encryptionKey(env: Env, name: string): string | undefined {
+  const raw = str(env, name)
+  if (raw !== undefined && Buffer.from(raw, 'base64').length !== 32) {
+    throw new ConfigError(name, 'must be 32 bytes in base64 (openssl rand -base64 32)')
+  }
+  return raw
+}
+
+function mailSettings(env: Env, publicUrl: string) {
+  const smtpUrl = str(env, 'SMTP_URL')
+  const mailFrom = str(env, 'MAIL_FROM') ?? 'Emporium <no-reply@localhost>'
+  if (!MAIL_FROM.test(mailFrom)) {
+    throw new ConfigError('MAIL_FROM', 'must be an address, e.g. "Shop <shop@example.com>"')
+  }
+  const storefrontRaw = str(env, 'STOREFRONT_URL')
+  return {
+    smtpUrl: smtpUrl ? url('SMTP_URL', smtpUrl, ['smtp:', 'smtps:']) : undefined,
+    mailFrom,
+    storefrontUrl: storefrontRaw
+      ? url('STOREFRONT_URL', storefrontRaw, ['http:', 'https:']).replace(/\/$/, '')
+      : publicUrl,
+  }
+}
+
+function cacheSettings(env: Env) {
+  const cachePrefix = str(env, 'CACHE_PREFIX') ?? 'emporium:cache'
+  if (!/^[\w:.-]{1,100}$/.test(cachePrefix)) {
+    throw new ConfigError('CACHE_PREFIX', 'may hold letters, digits and _ : . - (at most 100)')
+  }
+  return {
+    catalogCache: Object.freeze({
+      ttlSeconds: int(env, 'CATALOG_CACHE_TTL_SECONDS', 30, 0, 86_400),
+      maxEntries: int(env, 'CATALOG_CACHE_MAX_ENTRIES', 5000, 1, 1_000_000),
+      maxBytes: int(env, 'CATALOG_CACHE_MAX_MB', 32, 1, 4096) * 1_048_576,
+    }),
+    cachePrefix,
+  }
+}
+
+/** Reads and validates the environment once; the result is frozen. */
+export function loadConfig(env: Env = process.env): Config {
+  const databaseUrl = str(env, 'DATABASE_URL')
+  if (databaseUrl) url('DATABASE_URL', databaseUrl, PG)
+  const replicas = list(env, 'DATABASE_REPLICA_URLS').map((u) =>
+    url('DATABASE_REPLICA_URLS', u, PG),
+  )
+  if (replicas.length > 0 && !databaseUrl) {
+    throw new ConfigError(
+      'DATABASE_REPLICA_URLS',
+      'needs DATABASE_URL (replicas of which primary?)',
+    )
+  }
+
+  const adminEmail = str(env, 'ADMIN_EMAIL')
+  const adminPassword = env.ADMIN_PASSWORD
+  if (adminEmail && !/^[^\s@]+@[^\s@]+$/.test(adminEmail)) {
+    throw new ConfigError('ADMIN_EMAIL', 'must be an email address')
+  }
+  if (adminEmail && (adminPassword === undefined || adminPassword.length < 10)) {
+    throw new ConfigError('ADMIN_PASSWORD', 'must be set, at least 10 characters, with ADMIN_EMAIL')
+  }
+
+  const logLevel = (str(env, 'LOG_LEVEL') ?? 'info').toLowerCase() as LogLevel
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`)
+  }
+
+  const trustProxyRaw = str(env, 'TRUST_PROXY')
+  const trustProxy =
+    trustProxyRaw === undefined || trustProxyRaw === 'false'
+      ? false
+      : trustProxyRaw === 'true'
+        ? true
+        : list(env, 'TRUST_PROXY')
+
+  const storeCurrency = (str(env, 'STORE_CURRENCY') ?? 'EUR').toUpperCase()
+  if (!/^[A-Z]{3}$/.test(storeCurrency)) {
+    throw new ConfigError('STORE_CURRENCY', 'must be an ISO 4217 code such as EUR')
+  }
+
+  const corsOrigins = list(env, 'CORS_ORIGINS').map((o) =>
+    url('CORS_ORIGINS', o, ['http:', 'https:']),
+  )
+  const port = int(env, 'PORT', 3000, 0, 65535)
+  const host = str(env, 'HOST') ?? '127.0.0.1'
+  const publicUrlRaw = str(env, 'PUBLIC_URL')
+  const publicUrl = publicUrlRaw
+    ? url('PUBLIC_URL', publicUrlRaw, ['http:', 'https:']).replace(/\/$/, '')
+    : `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`
+
+  const redisUrl = str(env, 'REDIS_URL')
+  const natsUrl = str(env, 'NATS_URL')
+  return Object.freeze({
+    port,
+    host,
+    dataDir: path.resolve(str(env, 'DATA_DIR') ?? '.emporium'),
+    databaseUrl,
+    databaseReplicaUrls: Object.freeze(replicas),
+    adminEmail: adminEmail?.toLowerCase(),
+    adminPassword: adminEmail ? adminPassword : undefined,
+    seedDemo: bool(env, 'SEED_DEMO', true),
+    logLevel,
+    trustProxy,
+    corsOrigins: Object.freeze(corsOrigins),
+    storeCurrency,
+    pricesIncludeTax: bool(env, 'PRICES_INCLUDE_TAX', storeCurrency !== 'USD'),
+    publicUrl,
+    ...mailSettings(env, publicUrl),
+    bodyLimit: int(env, 'BODY_LIMIT', 1_048_576, 1024, 104_857_600),
+    refreshTokenTtlDays: int(env, 'REFRESH_TOKEN_TTL_DAYS', 7, 1, 365),
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 1000, 0, 60_000),
+    idempotencyKeyTtlHours: int(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24, 24, 8760),
+    isProduction: env.NODE_ENV === 'production',
+    redisUrl: redisUrl ? url('REDIS_URL', redisUrl, ['redis:', 'rediss:']) : undefined,
+    natsUrl: natsUrl ? url('NATS_URL', natsUrl, ['nats:', 'tls:']) : undefined,
+    rateLimits: readRateLimitSettings(env, (name, problem) => new ConfigError(name, problem)),
+    ...cacheSettings(env),
+    mfaEncryptionKey: encryptionKey(env, 'MFA_ENCRYPTION_KEY'),
+    webhookAllowPrivateNetworks: bool(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
+    webhookEncryptionKey: encryptionKey(env, 'WEBHOOK_ENCRYPTION_KEY'),
+    oidcProviders: readOidcSettings(env, (name, problem) => new ConfigError(name, problem)),
+  })
+}
+
+/** Reads `.env` from the working directory when present; real environment variables win. */
+export function loadDotEnv(file = '.env'): void {
+  if (existsSync(file)) process.loadEnvFile(file)
+}

@@ -1,0 +1,142 @@
+import type { Logger } from 'pino'
+import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js'
+import { databaseOptions, openDatabase, type Database } from './platform/db/database.js'
+import {
+  createMigrator,
+  migrateDown,
+  migrateUp,
+  migrationStatus,
+} from './platform/db/migrations.js'
+import { createLogger } from './platform/telemetry/logger.js'
+import { allMigrations } from './modules/index.js'
+import { createRuntime, migrateDatabase, type Runtime } from './runtime.js'
+
+const USAGE = `usage: emporium [start | serve | worker | migrate up|down|down-all|status | seed]
+  start    API and worker in one process (default)
+  serve    API only (PostgreSQL)
+  worker   jobs, schedules and the outbox relay only (PostgreSQL)
+  migrate  apply (up), revert one (down) or all (down-all) migrations, or list them (status)
+  seed     load the demo catalog into an empty store`
+
+async function prepare(runtime: Runtime): Promise<void> {
+  const { config, modules, logger } = runtime
+  if (config.adminEmail && config.adminPassword) {
+    const created = await modules.auth.service.ensureAdmin(config.adminEmail, config.adminPassword)
+    if (created) logger.info({ email: config.adminEmail }, 'admin account created')
+  }
+  if (config.seedDemo) {
+    const seeded = await modules.catalog.service.seedDemoIfEmpty()
+    if (seeded > 0) logger.info({ products: seeded }, 'demo catalog loaded')
+  }
+}
+
+async function run(
+  role: string,
+  config: Config,
+  logger: Logger,
+  database: Database,
+): Promise<void> {
+  if (database.engine === 'pglite' && (role === 'serve' || role === 'worker')) {
+    throw new ConfigError(
+      'DATABASE_URL',
+      `is needed for the "${role}" role: the embedded database lives in one process, use "start"`,
+    )
+  }
+  const started = Date.now()
+  await migrateDatabase(database, logger)
+  const runtime = createRuntime(config, logger, database, { consume: role !== 'serve' })
+  let shuttingDown = false
+  const app =
+    role === 'worker' ? undefined : await runtime.buildApp({ isShuttingDown: () => shuttingDown })
+
+  if (role !== 'serve') await prepare(runtime)
+  await runtime.jobs.start({ work: role !== 'serve' })
+  if (role !== 'serve') {
+    // Consumers first: on JetStream they are created at their start and see what comes after.
+    await runtime.bus.start()
+    runtime.relay.start()
+  }
+  if (app) {
+    await app.listen({ port: config.port, host: config.host })
+    const base = config.publicUrl
+    logger.info(
+      { startupMs: Date.now() - started, engine: database.engine },
+      `Emporium is ready: API ${base}/v1/products · docs ${base}/docs · OpenAPI ${base}/openapi.json · GraphQL ${base}/graphql (not yet)`,
+    )
+  } else {
+    logger.info({ startupMs: Date.now() - started }, 'Emporium worker is running')
+  }
+
+  const stop = async (signal: string) => {
+    if (shuttingDown) return
+    shuttingDown = true
+    logger.info({ signal }, 'shutting down: draining requests and jobs')
+    const force = setTimeout(() => {
+      logger.error('shutdown took longer than 25 s; exiting')
+      process.exit(1)
+    }, 25_000).unref()
+    // /readyz already answers 503: give load balancers and requests already on the wire a moment
+    // before Fastify closes idle connections (a request not yet parsed looks idle).
+    await new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs))
+    await app?.close()
+    await runtime.relay.stop()
+    await runtime.jobs.stop()
+    await runtime.closeConnections()
+    await database.close()
+    clearTimeout(force)
+    logger.info('stopped')
+    process.exit(0)
+  }
+  process.once('SIGTERM', (s) => void stop(s))
+  process.once('SIGINT', (s) => void stop(s))
+}
+
+async function migrate(action: string | undefined, database: Database): Promise<void> {
+  const migrator = createMigrator(database.db, allMigrations)
+  if (action === 'up') for (const step of await migrateUp(migrator)) console.log(step)
+  else if (action === 'down') for (const step of await migrateDown(migrator)) console.log(step)
+  else if (action === 'down-all')
+    for (const step of await migrateDown(migrator, true)) console.log(step)
+  else if (action === 'status') {
+    for (const m of await migrationStatus(migrator)) {
+      console.log(
+        `${m.executedAt ? m.executedAt.toISOString() : 'pending                 '}  ${m.name}`,
+      )
+    }
+  } else throw new UsageError()
+}
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<void> {
+  const [role = 'start', action] = argv
+  if (!['start', 'serve', 'worker', 'migrate', 'seed'].includes(role)) throw new UsageError()
+  loadDotEnv()
+  const config = loadConfig()
+  const logger = createLogger(config.logLevel)
+  const database = await openDatabase(databaseOptions(config))
+  try {
+    if (role === 'migrate') return await migrate(action, database).finally(() => database.close())
+    if (role === 'seed') {
+      await migrateDatabase(database, logger)
+      const runtime = createRuntime(config, logger, database, { consume: false })
+      const seeded = await runtime.modules.catalog.service.seedDemoIfEmpty()
+      await runtime.closeConnections()
+      console.log(
+        seeded > 0 ? `loaded ${seeded} demo products` : 'the store is not empty; nothing loaded',
+      )
+      return await database.close()
+    }
+    await run(role, config, logger, database)
+  } catch (error) {
+    await database.close().catch(() => undefined)
+    throw error
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError) console.error(USAGE)
+  else if (error instanceof ConfigError) console.error(error.message)
+  else console.error('emporium failed to start:', error instanceof Error ? error.message : error)
+  process.exit(error instanceof UsageError ? 2 : 1)
+})

@@ -1,0 +1,73 @@
+import type { Kysely, Transaction } from 'kysely'
+import type { RoutePlugin, Subscription } from '../../platform/module.js'
+import type { ModuleDeps } from '../index.js'
+import { accountRoutes } from './account.routes.js'
+import { createAccountService, type AccountService } from './account.service.js'
+import type { AccountDb } from './account.repo.js'
+import { AccountEvents } from './account.events.js'
+import { AuthEvents } from './auth.events.js'
+import { revokeUserSessions } from './sessions.repo.js'
+import { sessionTrx } from './sessions.service.js'
+import { createVerificationService, type VerificationService } from './verification.service.js'
+
+export interface AccountParts {
+  verification: VerificationService
+  account: AccountService
+  routes: RoutePlugin
+  subscriptions: Subscription[]
+}
+
+/** The product name mails sign with: MAIL_FROM's display name, else "Emporium". */
+function brandOf(mailFrom: string): string {
+  const name = /^\s*"?([^"<]+?)"?\s*</.exec(mailFrom)?.[1]
+  return name ?? 'Emporium'
+}
+
+/** Session revocation inside the caller's transaction, tagged with why. */
+function revokeAll(reason: string) {
+  return (trx: Transaction<unknown>, userId: string) =>
+    revokeUserSessions(sessionTrx(trx), userId, reason)
+}
+
+/** Account lifecycle (verification, reset, profile, deletion), wired for the auth module. */
+export function createAccountParts(deps: ModuleDeps, db: Kysely<unknown>): AccountParts {
+  const logger = deps.logger.child({ module: 'auth', part: 'account' })
+  const accountDb = db as unknown as AccountDb
+  const verification = createVerificationService({
+    db: accountDb,
+    uow: deps.uow,
+    mailer: deps.mailer,
+    links: { storefrontUrl: deps.config.storefrontUrl, brand: brandOf(deps.config.mailFrom) },
+    logger,
+    revokeAllSessions: revokeAll('password_reset'),
+  })
+  const account = createAccountService({
+    db: accountDb,
+    uow: deps.uow,
+    logger,
+    revokeAllSessions: revokeAll('account_deleted'),
+  })
+  const { handlers } = verification
+  return {
+    verification,
+    account,
+    routes: accountRoutes(verification, account),
+    subscriptions: [
+      {
+        type: AuthEvents.CUSTOMER_CREATED,
+        consumer: 'auth.welcome-mail',
+        handler: handlers.onCustomerCreated,
+      },
+      {
+        type: AccountEvents.EMAIL_VERIFICATION_REQUESTED,
+        consumer: 'auth.verification-mail',
+        handler: handlers.onVerificationRequested,
+      },
+      {
+        type: AccountEvents.PASSWORD_RESET_REQUESTED,
+        consumer: 'auth.password-reset-mail',
+        handler: handlers.onPasswordResetRequested,
+      },
+    ],
+  }
+}

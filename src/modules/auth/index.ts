@@ -1,0 +1,116 @@
+import type { Kysely } from 'kysely'
+import type { Authenticator } from '../../platform/http/access.js'
+import type { MigrationSet } from '../../platform/db/migrations.js'
+import type { ModuleRuntime } from '../../platform/module.js'
+import type { ModuleDeps } from '../index.js'
+import { authRoutes } from './auth.routes.js'
+import { createAuthService, type AuthService } from './auth.service.js'
+import type { AuthTables } from './auth.tables.js'
+import { accessTokenStrategy, createAuthenticator } from './authenticator.js'
+import { trustedOrigins } from './csrf.js'
+import * as createAuthTables from './migrations/2026_11_21_0610_create_auth_tables.js'
+import * as createSessions from './migrations/2026_11_21_0700_create_sessions.js'
+import * as createApiKeys from './migrations/2026_11_21_0725_create_api_keys.js'
+import { createAccessAdminParts } from './staff.wiring.js'
+import type { AuditService } from '../audit/index.js'
+import { createChangePassword } from './password-change.js'
+import { sessionRoutes } from './sessions.routes.js'
+import { createSessionService, type SessionService } from './sessions.service.js'
+import type { SessionTables } from './sessions.tables.js'
+import { createKeyStore, createTokenService } from './tokens.js'
+import { createAccountParts } from './account.wiring.js'
+import * as createAccountTokens from './migrations/2026_11_21_0740_create_account_tokens.js'
+import * as createMfa from './migrations/2026_11_21_0730_create_mfa.js'
+import { createMfaParts } from './mfa.wiring.js'
+import * as createIdentities from './migrations/2026_11_21_0735_create_identities.js'
+import { createOidcRoutes } from './oidc.wiring.js'
+
+export const authMigrations: MigrationSet = {
+  '2026_11_21_0610_create_auth_tables': createAuthTables,
+  '2026_11_21_0700_create_sessions': createSessions,
+  '2026_11_21_0725_create_api_keys': createApiKeys,
+  '2026_11_21_0730_create_mfa': createMfa,
+  '2026_11_21_0735_create_identities': createIdentities,
+  '2026_11_21_0740_create_account_tokens': createAccountTokens,
+}
+
+export interface AuthModule {
+  runtime: ModuleRuntime
+  service: AuthService
+  /** Sign-in sessions: `revokeAllSessions` for password reset, staff deactivation … */
+  sessions: SessionService
+  /** Turns a bearer credential into a Principal for the HTTP access control. */
+  authenticate: Authenticator
+}
+
+export function createAuthModule(deps: ModuleDeps & { audit: AuditService }): AuthModule {
+  // Auth reads the primary, never a replica: a login right after registering must see the user.
+  const db = deps.database.db as Kysely<AuthTables>
+  const tokens = createTokenService(createKeyStore(db))
+  const logger = deps.logger.child({ module: 'auth' })
+  const sessionDb = deps.database.db as Kysely<SessionTables>
+  const sessions = createSessionService({
+    db: sessionDb,
+    uow: deps.uow,
+    tokens,
+    logger,
+    refreshTokenTtlDays: deps.config.refreshTokenTtlDays,
+  })
+  const admin = createAccessAdminParts({ ...deps, sessions, logger })
+  const mfa = createMfaParts({ ...deps, sessions, logger })
+  const service = admin.protect(
+    createAuthService({ db, uow: deps.uow, tokens, sessions, logger, mfa: mfa.service }),
+  )
+  const origins = trustedOrigins(deps.config)
+  const changePassword = createChangePassword({ db: sessionDb, uow: deps.uow, logger })
+  const account = createAccountParts(deps, deps.database.db)
+  const routes = [
+    authRoutes(service),
+    sessionRoutes({ sessions, changePassword, trustedOrigins: origins }),
+    account.routes,
+    ...admin.routes,
+    mfa.routes,
+    createOidcRoutes({ ...deps, sessions, mfa: mfa.service, logger }),
+  ]
+  return {
+    runtime: {
+      name: 'auth',
+      subscriptions: account.subscriptions,
+      routes: async (app) => {
+        for (const plugin of routes) await plugin(app)
+      },
+    },
+    service,
+    sessions,
+    authenticate: createAuthenticator([
+      admin.apiKeyStrategy,
+      accessTokenStrategy(tokens, (sessionId, userId) =>
+        sessions.liveSessionRole(sessionId, userId),
+      ),
+    ]),
+  }
+}
+
+export type { AuthService, CreateUserInput } from './auth.service.js'
+export type { ClientInfo, SessionService, SessionTokens } from './sessions.service.js'
+export { SessionEvents } from './sessions.events.js'
+export type { LoginResult, PublicUser } from './auth.schema.js'
+export { AuthErrors } from './auth.errors.js'
+export { AuthEvents, type CustomerCreatedPayload } from './auth.events.js'
+export { AccountEvents, type AccountEventPayload } from './account.events.js'
+export { assertPasswordAllowed, passwordPolicyError } from './password-policy.js'
+export {
+  PERMISSIONS,
+  ROLES,
+  ROLE_PERMISSIONS,
+  isRole,
+  permissionsFor,
+  type Permission,
+  type Role,
+} from './permissions.js'
+export {
+  ACCESS_TOKEN_AUDIENCE,
+  ACCESS_TOKEN_ISSUER,
+  ACCESS_TOKEN_TTL_SECONDS,
+  ACCESS_TOKEN_TYPE,
+} from './tokens.js'

@@ -1,0 +1,176 @@
+import type { Kysely, Selectable, Transaction } from 'kysely'
+import type {
+  CartItemTable,
+  CartsTables,
+  CartStatus,
+  CartTable,
+  ShippingAddressData,
+} from './carts.tables.js'
+
+export type CartsDb = Kysely<CartsTables> | Transaction<CartsTables>
+
+export type CartRow = Selectable<CartTable>
+export type CartItemRow = Selectable<CartItemTable>
+
+const CART_COLUMNS = [
+  'id',
+  'customer_id',
+  'token_hash',
+  'currency',
+  'status',
+  'email',
+  'shipping_address',
+  'shipping_method_id',
+  'created_at',
+  'updated_at',
+] as const
+
+const ITEM_COLUMNS = [
+  'id',
+  'cart_id',
+  'variant_id',
+  'quantity',
+  'unit_price_seen',
+  'created_at',
+  'updated_at',
+] as const
+
+export async function insertCart(
+  db: CartsDb,
+  cart: { id: string; customerId: string | null; tokenHash: string | null; currency: string },
+): Promise<CartRow> {
+  return db
+    .insertInto('carts.cart')
+    .values({
+      id: cart.id,
+      customer_id: cart.customerId,
+      token_hash: cart.tokenHash,
+      currency: cart.currency,
+      status: 'open',
+    })
+    .returning(CART_COLUMNS)
+    .executeTakeFirstOrThrow()
+}
+
+export async function findCartById(db: CartsDb, id: string): Promise<CartRow | undefined> {
+  return db.selectFrom('carts.cart').select(CART_COLUMNS).where('id', '=', id).executeTakeFirst()
+}
+
+/** Locks carts in id order, so two merges touching the same carts cannot deadlock. */
+export async function lockCarts(trx: CartsDb, ids: string[]): Promise<CartRow[]> {
+  return trx
+    .selectFrom('carts.cart')
+    .select(CART_COLUMNS)
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .forUpdate()
+    .execute()
+}
+
+/** The customer's most recently changed open cart. */
+export async function findOpenCartOfCustomer(
+  db: CartsDb,
+  customerId: string,
+  exceptId: string,
+): Promise<CartRow | undefined> {
+  return db
+    .selectFrom('carts.cart')
+    .select(CART_COLUMNS)
+    .where('customer_id', '=', customerId)
+    .where('status', '=', 'open')
+    .where('id', '<>', exceptId)
+    .orderBy('updated_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+}
+
+export interface CartPatch {
+  customerId?: string
+  tokenHash?: string | null
+  status?: CartStatus
+  email?: string | null
+  shippingAddress?: ShippingAddressData | null
+  shippingMethodId?: string | null
+}
+
+export async function updateCart(db: CartsDb, id: string, patch: CartPatch): Promise<void> {
+  await db
+    .updateTable('carts.cart')
+    .set({
+      ...(patch.customerId === undefined ? {} : { customer_id: patch.customerId }),
+      ...(patch.tokenHash === undefined ? {} : { token_hash: patch.tokenHash }),
+      ...(patch.status === undefined ? {} : { status: patch.status }),
+      ...(patch.email === undefined ? {} : { email: patch.email }),
+      ...(patch.shippingAddress === undefined
+        ? {}
+        : {
+            shipping_address:
+              patch.shippingAddress === null ? null : JSON.stringify(patch.shippingAddress),
+          }),
+      ...(patch.shippingMethodId === undefined
+        ? {}
+        : { shipping_method_id: patch.shippingMethodId }),
+      updated_at: new Date(),
+    })
+    .where('id', '=', id)
+    .execute()
+}
+
+export async function findItems(db: CartsDb, cartId: string): Promise<CartItemRow[]> {
+  return db
+    .selectFrom('carts.cart_item')
+    .select(ITEM_COLUMNS)
+    .where('cart_id', '=', cartId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute()
+}
+
+export async function insertItem(
+  db: CartsDb,
+  item: {
+    id: string
+    cartId: string
+    variantId: string
+    quantity: number
+    unitPrice: number | null
+  },
+): Promise<void> {
+  await db
+    .insertInto('carts.cart_item')
+    .values({
+      id: item.id,
+      cart_id: item.cartId,
+      variant_id: item.variantId,
+      quantity: item.quantity,
+      unit_price_seen: item.unitPrice,
+    })
+    .execute()
+}
+
+export async function setItemQuantity(
+  db: CartsDb,
+  itemId: string,
+  quantity: number,
+  unitPrice: number | null,
+): Promise<void> {
+  await db
+    .updateTable('carts.cart_item')
+    .set({ quantity, unit_price_seen: unitPrice, updated_at: new Date() })
+    .where('id', '=', itemId)
+    .execute()
+}
+
+export async function deleteItem(db: CartsDb, cartId: string, itemId: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('carts.cart_item')
+    .where('cart_id', '=', cartId)
+    .where('id', '=', itemId)
+    .executeTakeFirst()
+  return result.numDeletedRows > 0n
+}
+
+export async function deleteItems(db: CartsDb, cartId: string): Promise<void> {
+  await db.deleteFrom('carts.cart_item').where('cart_id', '=', cartId).execute()
+}

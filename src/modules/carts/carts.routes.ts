@@ -1,0 +1,189 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import { principalOf } from '../../platform/http/access.js'
+import { problems } from '../../platform/http/schemas.js'
+import type { RoutePlugin } from '../../platform/module.js'
+import {
+  AddItemBody,
+  CartItemParams,
+  CartParams,
+  CartSchema,
+  CartTokenHeaders,
+  CreateCartBody,
+  CreatedCartSchema,
+  ShippingMethodList,
+  UpdateCartBody,
+  UpdateItemBody,
+} from './carts.schema.js'
+import type { CartCaller, CartsService } from './carts.service.js'
+
+const TAGS = ['carts']
+const SECURITY: Record<string, string[]>[] = [{ bearer: [] }, {}]
+
+function callerOf(request: FastifyRequest): CartCaller {
+  const token = request.headers['x-cart-token']
+  return {
+    customerId: request.principal?.subject ?? null,
+    token: typeof token === 'string' ? token : undefined,
+  }
+}
+
+/**
+ * Storefront carts. A guest cart is reached with its `X-Cart-Token`; a customer's cart with the
+ * customer's bearer token. Anything else is 404, whoever asks.
+ */
+export function cartsRoutes(service: CartsService): RoutePlugin {
+  return async (fastify) => {
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+    const open = { access: 'public' as const }
+
+    app.post(
+      '/v1/carts',
+      {
+        // The reply carries the guest token: never stored for replay.
+        config: { ...open, idempotency: false },
+        schema: {
+          tags: TAGS,
+          summary: "Create a cart: the signed-in customer's, or a guest cart with its token",
+          security: SECURITY,
+          body: CreateCartBody,
+          response: { 201: CreatedCartSchema, ...problems(401) },
+        },
+      },
+      async (request, reply) => {
+        const cart = await service.createCart(
+          request.principal?.subject ?? null,
+          request.body?.currency,
+        )
+        return reply.code(201).send(cart)
+      },
+    )
+
+    app.get(
+      '/v1/carts/:id',
+      {
+        config: open,
+        schema: {
+          tags: TAGS,
+          summary: 'A cart with its lines and totals, priced now',
+          security: SECURITY,
+          params: CartParams,
+          headers: CartTokenHeaders,
+          response: { 200: CartSchema, ...problems(401, 404) },
+        },
+      },
+      async (request) => service.getCart(callerOf(request), request.params.id),
+    )
+
+    app.patch(
+      '/v1/carts/:id',
+      {
+        config: open,
+        schema: {
+          tags: TAGS,
+          summary: 'Set the email, shipping address (its country sets the tax) or shipping method',
+          security: SECURITY,
+          params: CartParams,
+          headers: CartTokenHeaders,
+          body: UpdateCartBody,
+          response: { 200: CartSchema, ...problems(401, 404, 409) },
+        },
+      },
+      async (request) => service.updateCart(callerOf(request), request.params.id, request.body),
+    )
+
+    app.get(
+      '/v1/carts/:id/shipping-methods',
+      {
+        config: open,
+        schema: {
+          tags: TAGS,
+          summary: "Shipping methods for the cart's country and currency, priced for its subtotal",
+          security: SECURITY,
+          params: CartParams,
+          headers: CartTokenHeaders,
+          response: { 200: ShippingMethodList, ...problems(401, 404) },
+        },
+      },
+      async (request) => service.shippingMethods(callerOf(request), request.params.id),
+    )
+
+    app.post(
+      '/v1/carts/:id/items',
+      {
+        config: open,
+        schema: {
+          tags: TAGS,
+          summary: 'Add a variant; adding one already in the cart adds to its quantity',
+          security: SECURITY,
+          params: CartParams,
+          headers: CartTokenHeaders,
+          body: AddItemBody,
+          response: { 201: CartSchema, ...problems(401, 404, 409) },
+        },
+      },
+      async (request, reply) => {
+        const cart = await service.addItem(callerOf(request), request.params.id, request.body)
+        return reply.code(201).send(cart)
+      },
+    )
+
+    app.patch(
+      '/v1/carts/:id/items/:itemId',
+      {
+        config: open,
+        schema: {
+          tags: TAGS,
+          summary: "Set a line's quantity; 0 removes it",
+          security: SECURITY,
+          params: CartItemParams,
+          headers: CartTokenHeaders,
+          body: UpdateItemBody,
+          response: { 200: CartSchema, ...problems(401, 404, 409) },
+        },
+      },
+      async (request) =>
+        service.updateItem(
+          callerOf(request),
+          request.params.id,
+          request.params.itemId,
+          request.body.quantity,
+        ),
+    )
+
+    app.delete(
+      '/v1/carts/:id/items/:itemId',
+      {
+        config: open,
+        schema: {
+          tags: TAGS,
+          summary: 'Remove a line',
+          security: SECURITY,
+          params: CartItemParams,
+          headers: CartTokenHeaders,
+          response: { 200: CartSchema, ...problems(401, 404, 409) },
+        },
+      },
+      async (request) =>
+        service.removeItem(callerOf(request), request.params.id, request.params.itemId),
+    )
+
+    app.post(
+      '/v1/carts/:id/claim',
+      {
+        config: { access: 'authenticated' },
+        schema: {
+          tags: TAGS,
+          summary:
+            "Take over a guest cart (its X-Cart-Token): merged into the customer's open cart, if any",
+          security: [{ bearer: [] }],
+          params: CartParams,
+          headers: CartTokenHeaders,
+          response: { 200: CartSchema, ...problems(401, 404, 409) },
+        },
+      },
+      async (request) =>
+        service.claimCart(principalOf(request).subject, request.params.id, callerOf(request).token),
+    )
+  }
+}

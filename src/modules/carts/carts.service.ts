@@ -1,0 +1,292 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import type { Transaction } from 'kysely'
+import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
+import { newId } from '../../shared/ids.js'
+import type { CatalogApi, VariantPricing } from '../catalog/index.js'
+import { CartErrors } from './carts.errors.js'
+import { priceCart, shippingMethodsFor, unavailability } from './carts.pricing.js'
+import * as repo from './carts.repo.js'
+import type { CartRow, CartsDb } from './carts.repo.js'
+import {
+  MAX_QUANTITY,
+  type AddItemInput,
+  type Cart,
+  type CreatedCart,
+  type ShippingMethod,
+  type UpdateCartInput,
+} from './carts.schema.js'
+import { CART_CURRENCIES, SHIPPING_COUNTRIES } from './carts.settings.js'
+import type { CartsTables } from './carts.tables.js'
+
+/** How many lines one cart holds. */
+export const MAX_LINES = 100
+
+/**
+ * Who is asking: a signed-in customer sees only their carts; a guest cart is reached only with
+ * its `X-Cart-Token`. Anything else is `cart_not_found`, so cart ids reveal nothing.
+ */
+export interface CartCaller {
+  customerId: string | null
+  token: string | undefined
+}
+
+export interface CartsService {
+  createCart(customerId: string | null, currency?: string): Promise<CreatedCart>
+  getCart(caller: CartCaller, cartId: string): Promise<Cart>
+  addItem(caller: CartCaller, cartId: string, input: AddItemInput): Promise<Cart>
+  /** Quantity 0 removes the line. */
+  updateItem(caller: CartCaller, cartId: string, itemId: string, quantity: number): Promise<Cart>
+  removeItem(caller: CartCaller, cartId: string, itemId: string): Promise<Cart>
+  updateCart(caller: CartCaller, cartId: string, input: UpdateCartInput): Promise<Cart>
+  shippingMethods(
+    caller: CartCaller,
+    cartId: string,
+  ): Promise<{
+    country: string | null
+    data: ShippingMethod[]
+  }>
+  /** A signed-in customer holding a guest cart's token takes it over (merging into their cart). */
+  claimCart(customerId: string, cartId: string, token: string | undefined): Promise<Cart>
+  /**
+   * Moves a guest cart's lines into the customer's open cart (quantities add up, capped at 99)
+   * and marks the guest cart `merged`; with no open cart, the guest cart becomes theirs.
+   * Returns the customer's cart id. For the login flow; the caller has checked the guest token.
+   */
+  mergeGuestCart(guestCartId: string, customerId: string): Promise<string>
+}
+
+export interface CartsServiceDeps {
+  db: CartsDb
+  uow: UnitOfWork
+  catalog: Pick<CatalogApi, 'getVariantsForPricing'>
+  storeCurrency: string
+  pricesIncludeTax: boolean
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest()
+
+function tokenMatches(token: string | undefined, storedHex: string | null): boolean {
+  if (!token || !storedHex) return false
+  // Both sides are SHA-256 digests, so the compare is constant-time and length-safe.
+  return timingSafeEqual(hashToken(token), Buffer.from(storedHex, 'hex'))
+}
+
+function canSee(row: CartRow, caller: CartCaller): boolean {
+  if (row.customer_id !== null) return row.customer_id === caller.customerId
+  return tokenMatches(caller.token, row.token_hash)
+}
+
+const cartsTrx = (t: Transaction<unknown>) => t as unknown as Transaction<CartsTables>
+
+export function createCartsService(deps: CartsServiceDeps): CartsService {
+  const { db, uow, catalog } = deps
+  const currencies = [...new Set([deps.storeCurrency, ...CART_CURRENCIES])]
+
+  async function visibleCart(caller: CartCaller, cartId: string): Promise<CartRow> {
+    const row = await repo.findCartById(db, cartId)
+    if (!row || !canSee(row, caller)) throw CartErrors.notFound(cartId)
+    return row
+  }
+
+  async function pricingOf(variantIds: string[], currency: string) {
+    const rows = await catalog.getVariantsForPricing(variantIds, currency)
+    return new Map(rows.map((r) => [r.variantId, r]))
+  }
+
+  async function view(cartId: string) {
+    const row = await repo.findCartById(db, cartId)
+    if (!row) throw CartErrors.notFound(cartId)
+    const items = await repo.findItems(db, cartId)
+    const pricing = await pricingOf(
+      items.map((i) => i.variant_id),
+      row.currency,
+    )
+    return priceCart(row, items, pricing, deps.pricesIncludeTax)
+  }
+
+  function assertSellable(
+    variantId: string,
+    pricing: VariantPricing | undefined,
+    currency: string,
+  ) {
+    const reason = unavailability(pricing)
+    if (reason === 'variant_unavailable') throw CartErrors.variantUnavailable(variantId)
+    if (reason === 'price_unavailable') throw CartErrors.priceUnavailable(variantId, currency)
+    return pricing!.price!.amount
+  }
+
+  /** Runs `fn` with the cart locked, after re-checking it is still visible and open. */
+  function withOpenCart<T>(
+    caller: CartCaller,
+    cartId: string,
+    fn: (trx: CartsDb, cart: CartRow) => Promise<T>,
+  ): Promise<T> {
+    return uow.run(async (t) => {
+      const trx = cartsTrx(t)
+      const [cart] = await repo.lockCarts(trx, [cartId])
+      if (!cart || !canSee(cart, caller)) throw CartErrors.notFound(cartId)
+      if (cart.status !== 'open') throw CartErrors.notOpen(cartId)
+      const result = await fn(trx, cart)
+      await repo.updateCart(trx, cartId, {})
+      return result
+    })
+  }
+
+  const service: CartsService = {
+    async createCart(customerId, currency) {
+      const code = (currency ?? deps.storeCurrency).toUpperCase()
+      if (!currencies.includes(code)) throw CartErrors.currencyUnsupported(code, currencies)
+      const token = customerId ? null : `ct_${randomBytes(32).toString('base64url')}`
+      const row = await repo.insertCart(db, {
+        id: newId('cart'),
+        customerId,
+        tokenHash: token ? hashToken(token).toString('hex') : null,
+        currency: code,
+      })
+      return { ...priceCart(row, [], new Map(), deps.pricesIncludeTax).cart, token }
+    },
+
+    async getCart(caller, cartId) {
+      await visibleCart(caller, cartId)
+      return (await view(cartId)).cart
+    },
+
+    async addItem(caller, cartId, { variantId, quantity }) {
+      const { currency } = await visibleCart(caller, cartId)
+      const pricing = await pricingOf([variantId], currency)
+      const unitPrice = assertSellable(variantId, pricing.get(variantId), currency)
+      await withOpenCart(caller, cartId, async (trx) => {
+        const items = await repo.findItems(trx, cartId)
+        const existing = items.find((i) => i.variant_id === variantId)
+        if (existing) {
+          const total = existing.quantity + quantity
+          if (total > MAX_QUANTITY) throw CartErrors.quantityTooLarge(MAX_QUANTITY)
+          await repo.setItemQuantity(trx, existing.id, total, unitPrice)
+          return
+        }
+        if (items.length >= MAX_LINES) throw CartErrors.cartFull(MAX_LINES)
+        await repo.insertItem(trx, { id: newId('citem'), cartId, variantId, quantity, unitPrice })
+      })
+      return (await view(cartId)).cart
+    },
+
+    async updateItem(caller, cartId, itemId, quantity) {
+      if (quantity === 0) return service.removeItem(caller, cartId, itemId)
+      const { currency } = await visibleCart(caller, cartId)
+      const item = (await repo.findItems(db, cartId)).find((i) => i.id === itemId)
+      if (!item) throw CartErrors.itemNotFound(itemId)
+      const pricing = await pricingOf([item.variant_id], currency)
+      const unitPrice = assertSellable(item.variant_id, pricing.get(item.variant_id), currency)
+      await withOpenCart(caller, cartId, async (trx) => {
+        const current = (await repo.findItems(trx, cartId)).find((i) => i.id === itemId)
+        if (!current) throw CartErrors.itemNotFound(itemId)
+        await repo.setItemQuantity(trx, itemId, quantity, unitPrice)
+      })
+      return (await view(cartId)).cart
+    },
+
+    async removeItem(caller, cartId, itemId) {
+      await withOpenCart(caller, cartId, async (trx) => {
+        if (!(await repo.deleteItem(trx, cartId, itemId))) throw CartErrors.itemNotFound(itemId)
+      })
+      return (await view(cartId)).cart
+    },
+
+    async updateCart(caller, cartId, input) {
+      const { currency } = await visibleCart(caller, cartId)
+      const address = input.shippingAddress && {
+        ...input.shippingAddress,
+        country: input.shippingAddress.country.toUpperCase(),
+      }
+      if (address && !SHIPPING_COUNTRIES.includes(address.country))
+        throw CartErrors.countryUnsupported(address.country)
+      await withOpenCart(caller, cartId, async (trx, cart) => {
+        const country =
+          address === undefined
+            ? (cart.shipping_address?.country ?? null)
+            : (address?.country ?? null)
+        // Availability does not depend on the subtotal, only the price does.
+        const available = shippingMethodsFor(country, currency, 0).map((m) => m.id)
+        let methodId =
+          input.shippingMethodId === undefined ? cart.shipping_method_id : input.shippingMethodId
+        if (methodId !== null && !available.includes(methodId)) {
+          if (input.shippingMethodId) throw CartErrors.shippingMethodUnavailable(methodId)
+          methodId = null // the new country does not offer the method chosen before
+        }
+        await repo.updateCart(trx, cartId, {
+          ...(input.email === undefined ? {} : { email: input.email?.toLowerCase() ?? null }),
+          ...(address === undefined ? {} : { shippingAddress: address }),
+          shippingMethodId: methodId,
+        })
+      })
+      return (await view(cartId)).cart
+    },
+
+    async shippingMethods(caller, cartId) {
+      await visibleCart(caller, cartId)
+      const { cart, subtotal } = await view(cartId)
+      const country = cart.shippingAddress?.country ?? null
+      return { country, data: shippingMethodsFor(country, cart.currency, subtotal) }
+    },
+
+    async claimCart(customerId, cartId, token) {
+      const row = await repo.findCartById(db, cartId)
+      if (row?.customer_id === customerId) return (await view(cartId)).cart
+      if (!row || row.customer_id !== null || !tokenMatches(token, row.token_hash))
+        throw CartErrors.notFound(cartId)
+      const targetId = await service.mergeGuestCart(cartId, customerId)
+      return (await view(targetId)).cart
+    },
+
+    async mergeGuestCart(guestCartId, customerId) {
+      return uow.run(async (t) => {
+        const trx = cartsTrx(t)
+        const target = await repo.findOpenCartOfCustomer(trx, customerId, guestCartId)
+        const locked = await repo.lockCarts(trx, target ? [guestCartId, target.id] : [guestCartId])
+        const guest = locked.find((c) => c.id === guestCartId)
+        if (!guest || guest.customer_id !== null) throw CartErrors.notFound(guestCartId)
+        if (guest.status !== 'open') throw CartErrors.notOpen(guestCartId)
+        const into = target && locked.find((c) => c.id === target.id && c.status === 'open')
+        if (!into) {
+          await repo.updateCart(trx, guestCartId, { customerId, tokenHash: null })
+          return guestCartId
+        }
+        await mergeLines(trx, guest, into)
+        await repo.updateCart(trx, guestCartId, { status: 'merged' })
+        await repo.updateCart(trx, into.id, {
+          ...(into.email === null && guest.email !== null ? { email: guest.email } : {}),
+          ...(into.shipping_address === null && guest.shipping_address !== null
+            ? {
+                shippingAddress: guest.shipping_address,
+                shippingMethodId: guest.shipping_method_id,
+              }
+            : {}),
+        })
+        return into.id
+      })
+    },
+  }
+  return service
+}
+
+async function mergeLines(trx: CartsDb, from: CartRow, into: CartRow): Promise<void> {
+  const source = await repo.findItems(trx, from.id)
+  const target = await repo.findItems(trx, into.id)
+  let lines = target.length
+  for (const item of source) {
+    const existing = target.find((i) => i.variant_id === item.variant_id)
+    if (existing) {
+      const quantity = Math.min(MAX_QUANTITY, existing.quantity + item.quantity)
+      await repo.setItemQuantity(trx, existing.id, quantity, existing.unit_price_seen)
+    } else if (lines < MAX_LINES) {
+      lines++
+      await repo.insertItem(trx, {
+        id: newId('citem'),
+        cartId: into.id,
+        variantId: item.variant_id,
+        quantity: item.quantity,
+        unitPrice: item.unit_price_seen,
+      })
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import type { ColumnType } from 'kysely'
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+
+export type CartStatus = 'open' | 'merged'
+
+export interface ShippingAddressData {
+  name?: string
+  line1?: string
+  line2?: string
+  city?: string
+  postalCode?: string
+  country: string
+}
+
+export interface CartTable {
+  id: string
+  /** The owner; null for a guest cart, which then has a token hash. */
+  customer_id: string | null
+  /** SHA-256 of the guest's `X-Cart-Token`; null once the cart belongs to a customer. */
+  token_hash: string | null
+  currency: string
+  status: CartStatus
+  email: string | null
+  shipping_address: ColumnType<ShippingAddressData | null, string | null, string | null>
+  shipping_method_id: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface CartItemTable {
+  id: string
+  cart_id: string
+  variant_id: string
+  quantity: number
+  /** The unit price when the line was added or last changed; the cart re-prices on every read. */
+  unit_price_seen: number | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+/** The carts module's tables, and only those. */
+export interface CartsTables {
+  'carts.cart': CartTable
+  'carts.cart_item': CartItemTable
+}

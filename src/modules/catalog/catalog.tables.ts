@@ -1,0 +1,61 @@
+import type { ColumnType, Generated } from 'kysely'
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+
+export interface CategoryTable {
+  id: string
+  slug: string
+  name: string
+  description: Generated<string>
+  parent_id: string | null
+  position: Generated<number>
+  version: Generated<number>
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface ProductTable {
+  id: string
+  slug: string
+  title: string
+  description: Generated<string>
+  status: 'draft' | 'published'
+  version: Generated<number>
+  search: ColumnType<string, never, never>
+  created_at: Timestamp
+  updated_at: Timestamp
+  deleted_at: Date | null
+}
+
+export interface VariantTable {
+  id: string
+  product_id: string
+  sku: string
+  title: string
+  options: ColumnType<Record<string, string>, string, string>
+  position: Generated<number>
+  in_stock: Generated<boolean>
+  stock_version: Generated<number>
+  created_at: Timestamp
+  updated_at: Timestamp
+  deleted_at: Date | null
+}
+
+export interface VariantPriceTable {
+  variant_id: string
+  currency: string
+  amount: number
+}
+
+export interface ProductCategoryTable {
+  product_id: string
+  category_id: string
+}
+
+export interface CatalogTables {
+  'catalog.category': CategoryTable
+  'catalog.product': ProductTable
+  'catalog.variant': VariantTable
+  'catalog.variant_price': VariantPriceTable
+  'catalog.product_category': ProductCategoryTable
+}

@@ -1,0 +1,97 @@
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+} from 'kysely'
+import type { MigrationSet } from '../../platform/db/migrations.js'
+import type { ModuleRuntime } from '../../platform/module.js'
+import type { ModuleDeps } from '../index.js'
+import type { InventoryService } from '../inventory/index.js'
+import { cacheInvalidations, createCatalogCache } from './catalog.cache.js'
+import { catalogSchemas } from './catalog.schema.js'
+import { listingQuery } from './listing.repo.js'
+import { createCatalogService } from './catalog.service.js'
+import type { CatalogTables } from './catalog.tables.js'
+import { adminRoutes } from './catalog.admin-routes.js'
+import { storeRoutes } from './catalog.store-routes.js'
+import { createCategoryService } from './categories.service.js'
+import { createCatalogTables } from './migrations/2026_11_21_0630_create_catalog_tables.js'
+import { createProductWriter } from './product-writer.js'
+import { seedDemoCatalog } from './seed.js'
+
+export { CatalogEvents, type ProductEventPayload } from './catalog.events.js'
+export type { AdminProductDto, ProductDto, ProductInput } from './catalog.schema.js'
+export type { VariantPricing } from './catalog.service.js'
+
+export const catalogMigrations: MigrationSet = {
+  '2026_11_21_0630_create_catalog_tables': createCatalogTables,
+}
+
+export type CatalogApi = ReturnType<typeof createCatalogApi>
+
+function createCatalogApi(deps: ModuleDeps & { inventory: InventoryService }) {
+  const catalogDeps = { ...deps, storeCurrency: deps.config.storeCurrency }
+  const products = createCatalogService(catalogDeps)
+  const categories = createCategoryService(deps)
+  return {
+    ...products,
+    categories,
+    seedDemoIfEmpty: () =>
+      seedDemoCatalog({
+        db: deps.database.db as Kysely<CatalogTables>,
+        uow: deps.uow,
+        categories,
+        writer: createProductWriter(catalogDeps),
+      }),
+  }
+}
+
+export interface CatalogModule {
+  runtime: ModuleRuntime
+  service: CatalogApi
+}
+
+export function createCatalogModule(
+  deps: ModuleDeps & { inventory: InventoryService },
+): CatalogModule {
+  const service = createCatalogApi(deps)
+  const cache = createCatalogCache(deps.caches, deps.config)
+  return {
+    service,
+    runtime: {
+      name: 'catalog',
+      schemas: catalogSchemas,
+      routes: async (app) => {
+        await app.register(storeRoutes(service, cache))
+        await app.register(adminRoutes(service))
+      },
+      subscriptions: cacheInvalidations(cache, (payload) => service.applyStockChanged(payload)),
+    },
+  }
+}
+
+/** The SQL one storefront listing page runs (for the bench's bare-`pg` ceiling). */
+export function productListingSql(
+  currency: string,
+  limit: number,
+): { sql: string; parameters: unknown[] }[] {
+  const compiled = listingQuery(
+    { currency, requirePrice: true, status: 'published', searchMode: 'fts' },
+    [{ field: 'createdAt', desc: true }],
+    null,
+    limit,
+    true,
+  ).compile(
+    new Kysely<CatalogTables>({
+      dialect: {
+        createAdapter: () => new PostgresAdapter(),
+        createDriver: () => new DummyDriver(),
+        createIntrospector: (db) => new PostgresIntrospector(db),
+        createQueryCompiler: () => new PostgresQueryCompiler(),
+      },
+    }),
+  )
+  return [{ sql: compiled.sql, parameters: [...compiled.parameters] }]
+}

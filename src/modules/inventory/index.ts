@@ -1,0 +1,46 @@
+import type { MigrationSet } from '../../platform/db/migrations.js'
+import type { ModuleRuntime } from '../../platform/module.js'
+import type { ModuleDeps } from '../index.js'
+import { createStockLevels } from './migrations/2026_11_21_0620_create_stock_levels.js'
+import { createReservations } from './migrations/2026_11_21_0810_create_reservations.js'
+import { inventoryJobs } from './inventory.jobs.js'
+import { inventoryRoutes } from './inventory.routes.js'
+import { createInventoryService, type InventoryService } from './inventory.service.js'
+
+export type { InventoryService, StockLevel, StockLevelChange } from './inventory.service.js'
+export type {
+  InventoryTx,
+  Reservation,
+  ReservationLine,
+  ReservationStatus,
+  ReserveItem,
+} from './reservations.service.js'
+export {
+  InventoryEvents,
+  type LowStockPayload,
+  type StockChangedPayload,
+} from './inventory.events.js'
+export { InventoryErrors, type Shortage } from './inventory.errors.js'
+export { InventoryJobs } from './inventory.jobs.js'
+
+export const inventoryMigrations: MigrationSet = {
+  '2026_11_21_0620_create_stock_levels': createStockLevels,
+  '2026_11_21_0810_create_reservations': createReservations,
+}
+
+export interface InventoryModule {
+  runtime: ModuleRuntime
+  service: InventoryService
+}
+
+export function createInventoryModule(deps: ModuleDeps): InventoryModule {
+  const service = createInventoryService(deps)
+  return {
+    service,
+    runtime: {
+      name: 'inventory',
+      routes: inventoryRoutes(service),
+      jobs: inventoryJobs(service, deps.logger.child({ module: 'inventory' })),
+    },
+  }
+}

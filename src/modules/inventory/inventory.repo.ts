@@ -1,0 +1,126 @@
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
+import type { InventoryTables, StockLevelTable } from './inventory.tables.js'
+
+type Db = Kysely<InventoryTables> | Transaction<InventoryTables>
+
+export interface StockLevel {
+  variantId: string
+  onHand: number
+  reserved: number
+  available: number
+  lowStockThreshold: number
+  version: number
+  updatedAt: Date
+}
+
+function toStockLevel(row: Selectable<StockLevelTable>): StockLevel {
+  return {
+    variantId: row.variant_id,
+    onHand: row.on_hand,
+    reserved: row.reserved,
+    available: row.on_hand - row.reserved,
+    lowStockThreshold: row.low_stock_threshold,
+    version: row.version,
+    updatedAt: row.updated_at,
+  }
+}
+
+const COLUMNS = [
+  'variant_id',
+  'on_hand',
+  'reserved',
+  'low_stock_threshold',
+  'version',
+  'updated_at',
+] as const
+
+export async function insertStockLevels(
+  db: Db,
+  levels: { variantId: string; onHand: number }[],
+): Promise<void> {
+  if (levels.length === 0) return
+  await db
+    .insertInto('inventory.stock_level')
+    .values(levels.map((l) => ({ variant_id: l.variantId, on_hand: l.onHand })))
+    .execute()
+}
+
+export async function findStockLevels(db: Db, variantIds: string[]): Promise<StockLevel[]> {
+  if (variantIds.length === 0) return []
+  const rows = await db
+    .selectFrom('inventory.stock_level')
+    .select(COLUMNS)
+    .where('variant_id', 'in', variantIds)
+    .execute()
+  return rows.map(toStockLevel)
+}
+
+/**
+ * Sets on-hand stock and/or the low-stock threshold; `expectedVersion` makes it conditional
+ * (If-Match). Undefined when no row matched.
+ */
+export async function updateStockLevel(
+  db: Db,
+  variantId: string,
+  change: { onHand?: number | undefined; lowStockThreshold?: number | undefined },
+  expectedVersion: number | undefined,
+): Promise<StockLevel | undefined> {
+  let query = db
+    .updateTable('inventory.stock_level')
+    .set({
+      ...(change.onHand !== undefined ? { on_hand: change.onHand } : {}),
+      ...(change.lowStockThreshold !== undefined
+        ? { low_stock_threshold: change.lowStockThreshold }
+        : {}),
+      version: sql`version + 1`,
+      updated_at: sql`now()`,
+    })
+    .where('variant_id', '=', variantId)
+  if (expectedVersion !== undefined) query = query.where('version', '=', expectedVersion)
+  const row = await query.returning(COLUMNS).executeTakeFirst()
+  return row ? toStockLevel(row) : undefined
+}
+
+/**
+ * Holds `quantity` units if that many are available, in one conditional statement: the row lock
+ * it takes makes a concurrent hold re-check the condition against the committed figures, so
+ * available stock can never go below zero. Undefined when short (or untracked).
+ */
+export async function reserveStock(
+  db: Db,
+  variantId: string,
+  quantity: number,
+): Promise<StockLevel | undefined> {
+  const row = await db
+    .updateTable('inventory.stock_level')
+    .set({
+      reserved: sql`reserved + ${quantity}`,
+      version: sql`version + 1`,
+      updated_at: sql`now()`,
+    })
+    .where('variant_id', '=', variantId)
+    .where(sql<boolean>`on_hand - reserved >= ${quantity}`)
+    .returning(COLUMNS)
+    .executeTakeFirst()
+  return row ? toStockLevel(row) : undefined
+}
+
+/** Adds signed deltas to on-hand and reserved stock (the check constraints guard the result). */
+export async function adjustStock(
+  db: Db,
+  variantId: string,
+  delta: { onHand: number; reserved: number },
+): Promise<StockLevel> {
+  const row = await db
+    .updateTable('inventory.stock_level')
+    .set({
+      on_hand: sql`on_hand + ${delta.onHand}`,
+      reserved: sql`reserved + ${delta.reserved}`,
+      version: sql`version + 1`,
+      updated_at: sql`now()`,
+    })
+    .where('variant_id', '=', variantId)
+    .returning(COLUMNS)
+    .executeTakeFirstOrThrow()
+  return toStockLevel(row)
+}

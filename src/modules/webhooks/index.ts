@@ -1,0 +1,72 @@
+import type { Kysely } from 'kysely'
+import type { MigrationSet } from '../../platform/db/migrations.js'
+import type { ModuleRuntime } from '../../platform/module.js'
+import type { ModuleDeps } from '../index.js'
+import * as createWebhooks from './migrations/2026_11_21_0830_create_webhooks.js'
+import {
+  createWebhookDeliveryService,
+  DELIVER_JOB,
+  type DeliverJob,
+  type WebhookDeliveryService,
+} from './webhooks.delivery.js'
+import { webhookRoutes } from './webhooks.routes.js'
+import { createWebhookEndpointService, type WebhookEndpointService } from './webhooks.service.js'
+import { createSecretBox } from './webhooks.signing.js'
+import { WEBHOOK_EVENT_TYPES } from './webhooks.events.js'
+import type { WebhooksTables } from './webhooks.tables.js'
+
+export const webhooksMigrations: MigrationSet = {
+  '2026_11_21_0830_create_webhooks': createWebhooks,
+}
+
+export interface WebhooksModule {
+  runtime: ModuleRuntime
+  endpoints: WebhookEndpointService
+  deliveries: WebhookDeliveryService
+}
+
+export function createWebhooksModule(deps: ModuleDeps): WebhooksModule {
+  const db = deps.database.db as Kysely<WebhooksTables>
+  const secrets = createSecretBox(deps.config.webhookEncryptionKey)
+  const allowPrivateNetworks = deps.config.webhookAllowPrivateNetworks
+  const endpoints = createWebhookEndpointService({ db, secrets, allowPrivateNetworks })
+  const deliveries = createWebhookDeliveryService({
+    db,
+    uow: deps.uow,
+    jobs: deps.jobs,
+    secrets,
+    allowPrivateNetworks,
+    logger: deps.logger.child({ module: 'webhooks' }),
+  })
+  return {
+    endpoints,
+    deliveries,
+    runtime: {
+      name: 'webhooks',
+      routes: webhookRoutes(endpoints, deliveries),
+      // The bus has no wildcard: one subscription per public type (an endpoint's `*` means these).
+      subscriptions: WEBHOOK_EVENT_TYPES.map((type) => ({
+        type,
+        consumer: 'webhooks.fanout',
+        handler: deliveries.fanout,
+      })),
+      // Retries are ours (the schedule and the attempt log), not pg-boss's.
+      jobs: [
+        {
+          name: DELIVER_JOB,
+          retryLimit: 0,
+          handler: (data) => deliveries.deliver(data as DeliverJob),
+        },
+      ],
+    },
+  }
+}
+
+export { WEBHOOK_EVENT_TYPES, WebhookEvents } from './webhooks.events.js'
+export {
+  DELIVER_JOB,
+  MAX_ATTEMPTS,
+  RETRY_SCHEDULE_SECONDS,
+  type DeliverJob,
+} from './webhooks.delivery.js'
+export type { DeliveryDto, EndpointDto } from './webhooks.schema.js'

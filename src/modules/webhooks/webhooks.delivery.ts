@@ -1,0 +1,245 @@
+import type { Logger } from 'pino'
+import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
+import type { DomainEvent } from '../../platform/events/types.js'
+import type { Jobs } from '../../platform/jobs/jobs.js'
+import { newId } from '../../shared/ids.js'
+import { toPage, type Page } from '../../shared/pagination.js'
+import { WebhookErrors } from './webhooks.errors.js'
+import { isWebhookEventType, WebhookEvents } from './webhooks.events.js'
+import {
+  advanceDelivery,
+  attemptsOf,
+  countFailure,
+  endpointsFor,
+  findDelivery,
+  findEndpoint,
+  insertAttempt,
+  insertDeliveries,
+  listDeliveries,
+  reopenDelivery,
+  resetFailures,
+  unattemptedDeliveries,
+  updateEndpoint,
+  type AttemptRow,
+  type DeliveryRow,
+  type WebhooksDb,
+} from './webhooks.repo.js'
+import type { DeliveryDto, WebhookPageQueryDto } from './webhooks.schema.js'
+import { postWebhook, type SendResult } from './webhooks.sender.js'
+import { signatureFor, type SecretBox } from './webhooks.signing.js'
+import { checkWebhookUrl } from './webhooks.ssrf.js'
+import { cursorId } from './webhooks.service.js'
+
+export const DELIVER_JOB = 'webhooks.deliver'
+
+/** Seconds to wait after failed attempt n (1-based): at least 24 h in all, then the delivery fails. */
+export const RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 36_000]
+export const MAX_ATTEMPTS = RETRY_SCHEDULE_SECONDS.length + 1
+/** Exhausted deliveries in a row after which the endpoint is disabled (circuit breaker). */
+export const FAILURES_BEFORE_DISABLE = 5
+
+/** A delivery job: `attempt` is how many attempts the delivery had when the job was sent. */
+export interface DeliverJob {
+  deliveryId: string
+  attempt: number
+  manual?: boolean
+}
+
+export interface WebhookDeliveryService {
+  /** The public events' subscriber: one delivery per matching enabled endpoint, and its first job. */
+  fanout(event: DomainEvent): Promise<void>
+  /** The job handler: one attempt, recorded, then the next one scheduled or the delivery closed. */
+  deliver(job: DeliverJob): Promise<void>
+  list(endpointId: string, query: WebhookPageQueryDto): Promise<Page<DeliveryDto>>
+  /** Sends a delivery again now, with the same webhook-id. */
+  retry(endpointId: string, deliveryId: string): Promise<DeliveryDto>
+}
+
+/** ±20 % jitter, so endpoints that failed together do not retry in lockstep. */
+function withJitter(seconds: number): number {
+  return Math.max(1, Math.round(seconds * (0.8 + Math.random() * 0.4)))
+}
+
+function deliveryDto(row: DeliveryRow, attempts: AttemptRow[]): DeliveryDto {
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    status: row.status,
+    attemptCount: row.attempt_count,
+    nextAttemptAt: row.next_attempt_at?.toISOString() ?? null,
+    createdAt: row.created_at.toISOString(),
+    completedAt: row.completed_at?.toISOString() ?? null,
+    attempts: attempts
+      .filter((a) => a.delivery_id === row.id)
+      .map((a) => ({
+        attempt: a.attempt,
+        startedAt: a.started_at.toISOString(),
+        durationMs: a.duration_ms,
+        statusCode: a.status_code,
+        succeeded: a.succeeded,
+        responseExcerpt: a.response_excerpt,
+        error: a.error,
+      })),
+  }
+}
+
+export function createWebhookDeliveryService(deps: {
+  db: WebhooksDb
+  uow: UnitOfWork
+  jobs: Jobs
+  secrets: SecretBox
+  allowPrivateNetworks: boolean
+  logger: Logger
+}): WebhookDeliveryService {
+  const { db, uow, jobs, secrets, allowPrivateNetworks, logger } = deps
+
+  async function send(url: string, delivery: DeliveryRow, secret: string): Promise<SendResult> {
+    // Checked again at send time: the name may resolve elsewhere now than at creation.
+    const verdict = await checkWebhookUrl(url, allowPrivateNetworks)
+    if (!verdict.ok) {
+      return { statusCode: null, durationMs: 0, excerpt: null, error: `refused: ${verdict.reason}` }
+    }
+    const timestamp = Math.floor(Date.now() / 1000)
+    const headers = {
+      'webhook-id': delivery.id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signatureFor(secret, delivery.id, timestamp, delivery.body),
+    }
+    return postWebhook(url, headers, delivery.body, allowPrivateNetworks)
+  }
+
+  async function record(delivery: DeliveryRow, job: DeliverJob, startedAt: Date, r: SendResult) {
+    const attempt = delivery.attempt_count + 1
+    const ok = r.statusCode !== null && r.statusCode >= 200 && r.statusCode < 300
+    const retryIn =
+      ok || attempt >= MAX_ATTEMPTS ? null : withJitter(RETRY_SCHEDULE_SECONDS[attempt - 1]!)
+    const now = new Date()
+    const recorded = await uow.run(async (t, emit) => {
+      const trx = t as unknown as WebhooksDb
+      const advanced = await advanceDelivery(trx, delivery.id, delivery.attempt_count, {
+        attempt_count: attempt,
+        status: ok ? 'succeeded' : retryIn === null ? 'failed' : 'pending',
+        next_attempt_at: retryIn === null ? null : new Date(now.getTime() + retryIn * 1000),
+        completed_at: retryIn === null ? now : null,
+      })
+      if (!advanced) return false
+      await insertAttempt(trx, {
+        id: newId('wha'),
+        delivery_id: delivery.id,
+        attempt,
+        started_at: startedAt,
+        duration_ms: r.durationMs,
+        status_code: r.statusCode,
+        succeeded: ok,
+        response_excerpt: r.excerpt,
+        error: r.error,
+      })
+      if (ok) await resetFailures(trx, delivery.endpoint_id)
+      if (ok || retryIn !== null || job.manual) return true
+      const failures = await countFailure(trx, delivery.endpoint_id)
+      if (failures >= FAILURES_BEFORE_DISABLE) {
+        const endpoint = await updateEndpoint(trx, delivery.endpoint_id, {
+          enabled: false,
+          disabled_reason: `${failures} deliveries in a row failed`,
+        })
+        emit({
+          type: WebhookEvents.endpointDisabled,
+          aggregateType: 'webhook_endpoint',
+          aggregateId: delivery.endpoint_id,
+          payload: {
+            endpointId: delivery.endpoint_id,
+            url: endpoint?.url,
+            consecutiveFailures: failures,
+          },
+        })
+      }
+      return true
+    })
+    if (recorded && retryIn !== null) {
+      await jobs.send(DELIVER_JOB, { deliveryId: delivery.id, attempt }, { startAfter: retryIn })
+    }
+  }
+
+  async function closeUnsent(delivery: DeliveryRow): Promise<void> {
+    await advanceDelivery(db, delivery.id, delivery.attempt_count, {
+      status: 'failed',
+      next_attempt_at: null,
+      completed_at: new Date(),
+    })
+  }
+
+  return {
+    async fanout(event) {
+      if (!isWebhookEventType(event.type)) return
+      const endpoints = await endpointsFor(db, event.type)
+      if (endpoints.length === 0) return
+      const body = JSON.stringify({
+        type: event.type,
+        timestamp: new Date(event.occurredAt).toISOString(),
+        data: event.payload,
+      })
+      await insertDeliveries(
+        db,
+        endpoints.map((e) => ({
+          id: newId('msg'),
+          endpoint_id: e.id,
+          event_id: event.id,
+          event_type: event.type,
+          body,
+          next_attempt_at: new Date(),
+          completed_at: null,
+        })),
+      )
+      // Also re-sends the first job of deliveries created by an earlier, interrupted run.
+      for (const d of await unattemptedDeliveries(db, event.id)) {
+        await jobs.send(DELIVER_JOB, { deliveryId: d.id, attempt: 0 })
+      }
+    },
+
+    async deliver(job) {
+      const delivery = await findDelivery(db, job.deliveryId)
+      // A stale or duplicate job: another run already made this attempt.
+      if (!delivery || delivery.status !== 'pending' || delivery.attempt_count !== job.attempt) {
+        return
+      }
+      const endpoint = await findEndpoint(db, delivery.endpoint_id)
+      if (!endpoint) return
+      if (!endpoint.enabled) return closeUnsent(delivery)
+      const startedAt = new Date()
+      const result = await send(endpoint.url, delivery, secrets.open(endpoint.id, endpoint.secret))
+      if (result.error) {
+        logger.info({ deliveryId: delivery.id, error: result.error }, 'webhook attempt failed')
+      }
+      await record(delivery, job, startedAt, result)
+    },
+
+    async list(endpointId, query) {
+      if (!(await findEndpoint(db, endpointId))) throw WebhookErrors.ENDPOINT_NOT_FOUND(endpointId)
+      const limit = query.limit ?? 20
+      const rows = await listDeliveries(db, endpointId, cursorId(query.cursor), limit + 1)
+      const attempts = await attemptsOf(
+        db,
+        rows.map((r) => r.id),
+      )
+      return toPage(
+        rows,
+        limit,
+        (row) => deliveryDto(row, attempts),
+        (row) => [row.id],
+      )
+    },
+
+    async retry(endpointId, deliveryId) {
+      const endpoint = await findEndpoint(db, endpointId)
+      if (!endpoint) throw WebhookErrors.ENDPOINT_NOT_FOUND(endpointId)
+      if (!endpoint.enabled) throw WebhookErrors.ENDPOINT_DISABLED(endpointId)
+      const existing = await findDelivery(db, deliveryId)
+      if (existing?.endpoint_id !== endpointId) throw WebhookErrors.DELIVERY_NOT_FOUND(deliveryId)
+      const row = await reopenDelivery(db, deliveryId)
+      if (!row) throw WebhookErrors.DELIVERY_NOT_FOUND(deliveryId)
+      await jobs.send(DELIVER_JOB, { deliveryId, attempt: row.attempt_count, manual: true })
+      return deliveryDto(row, await attemptsOf(db, [row.id]))
+    },
+  }
+}

@@ -1,0 +1,155 @@
+import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely'
+import type {
+  AttemptTable,
+  DeliveryTable,
+  EndpointTable,
+  WebhooksTables,
+} from './webhooks.tables.js'
+
+export type WebhooksDb = Kysely<WebhooksTables>
+export type EndpointRow = Selectable<EndpointTable>
+export type DeliveryRow = Selectable<DeliveryTable>
+export type AttemptRow = Selectable<AttemptTable>
+
+export async function insertEndpoint(db: WebhooksDb, row: Insertable<EndpointTable>) {
+  return db.insertInto('webhooks.endpoint').values(row).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function findEndpoint(db: WebhooksDb, id: string): Promise<EndpointRow | undefined> {
+  return db.selectFrom('webhooks.endpoint').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** Newest first, by id (time-ordered, so the cursor is exact). */
+export async function listEndpoints(db: WebhooksDb, beforeId: string | undefined, limit: number) {
+  let query = db.selectFrom('webhooks.endpoint').selectAll()
+  if (beforeId) query = query.where('id', '<', beforeId)
+  return query.orderBy('id', 'desc').limit(limit).execute()
+}
+
+export async function updateEndpoint(
+  db: WebhooksDb,
+  id: string,
+  patch: Updateable<EndpointTable>,
+): Promise<EndpointRow | undefined> {
+  return db
+    .updateTable('webhooks.endpoint')
+    .set({ ...patch, updated_at: new Date() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst()
+}
+
+export async function deleteEndpoint(db: WebhooksDb, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('webhooks.endpoint').where('id', '=', id).executeTakeFirst()
+  return result.numDeletedRows > 0n
+}
+
+/** Enabled endpoints subscribed to this event type (or to every type). */
+export async function endpointsFor(db: WebhooksDb, type: string) {
+  return db
+    .selectFrom('webhooks.endpoint')
+    .select(['id'])
+    .where('enabled', '=', true)
+    .where((eb) =>
+      eb.or([
+        sql<boolean>`events @> ${JSON.stringify([type])}::jsonb`,
+        sql<boolean>`events @> '["*"]'::jsonb`,
+      ]),
+    )
+    .execute()
+}
+
+/** Inserts once per (endpoint, event): a redelivered event creates nothing new. */
+export async function insertDeliveries(db: WebhooksDb, rows: Insertable<DeliveryTable>[]) {
+  if (rows.length === 0) return
+  await db
+    .insertInto('webhooks.delivery')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['endpoint_id', 'event_id']).doNothing())
+    .execute()
+}
+
+/** Deliveries of an event that no attempt has touched yet (their job may not have been sent). */
+export async function unattemptedDeliveries(db: WebhooksDb, eventId: string) {
+  return db
+    .selectFrom('webhooks.delivery')
+    .select(['id'])
+    .where('event_id', '=', eventId)
+    .where('status', '=', 'pending')
+    .where('attempt_count', '=', 0)
+    .execute()
+}
+
+export async function findDelivery(db: WebhooksDb, id: string): Promise<DeliveryRow | undefined> {
+  return db.selectFrom('webhooks.delivery').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** Applies the outcome of attempt number `attempt` only if no other run recorded it first. */
+export async function advanceDelivery(
+  db: WebhooksDb,
+  id: string,
+  previousCount: number,
+  patch: Updateable<DeliveryTable>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('webhooks.delivery')
+    .set(patch)
+    .where('id', '=', id)
+    .where('attempt_count', '=', previousCount)
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
+export async function reopenDelivery(db: WebhooksDb, id: string): Promise<DeliveryRow | undefined> {
+  return db
+    .updateTable('webhooks.delivery')
+    .set({ status: 'pending', completed_at: null, next_attempt_at: new Date() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst()
+}
+
+export async function insertAttempt(db: WebhooksDb, row: Insertable<AttemptTable>) {
+  await db.insertInto('webhooks.attempt').values(row).execute()
+}
+
+export async function listDeliveries(
+  db: WebhooksDb,
+  endpointId: string,
+  beforeId: string | undefined,
+  limit: number,
+) {
+  let query = db.selectFrom('webhooks.delivery').selectAll().where('endpoint_id', '=', endpointId)
+  if (beforeId) query = query.where('id', '<', beforeId)
+  return query.orderBy('id', 'desc').limit(limit).execute()
+}
+
+export async function attemptsOf(db: WebhooksDb, deliveryIds: string[]): Promise<AttemptRow[]> {
+  if (deliveryIds.length === 0) return []
+  return db
+    .selectFrom('webhooks.attempt')
+    .selectAll()
+    .where('delivery_id', 'in', deliveryIds)
+    .orderBy('attempt')
+    .execute()
+}
+
+/** Counts one more exhausted delivery; returns the new run of consecutive failures. */
+export async function countFailure(db: WebhooksDb, endpointId: string): Promise<number> {
+  const row = await db
+    .updateTable('webhooks.endpoint')
+    .set((eb) => ({ consecutive_failures: eb('consecutive_failures', '+', 1) }))
+    .where('id', '=', endpointId)
+    .returning(['consecutive_failures'])
+    .executeTakeFirst()
+  return row?.consecutive_failures ?? 0
+}
+
+export async function resetFailures(db: WebhooksDb, endpointId: string): Promise<void> {
+  await db
+    .updateTable('webhooks.endpoint')
+    .set({ consecutive_failures: 0 })
+    .where('id', '=', endpointId)
+    .where('consecutive_failures', '>', 0)
+    .execute()
+}

@@ -1,0 +1,119 @@
+import { CommonErrors } from '../../platform/errors.js'
+import { newId } from '../../shared/ids.js'
+import { decodeCursor, toPage, type Page } from '../../shared/pagination.js'
+import { WebhookErrors } from './webhooks.errors.js'
+import {
+  deleteEndpoint,
+  findEndpoint,
+  insertEndpoint,
+  listEndpoints,
+  updateEndpoint,
+  type EndpointRow,
+  type WebhooksDb,
+} from './webhooks.repo.js'
+import type {
+  CreatedEndpointDto,
+  CreateEndpointInput,
+  EndpointDto,
+  UpdateEndpointInput,
+  WebhookPageQueryDto,
+} from './webhooks.schema.js'
+import { newSigningSecret, type SecretBox } from './webhooks.signing.js'
+import { checkWebhookUrl } from './webhooks.ssrf.js'
+
+/** Webhook endpoints: what partners register; the secret is shown once, at creation. */
+export interface WebhookEndpointService {
+  create(input: CreateEndpointInput): Promise<CreatedEndpointDto>
+  list(query: WebhookPageQueryDto): Promise<Page<EndpointDto>>
+  get(id: string): Promise<EndpointDto>
+  update(id: string, patch: UpdateEndpointInput): Promise<EndpointDto>
+  remove(id: string): Promise<void>
+}
+
+export function endpointDto(row: EndpointRow): EndpointDto {
+  return {
+    id: row.id,
+    url: row.url,
+    description: row.description,
+    events: row.events,
+    enabled: row.enabled,
+    disabledReason: row.disabled_reason,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  }
+}
+
+/** The id after which a page starts, from a cursor we issued. */
+export function cursorId(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined
+  const values = decodeCursor(cursor, 1)
+  if (!values || typeof values[0] !== 'string') throw CommonErrors.invalidCursor()
+  return values[0]
+}
+
+export function createWebhookEndpointService(deps: {
+  db: WebhooksDb
+  secrets: SecretBox
+  allowPrivateNetworks: boolean
+}): WebhookEndpointService {
+  const { db, secrets, allowPrivateNetworks } = deps
+
+  async function assertAllowed(url: string): Promise<void> {
+    const verdict = await checkWebhookUrl(url, allowPrivateNetworks)
+    if (!verdict.ok) throw WebhookErrors.URL_NOT_ALLOWED(verdict.reason)
+  }
+
+  async function load(id: string): Promise<EndpointRow> {
+    const row = await findEndpoint(db, id)
+    if (!row) throw WebhookErrors.ENDPOINT_NOT_FOUND(id)
+    return row
+  }
+
+  return {
+    async create(input) {
+      await assertAllowed(input.url)
+      const id = newId('whe')
+      const secret = newSigningSecret()
+      const row = await insertEndpoint(db, {
+        id,
+        url: input.url,
+        description: input.description ?? null,
+        events: JSON.stringify(input.events),
+        secret: secrets.seal(id, secret),
+        disabled_reason: null,
+      })
+      return { ...endpointDto(row), secret }
+    },
+
+    async list(query) {
+      const limit = query.limit ?? 20
+      const rows = await listEndpoints(db, cursorId(query.cursor), limit + 1)
+      return toPage(rows, limit, endpointDto, (row) => [row.id])
+    },
+
+    async get(id) {
+      return endpointDto(await load(id))
+    },
+
+    async update(id, patch) {
+      await load(id)
+      if (patch.url !== undefined) await assertAllowed(patch.url)
+      const row = await updateEndpoint(db, id, {
+        ...(patch.url !== undefined ? { url: patch.url } : {}),
+        ...(patch.events !== undefined ? { events: JSON.stringify(patch.events) } : {}),
+        ...(patch.description !== undefined ? { description: patch.description } : {}),
+        // Enabling by hand closes the circuit breaker: the failure run starts again from zero.
+        ...(patch.enabled === true
+          ? { enabled: true, consecutive_failures: 0, disabled_reason: null }
+          : {}),
+        ...(patch.enabled === false ? { enabled: false, disabled_reason: null } : {}),
+      })
+      if (!row) throw WebhookErrors.ENDPOINT_NOT_FOUND(id)
+      return endpointDto(row)
+    },
+
+    async remove(id) {
+      if (!(await deleteEndpoint(db, id))) throw WebhookErrors.ENDPOINT_NOT_FOUND(id)
+    },
+  }
+}

@@ -1,0 +1,110 @@
+import { LRUCache } from 'lru-cache'
+import { createLocalGeneration, createRedisGeneration, type Generation } from './generation.js'
+import type { Redis } from './redis.js'
+
+/**
+ * A read-through cache whose entries belong to a generation. A reader takes the generation
+ * before it reads the source and stores under it; `invalidate` bumps the generation, after which
+ * nothing stored before is served (in every process sharing the generation) and a read that
+ * started before the bump cannot store its possibly stale result. Entries live in this process,
+ * bounded by count, bytes and a TTL.
+ */
+export interface Cache<V> {
+  /** The generation to read and store under; undefined when caching is off or unknowable now. */
+  generation(): Promise<number | undefined>
+  get(key: string, generation: number): V | undefined
+  /** Ignored when `generation` is no longer the current one. */
+  set(key: string, value: V, generation: number): void
+  /** Makes every entry stored so far unreachable; rejects when the shared generation is down. */
+  invalidate(): Promise<void>
+  /** Entries and bytes held now (for tests and metrics). */
+  readonly stats: { entries: number; bytes: number }
+}
+
+export interface CacheOptions<V> {
+  /** Entry lifetime; 0 turns the cache off (every read goes to the source). */
+  ttlSeconds: number
+  maxEntries: number
+  maxBytes: number
+  /** Approximate bytes an entry holds, for the `maxBytes` bound. */
+  sizeOf: (value: V) => number
+}
+
+/** Creates a cache over a generation (in-process, or shared through Redis). */
+export function createCache<V extends object>(
+  generationSource: Generation,
+  options: CacheOptions<V>,
+): Cache<V> {
+  if (options.ttlSeconds === 0) return disabledCache()
+  const store = new LRUCache<string, V>({
+    max: options.maxEntries,
+    maxSize: options.maxBytes,
+    // Oversized values are refused rather than evicting everything else.
+    maxEntrySize: Math.max(1, Math.floor(options.maxBytes / 4)),
+    sizeCalculation: (value, key) => Math.max(1, options.sizeOf(value) + key.length * 2),
+    ttl: options.ttlSeconds * 1000,
+  })
+  // The generation the stored entries belong to; a new one empties the store.
+  let current: number | undefined
+
+  function observe(generation: number | undefined): number | undefined {
+    if (generation !== undefined && generation !== current) {
+      store.clear()
+      current = generation
+    }
+    return generation
+  }
+
+  return {
+    async generation() {
+      return observe(await generationSource.current())
+    },
+    get(key, generation) {
+      return generation === current ? store.get(key) : undefined
+    },
+    set(key, value, generation) {
+      if (generation === current) store.set(key, value)
+    },
+    async invalidate() {
+      // Local entries go first, so this process never serves them again even if the shared
+      // bump fails (the caller's event is then retried).
+      store.clear()
+      current = undefined
+      observe(await generationSource.bump())
+    },
+    get stats() {
+      return { entries: store.size, bytes: store.calculatedSize }
+    },
+  }
+}
+
+function disabledCache<V>(): Cache<V> {
+  return {
+    generation: async () => undefined,
+    get: () => undefined,
+    set: () => {},
+    invalidate: async () => {},
+    stats: { entries: 0, bytes: 0 },
+  }
+}
+
+/** Makes the named caches of one process; modules get it as `deps.caches`. */
+export type CacheFactory = <V extends object>(name: string, options: CacheOptions<V>) => Cache<V>
+
+/**
+ * Without Redis each cache's generation is in-process; with it, the generation of cache `name`
+ * is the Redis key `<prefix>:<name>:generation`, shared by every process on that Redis.
+ */
+export function createCacheFactory(options: {
+  redis?: Redis
+  prefix: string
+  onError?: (error: unknown) => void
+}): CacheFactory {
+  return (name, cacheOptions) => {
+    const { redis, prefix, onError } = options
+    const generation = redis
+      ? createRedisGeneration(redis, `${prefix}:${name}:generation`, { onError })
+      : createLocalGeneration()
+    return createCache(generation, cacheOptions)
+  }
+}

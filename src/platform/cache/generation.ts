@@ -1,0 +1,71 @@
+import type { Redis } from './redis.js'
+
+/** A counter that every cache sharing it compares its entries against. */
+export interface Generation {
+  /** Undefined when it cannot be known now (Redis unreachable): callers then bypass the cache. */
+  current(): Promise<number | undefined>
+  /** Increments the counter; resolves with the new value. */
+  bump(): Promise<number>
+}
+
+/** The generation of one process (embedded mode, or no Redis). */
+export function createLocalGeneration(): Generation {
+  let value = 0
+  return {
+    current: async () => value,
+    bump: async () => ++value,
+  }
+}
+
+export interface RedisGenerationOptions {
+  /**
+   * How long a value read from Redis is trusted before it is read again: the extra staleness
+   * another process's bump can see, and one GET per this interval per process.
+   */
+  refreshMs?: number
+  onError?: (error: unknown) => void
+}
+
+/**
+ * A generation shared through one Redis key: `bump` is INCR, `current` a read-through GET that
+ * is trusted for `refreshMs`. Concurrent readers share one GET; after a failed GET the
+ * generation is unknown for `refreshMs` (no request waits on a Redis that is down).
+ */
+export function createRedisGeneration(
+  redis: Redis,
+  key: string,
+  options: RedisGenerationOptions = {},
+): Generation {
+  const refreshMs = options.refreshMs ?? 250
+  let value: number | undefined
+  let checkedAt = -Infinity
+  let inFlight: Promise<number | undefined> | undefined
+
+  function remember(next: number | undefined): number | undefined {
+    value = next
+    checkedAt = performance.now()
+    return next
+  }
+
+  function refresh(): Promise<number | undefined> {
+    inFlight ??= redis
+      .get(key)
+      .then((raw) => remember(raw === null ? 0 : Number(raw)))
+      .catch((error: unknown) => {
+        options.onError?.(error)
+        return remember(undefined)
+      })
+      .finally(() => (inFlight = undefined))
+    return inFlight
+  }
+
+  return {
+    current() {
+      if (performance.now() - checkedAt < refreshMs) return Promise.resolve(value)
+      return refresh()
+    },
+    async bump() {
+      return remember(await redis.incr(key))!
+    },
+  }
+}

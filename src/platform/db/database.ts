@@ -1,0 +1,140 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import { Mutex } from './mutex.js'
+import { PGliteDialect } from './pglite-dialect.js'
+
+export type Engine = 'pglite' | 'postgres'
+
+export interface SqlResult {
+  rows: Record<string, unknown>[]
+  rowCount: number
+}
+
+/**
+ * The relational store, whichever engine runs it. Modules narrow `db` to their own tables
+ * (`database.db as Kysely<CatalogTables>`); `read` is a replica when one is configured.
+ */
+export interface Database {
+  readonly engine: Engine
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly db: Kysely<any>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly read: Kysely<any>
+  /** Raw SQL for libraries that bring their own (pg-boss); multi-statement text when no values. */
+  executeSql(text: string, values?: unknown[]): Promise<SqlResult>
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+export type OpenDatabaseOptions =
+  | { engine: 'postgres'; url: string; replicaUrls?: readonly string[]; poolSize?: number }
+  | { engine: 'pglite'; dataDir: string | undefined }
+
+// int8 (counts, sums) as JS numbers on both engines; values stay far below 2^53 here.
+const INT8 = 20
+const NUMERIC = 1700
+
+function pgPool(url: string, max: number): pg.Pool {
+  const parsers: Record<number, (v: string) => unknown> = { [INT8]: Number, [NUMERIC]: Number }
+  return new pg.Pool({
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: 5000,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        parsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  })
+}
+
+function openPostgres(url: string, replicaUrls: readonly string[], poolSize: number): Database {
+  const pool = pgPool(url, poolSize)
+  const replicaPools = replicaUrls.map((u) => pgPool(u, poolSize))
+  // A pool error (a server restart) must not crash the process: the next query reconnects.
+  for (const p of [pool, ...replicaPools]) p.on('error', () => {})
+  const db = new Kysely({ dialect: new PostgresDialect({ pool }) })
+  const replicas = replicaPools.map(
+    (p) => new Kysely({ dialect: new PostgresDialect({ pool: p }) }),
+  )
+  let next = 0
+  return {
+    engine: 'postgres',
+    db,
+    get read() {
+      return replicas.length === 0 ? db : replicas[next++ % replicas.length]!
+    },
+    async executeSql(text, values) {
+      const result = await pool.query(text, values as unknown[])
+      const last = Array.isArray(result) ? result[result.length - 1] : result
+      return { rows: last?.rows ?? [], rowCount: last?.rowCount ?? 0 }
+    },
+    async ping() {
+      await sql`select 1`.execute(db)
+    },
+    async close() {
+      await Promise.all([db.destroy(), ...replicas.map((r) => r.destroy())])
+    },
+  }
+}
+
+async function openPGlite(dataDir: string | undefined): Promise<Database> {
+  if (dataDir) mkdirSync(path.dirname(dataDir), { recursive: true })
+  const pglite = new PGlite({
+    ...(dataDir ? { dataDir } : {}),
+    extensions: { pg_trgm },
+    parsers: { [INT8]: Number, [NUMERIC]: Number },
+  })
+  await pglite.waitReady
+  const lock = new Mutex()
+  const db = new Kysely({ dialect: new PGliteDialect(pglite, lock) })
+  let closed = false
+  return {
+    engine: 'pglite',
+    db,
+    read: db,
+    executeSql: (text, values) =>
+      lock.run(async () => {
+        if (!values || values.length === 0) {
+          const results = await pglite.exec(text)
+          const last = results[results.length - 1]
+          return {
+            rows: (last?.rows ?? []) as SqlResult['rows'],
+            rowCount: last?.affectedRows ?? 0,
+          }
+        }
+        const result = await pglite.query<Record<string, unknown>>(text, values)
+        return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length }
+      }),
+    async ping() {
+      if (closed) throw new Error('database is closed')
+      await lock.run(() => pglite.query('select 1'))
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      await db.destroy()
+      await lock.run(() => pglite.close())
+    },
+  }
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  return options.engine === 'postgres'
+    ? openPostgres(options.url, options.replicaUrls ?? [], options.poolSize ?? 10)
+    : openPGlite(options.dataDir)
+}
+
+/** The database the configuration names: PostgreSQL when DATABASE_URL is set, else PGlite on disk. */
+export function databaseOptions(config: {
+  databaseUrl: string | undefined
+  databaseReplicaUrls: readonly string[]
+  dataDir: string
+}): OpenDatabaseOptions {
+  return config.databaseUrl
+    ? { engine: 'postgres', url: config.databaseUrl, replicaUrls: config.databaseReplicaUrls }
+    : { engine: 'pglite', dataDir: path.join(config.dataDir, 'db') }
+}

@@ -1,0 +1,70 @@
+import {
+  Migrator,
+  NO_MIGRATIONS,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  type MigrationResultSet,
+} from 'kysely'
+
+/**
+ * Each module contributes migrations named `YYYY_MM_DD_HHMM_<verb>_<noun>`; names are global and
+ * sort in time order across modules. Migrations are frozen once landed: fix forward.
+ */
+export type MigrationSet = Record<string, Migration>
+
+export interface MigrationStatus {
+  name: string
+  executedAt: Date | null
+}
+
+function collect(sets: MigrationSet[]): MigrationProvider {
+  const all: MigrationSet = {}
+  for (const set of sets) {
+    for (const [name, migration] of Object.entries(set)) {
+      if (!/^\d{4}_\d{2}_\d{2}_\d{4}_[a-z0-9_]+$/.test(name)) {
+        throw new Error(`migration name "${name}" must look like YYYY_MM_DD_HHMM_verb_noun`)
+      }
+      if (all[name]) throw new Error(`two migrations are named "${name}"`)
+      all[name] = migration
+    }
+  }
+  return { getMigrations: async () => all }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function createMigrator(db: Kysely<any>, sets: MigrationSet[]): Migrator {
+  return new Migrator({
+    db,
+    provider: collect(sets),
+    migrationTableSchema: 'platform',
+    migrationTableName: 'migration',
+    migrationLockTableName: 'migration_lock',
+  })
+}
+
+function unwrap(result: MigrationResultSet): string[] {
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')
+    const message = result.error instanceof Error ? result.error.message : String(result.error)
+    throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${message}`)
+  }
+  return (result.results ?? []).map(
+    (r) => `${r.direction === 'Up' ? 'up' : 'down'} ${r.migrationName}`,
+  )
+}
+
+export async function migrateUp(migrator: Migrator): Promise<string[]> {
+  return unwrap(await migrator.migrateToLatest())
+}
+
+/** One step down, or all the way down to an empty schema with `all`. */
+export async function migrateDown(migrator: Migrator, all = false): Promise<string[]> {
+  if (!all) return unwrap(await migrator.migrateDown())
+  return unwrap(await migrator.migrateTo(NO_MIGRATIONS))
+}
+
+export async function migrationStatus(migrator: Migrator): Promise<MigrationStatus[]> {
+  const list = await migrator.getMigrations()
+  return list.map((m) => ({ name: m.name, executedAt: m.executedAt ?? null }))
+}

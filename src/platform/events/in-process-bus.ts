@@ -1,0 +1,41 @@
+import type { Kysely } from 'kysely'
+import type { Logger } from 'pino'
+import { processOnce } from './processed-events.js'
+import type { DomainEvent, EventBus, EventHandler } from './types.js'
+
+interface Subscription {
+  consumer: string
+  handle: (event: DomainEvent) => Promise<unknown>
+}
+
+/**
+ * Delivers each event to every subscriber of its type in this process. `publish` rejects if any
+ * handler failed, so the relay leaves the event unpublished and retries it: delivery is at least
+ * once, and the retry skips the consumers that already processed the event (`processOnce`).
+ */
+export function createInProcessBus(logger: Logger, db: Kysely<unknown>): EventBus {
+  const subscriptions = new Map<string, Subscription[]>()
+  return {
+    subscribe(type: string, consumer: string, handler: EventHandler) {
+      const list = subscriptions.get(type) ?? []
+      list.push({ consumer, handle: processOnce(db, consumer, handler) })
+      subscriptions.set(type, list)
+    },
+    async publish(event: DomainEvent) {
+      const targets = subscriptions.get(event.type) ?? []
+      const results = await Promise.allSettled(targets.map((s) => s.handle(event)))
+      const failed = results.flatMap((r, i) =>
+        r.status === 'rejected' ? [[targets[i]!, r.reason] as const] : [],
+      )
+      for (const [sub, reason] of failed) {
+        logger.error(
+          { err: reason, eventId: event.id, type: event.type, consumer: sub.consumer },
+          'event handler failed',
+        )
+      }
+      if (failed.length > 0) throw new Error(`${failed.length} handler(s) failed for ${event.id}`)
+    },
+    async start() {},
+    async stop() {},
+  }
+}

@@ -1,0 +1,97 @@
+import {
+  sql,
+  type ColumnType,
+  type Generated,
+  type Kysely,
+  type Selectable,
+  type Transaction,
+} from 'kysely'
+import { newId } from '../../shared/ids.js'
+import type { DomainEvent, NewEvent } from './types.js'
+
+export interface OutboxTable {
+  position: Generated<number>
+  id: string
+  type: string
+  aggregate_type: string
+  aggregate_id: string
+  payload: ColumnType<unknown, string, string>
+  occurred_at: Generated<Date>
+  lease_until: Date | null
+  attempts: Generated<number>
+  published_at: Date | null
+}
+type OutboxRow = Selectable<OutboxTable>
+
+interface OutboxTables {
+  'platform.outbox': OutboxTable
+}
+
+/**
+ * Records events in the caller's transaction, so an event exists if and only if the change that
+ * caused it committed. Call it with the same `trx` that writes the change.
+ */
+export async function appendEvents(trx: Transaction<unknown>, events: NewEvent[]): Promise<void> {
+  if (events.length === 0) return
+  await (trx as unknown as Transaction<OutboxTables>)
+    .insertInto('platform.outbox')
+    .values(
+      events.map((e) => ({
+        id: newId('evt'),
+        type: e.type,
+        aggregate_type: e.aggregateType,
+        aggregate_id: e.aggregateId,
+        payload: JSON.stringify(e.payload),
+      })),
+    )
+    .execute()
+}
+
+function toEvent(row: OutboxRow): DomainEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    aggregateType: row.aggregate_type,
+    aggregateId: row.aggregate_id,
+    payload: row.payload as Record<string, unknown>,
+    occurredAt: row.occurred_at.toISOString(),
+  }
+}
+
+/**
+ * Leases the oldest unpublished events for `leaseSeconds`. SKIP LOCKED plus the lease lets several
+ * relays share the table; a relay that dies loses its lease and another picks the events up.
+ */
+export async function leasePending(
+  db: Kysely<unknown>,
+  limit: number,
+  leaseSeconds: number,
+): Promise<DomainEvent[]> {
+  const result = await sql<OutboxRow>`
+    update platform.outbox set lease_until = now() + make_interval(secs => ${leaseSeconds}),
+      attempts = attempts + 1
+    where position in (
+      select position from platform.outbox
+      where published_at is null and (lease_until is null or lease_until < now())
+      order by position limit ${limit} for update skip locked)
+    returning *`.execute(db)
+  return result.rows.sort((a, b) => Number(a.position) - Number(b.position)).map(toEvent)
+}
+
+export async function markPublished(db: Kysely<unknown>, ids: string[]): Promise<void> {
+  if (ids.length === 0) return
+  await (db as unknown as Kysely<OutboxTables>)
+    .updateTable('platform.outbox')
+    .set({ published_at: sql<Date>`now()`, lease_until: null })
+    .where('id', 'in', ids)
+    .execute()
+}
+
+/** Deletes published rows older than `days`; returns how many went. */
+export async function prunePublished(db: Kysely<unknown>, days: number): Promise<number> {
+  const result = await (db as unknown as Kysely<OutboxTables>)
+    .deleteFrom('platform.outbox')
+    .where('published_at', '<', sql<Date>`now() - make_interval(days => ${days})`)
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}

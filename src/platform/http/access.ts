@@ -1,0 +1,93 @@
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
+import { AppError } from '../errors.js'
+
+/** Who is calling: produced by the auth module from a bearer credential. */
+export interface Principal {
+  subject: string
+  role: string
+  permissions: ReadonlySet<string>
+  via: 'access_token' | 'api_key'
+  /** The sign-in session an access token belongs to (absent for API keys). */
+  sessionId?: string
+}
+
+/**
+ * What a route requires. Every `/v1` route declares one (deny by default): the app refuses to
+ * boot with a route that does not, and `/v1/admin` routes must name a permission.
+ */
+export type Access = 'public' | 'authenticated' | { permission: string }
+
+/** Verifies a bearer credential; throws an `unauthenticated` AppError when it is not valid. */
+export type Authenticator = (credential: string) => Promise<Principal>
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access
+  }
+  interface FastifyRequest {
+    principal: Principal | null
+  }
+}
+
+const unauthenticated = (detail: string, invalidToken: boolean) =>
+  new AppError({
+    kind: 'unauthenticated',
+    code: invalidToken ? 'invalid_token' : 'unauthenticated',
+    title: 'Unauthenticated',
+    detail,
+  })
+
+const forbidden = (permission: string) =>
+  new AppError({
+    kind: 'forbidden',
+    code: 'forbidden',
+    title: 'Forbidden',
+    detail: `This action needs the ${permission} permission.`,
+  })
+
+export function checkRouteDeclaresAccess(route: RouteOptions): void {
+  const url = route.url
+  if (!url.startsWith('/v1')) return
+  const access = route.config?.access
+  if (!access) throw new Error(`route ${String(route.method)} ${url} declares no access rule`)
+  if (url.startsWith('/v1/admin') && typeof access !== 'object') {
+    throw new Error(`admin route ${String(route.method)} ${url} must require a permission`)
+  }
+}
+
+/** Reads the bearer credential, then enforces the route's access rule. */
+export function registerAccessControl(app: FastifyInstance, authenticate: Authenticator): void {
+  app.decorateRequest('principal', null)
+  app.addHook('onRoute', checkRouteDeclaresAccess)
+  app.addHook('onRequest', async (request: FastifyRequest, reply) => {
+    const header = request.headers.authorization
+    if (header) {
+      const match = /^Bearer ([^\s]+)$/i.exec(header)
+      if (!match?.[1]) {
+        reply.header('www-authenticate', 'Bearer realm="emporium", error="invalid_request"')
+        throw unauthenticated('The Authorization header must be "Bearer <token>".', false)
+      }
+      try {
+        request.principal = await authenticate(match[1])
+      } catch (error) {
+        reply.header('www-authenticate', 'Bearer realm="emporium", error="invalid_token"')
+        throw error
+      }
+    }
+    const access = request.routeOptions.config.access
+    if (!access || access === 'public') return
+    if (!request.principal) {
+      reply.header('www-authenticate', 'Bearer realm="emporium"')
+      throw unauthenticated('This endpoint needs a bearer token.', false)
+    }
+    if (typeof access === 'object' && !request.principal.permissions.has(access.permission)) {
+      throw forbidden(access.permission)
+    }
+  })
+}
+
+/** The signed-in caller, for routes whose access rule guarantees one. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw unauthenticated('This endpoint needs a bearer token.', true)
+  return request.principal
+}

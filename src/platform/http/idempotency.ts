@@ -1,0 +1,237 @@
+import { createHash, randomUUID } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Kysely } from 'kysely'
+import type { Logger } from 'pino'
+import {
+  claimKey,
+  completeKey,
+  findKey,
+  pruneKeys,
+  releaseKey,
+  takeOverStaleKey,
+  type KeyId,
+  type StoredResponse,
+} from '../db/idempotency.repo.js'
+import { AppError } from '../errors.js'
+import type { JobDefinition } from '../jobs/jobs.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * `false`: the route ignores `Idempotency-Key`. Only for replies that carry credentials
+     * (tokens, secrets, cookies), which must never be stored in clear to be replayed.
+     */
+    idempotency?: false
+  }
+  interface FastifyRequest {
+    /**
+     * The validated `Idempotency-Key` of a POST that holds it, else null. A service that keeps its
+     * own record of the key in its own transaction (checkout) makes its effects exactly-once too.
+     */
+    idempotencyKey: string | null
+  }
+}
+
+export interface IdempotencyOptions {
+  db: Kysely<unknown>
+  /** How long a running attempt holds its key before a retry may take it over (its process died). */
+  lockSeconds?: number
+}
+
+// Visible ASCII and inner spaces; HTTP already strips the spaces around a field value.
+const VALID_KEY = /^[\x20-\x7e]{1,255}$/
+const REPLAYED_HEADERS = ['content-type', 'location', 'etag'] as const
+const DEFAULT_LOCK_SECONDS = 60
+
+export const IdempotencyErrors = {
+  invalidKey: (message: string) =>
+    new AppError({
+      kind: 'validation',
+      code: 'invalid_idempotency_key',
+      title: 'Invalid Idempotency-Key',
+      detail: 'Idempotency-Key must be 1 to 255 printable ASCII characters.',
+      errors: [{ path: '/headers/idempotency-key', message }],
+    }),
+  reused: () =>
+    new AppError({
+      kind: 'unprocessable',
+      code: 'idempotency_key_reused',
+      title: 'Idempotency-Key reused',
+      detail: 'This Idempotency-Key was already used with a different request.',
+    }),
+  inProgress: () =>
+    new AppError({
+      kind: 'conflict',
+      code: 'idempotency_key_in_progress',
+      title: 'Request in progress',
+      detail: 'A request with this Idempotency-Key is still running; retry shortly.',
+    }),
+}
+
+/** JSON with object keys sorted at every depth: equal bodies give equal text. */
+export function canonicalJson(value: unknown): string {
+  if (value === undefined || value === null) return 'null'
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`)
+    return `{${entries.join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+/** SHA-256 of the method, the URL as sent (path and query) and the canonical body. */
+export function requestFingerprint(method: string, url: string, body: unknown): string {
+  return createHash('sha256')
+    .update(`${method}\n${url}\n${canonicalJson(body)}`)
+    .digest('hex')
+}
+
+/**
+ * Keys are per caller: a signed-in caller can never be replayed another's response. Anonymous
+ * callers share one scope (there is nothing stable to tell them apart: an IP changes between
+ * retries); the fingerprint still demands the same URL and body, so a replay only ever goes to
+ * someone who could send the very same request. Clients must use random keys (UUIDs).
+ */
+function scopeOf(request: FastifyRequest): string {
+  return request.principal ? `sub:${request.principal.subject}` : 'anonymous'
+}
+
+function validKey(header: string | string[] | undefined): string {
+  if (typeof header !== 'string') throw IdempotencyErrors.invalidKey('must be sent once')
+  if (!VALID_KEY.test(header) || header.trim() === '') {
+    throw IdempotencyErrors.invalidKey('must be 1 to 255 printable ASCII characters')
+  }
+  return header
+}
+
+interface Claim {
+  id: KeyId
+  owner: string
+}
+
+type Acquired = { owner: string } | { replay: StoredResponse }
+
+/** Claims the key, or says what to answer instead: a replay, a 422 or a 409. */
+async function acquire(
+  db: Kysely<unknown>,
+  id: KeyId,
+  fingerprint: string,
+  lockSeconds: number,
+): Promise<Acquired> {
+  // A key can vanish between the insert and the read (released after a 5xx, pruned): try again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const owner = randomUUID()
+    if (await claimKey(db, id, fingerprint, owner, lockSeconds)) return { owner }
+    const found = await findKey(db, id)
+    if (!found) continue
+    if (found.fingerprint !== fingerprint) throw IdempotencyErrors.reused()
+    if (found.response) return { replay: found.response }
+    if (!found.locked && (await takeOverStaleKey(db, id, fingerprint, owner, lockSeconds))) {
+      return { owner }
+    }
+    break
+  }
+  throw IdempotencyErrors.inProgress()
+}
+
+function replay(reply: FastifyReply, response: StoredResponse): FastifyReply {
+  reply.code(response.status).headers(response.headers).header('idempotent-replayed', 'true')
+  return response.body === null ? reply.send() : reply.send(response.body)
+}
+
+/**
+ * What to store of a finished reply, or null to release the key instead: 5xx, 429 and 503 are
+ * transient (a retry should run again); a reply setting a cookie or streamed cannot be replayed.
+ */
+function storable(reply: FastifyReply, payload: unknown): StoredResponse | null {
+  const status = reply.statusCode
+  if (status >= 500 || status === 429 || reply.hasHeader('set-cookie')) return null
+  if (payload !== null && payload !== undefined && typeof payload !== 'string') return null
+  const headers: Record<string, string> = {}
+  for (const name of REPLAYED_HEADERS) {
+    const value = reply.getHeader(name)
+    if (value !== undefined) headers[name] = String(value)
+  }
+  return { status, headers, body: payload ?? null }
+}
+
+async function finish(
+  db: Kysely<unknown>,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+): Promise<void> {
+  const claim = claims.get(request)
+  if (!claim) return
+  claims.delete(request)
+  const response = storable(reply, payload)
+  try {
+    if (response) await completeKey(db, claim.id, claim.owner, response)
+    else await releaseKey(db, claim.id, claim.owner)
+  } catch (err) {
+    // The reply still goes out; the key stays running until its lock expires.
+    request.log.error({ err }, 'idempotency key not recorded')
+  }
+  if (!response && reply.statusCode < 400) {
+    request.log.warn(
+      { status: reply.statusCode },
+      'reply cannot be replayed; idempotency key released',
+    )
+  }
+}
+
+const claims = new WeakMap<FastifyRequest, Claim>()
+
+/**
+ * `Idempotency-Key` on every POST route (API.md, Conventions): the key is claimed after the access
+ * control, the body parsing and the validation, right before the handler, and the first reply is
+ * stored in `onSend`. Register after the cookie plugin (its `onSend` writes `Set-Cookie`).
+ */
+export function registerIdempotency(app: FastifyInstance, options: IdempotencyOptions): void {
+  const { db } = options
+  const lockSeconds = options.lockSeconds ?? DEFAULT_LOCK_SECONDS
+  app.decorateRequest('idempotencyKey', null)
+  app.addHook('preHandler', async (request, reply) => {
+    const route = request.routeOptions.url
+    if (request.method !== 'POST' || !route) return
+    if (request.routeOptions.config.idempotency === false) return
+    const header = request.headers['idempotency-key']
+    if (header === undefined) return
+    const key = validKey(header)
+    request.idempotencyKey = key
+    const id: KeyId = { scope: scopeOf(request), method: request.method, route, key }
+    const fingerprint = requestFingerprint(request.method, request.url, request.body)
+    let acquired: Acquired
+    try {
+      acquired = await acquire(db, id, fingerprint, lockSeconds)
+    } catch (error) {
+      if (error instanceof AppError && error.kind === 'conflict') reply.header('retry-after', '1')
+      throw error
+    }
+    if ('replay' in acquired) return replay(reply, acquired.replay)
+    claims.set(request, { id, owner: acquired.owner })
+  })
+  app.addHook('onSend', async (request, reply, payload) => {
+    await finish(db, request, reply, payload)
+    return payload
+  })
+}
+
+/** The schedule that forgets keys older than the TTL (at least 24 h, API.md). */
+export function pruneIdempotencyKeysJob(
+  db: Kysely<unknown>,
+  ttlHours: number,
+  logger: Logger,
+): JobDefinition {
+  return {
+    name: 'platform.prune-idempotency-keys',
+    schedule: '41 * * * *',
+    handler: async () => {
+      const pruned = await pruneKeys(db, ttlHours)
+      logger.info({ pruned }, 'pruned expired idempotency keys')
+    },
+  }
+}

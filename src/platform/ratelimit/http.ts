@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { AppError } from '../errors.js'
+import { isExceeded, rateLimitHeaders, retryAfter, type Usage } from './headers.js'
+import type { QuotaName } from './settings.js'
+import type { RateLimitStore } from './store.js'
+
+/**
+ * A route's own limit, as `config: { rateLimit: { … } }`. Without one a route counts against
+ * `default` per IP (anonymous) or `user` per principal (signed in); `rateLimit: false` exempts it.
+ */
+export interface RouteRateLimit {
+  /** Counted per client IP, signed in or not, instead of `default`/`user`. */
+  quota?: QuotaName
+  /**
+   * Also counted per account: the body field that names it (an email, an MFA token). The value is
+   * hashed before it becomes a key, so Redis never holds addresses.
+   */
+  accountField?: string
+  /** The per-account quota; `auth-account` unless given. */
+  accountQuota?: QuotaName
+}
+
+/**
+ * For login, register, forgot-password and the like: the strict `auth` quota per IP plus
+ * `auth-account` per email. MFA verify uses `{ quota: 'auth', accountField: 'mfaToken' }`.
+ */
+export const CREDENTIAL_LIMIT: RouteRateLimit = Object.freeze({
+  quota: 'auth',
+  accountField: 'email',
+})
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    rateLimit?: RouteRateLimit | false
+  }
+}
+
+// Probes from load balancers and scrapers come fast from one address and must never be refused.
+const EXEMPT = new Set(['/livez', '/readyz', '/metrics'])
+
+const usagesOf = new WeakMap<FastifyRequest, Usage[]>()
+
+export const RateLimitErrors = {
+  rateLimited: (seconds: number) =>
+    new AppError({
+      kind: 'rate_limited',
+      code: 'rate_limited',
+      title: 'Too many requests',
+      detail: `Too many requests; retry in ${seconds} s.`,
+      extra: { retryAfter: seconds },
+    }),
+}
+
+function routeLimit(request: FastifyRequest): RouteRateLimit | false {
+  const url = request.routeOptions.url
+  if (url && EXEMPT.has(url)) return false
+  return request.routeOptions.config.rateLimit ?? {}
+}
+
+export function hashKey(value: string): string {
+  return createHash('sha256').update(value).digest('base64url').slice(0, 32)
+}
+
+async function count(
+  store: RateLimitStore,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  policy: QuotaName,
+  key: string,
+): Promise<void> {
+  const quota = store.settings.quotas[policy]
+  const state = await store.counter(policy, quota).consume(key)
+  const usages = [...(usagesOf.get(request) ?? []), { policy, quota, state }]
+  usagesOf.set(request, usages)
+  reply.headers(rateLimitHeaders(usages))
+  if (usages.some(isExceeded)) {
+    const seconds = retryAfter(usages)
+    reply.header('retry-after', String(seconds))
+    throw RateLimitErrors.rateLimited(seconds)
+  }
+}
+
+/**
+ * Call before the access control: anonymous callers and per-IP route quotas are counted before
+ * any credential is checked, signed-in callers after it (per principal, so one NAT address does
+ * not throttle a whole office), and per-account quotas once the body is validated.
+ */
+export function registerRateLimiting(app: FastifyInstance, store: RateLimitStore): void {
+  if (!store.settings.enabled) return
+  app.addHook('onRequest', async (request, reply) => {
+    const limit = routeLimit(request)
+    if (limit === false) return
+    if (limit.quota) return count(store, request, reply, limit.quota, `ip:${request.ip}`)
+    if (!request.headers.authorization) {
+      return count(store, request, reply, 'default', `ip:${request.ip}`)
+    }
+  })
+  // preParsing runs after every onRequest hook, so the access control has set the principal.
+  app.addHook('preParsing', async (request, reply, payload) => {
+    const limit = routeLimit(request)
+    if (limit !== false && !limit.quota && request.principal) {
+      await count(store, request, reply, 'user', `sub:${request.principal.subject}`)
+    }
+    return payload
+  })
+  app.addHook('preHandler', async (request, reply) => {
+    const limit = routeLimit(request)
+    if (limit === false || !limit.accountField) return
+    const value = (request.body as Record<string, unknown> | undefined)?.[limit.accountField]
+    if (typeof value !== 'string') return
+    const key = `acct:${hashKey(value.trim().toLowerCase())}`
+    await count(store, request, reply, limit.accountQuota ?? 'auth-account', key)
+  })
+}

@@ -1,0 +1,132 @@
+import type { FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import { buildHttpApp } from './app.js'
+import type { Config } from './config.js'
+import type { Database } from './platform/db/database.js'
+import { createMigrator, migrateUp } from './platform/db/migrations.js'
+import { createUnitOfWork } from './platform/db/unit-of-work.js'
+import { createInProcessBus } from './platform/events/in-process-bus.js'
+import { createJetStreamBus } from './platform/events/jetstream-bus.js'
+import { prunePublished } from './platform/events/outbox.js'
+import { pruneProcessed } from './platform/events/processed-events.js'
+import { createOutboxRelay, type OutboxRelay } from './platform/events/relay.js'
+import type { EventBus } from './platform/events/types.js'
+import { createJobs, type Jobs } from './platform/jobs/jobs.js'
+import { createMailer } from './platform/mail/mailer.js'
+import { createCacheFactory } from './platform/cache/cache.js'
+import { createRedis, pingRedis } from './platform/cache/redis.js'
+import type { ReadinessCheck } from './platform/http/health.js'
+import { pruneIdempotencyKeysJob } from './platform/http/idempotency.js'
+import { createRateLimitStore, type RateLimitStore } from './platform/ratelimit/store.js'
+import { allMigrations, createModules, type Modules } from './modules/index.js'
+
+/** Everything one process runs, wired once; the roles (`start`, `serve`, `worker`) use parts. */
+export interface Runtime {
+  config: Config
+  logger: Logger
+  database: Database
+  bus: EventBus
+  relay: OutboxRelay
+  jobs: Jobs
+  modules: Modules
+  rateLimits: RateLimitStore
+  /** Stops the bus and closes Redis, if any; call after the app, relay and jobs have stopped. */
+  closeConnections(): Promise<void>
+  buildApp(options?: { isShuttingDown?: () => boolean }): Promise<FastifyInstance>
+}
+
+export async function migrateDatabase(database: Database, logger: Logger): Promise<void> {
+  const applied = await migrateUp(createMigrator(database.db, allMigrations))
+  for (const step of applied) logger.info({ migration: step }, 'migration applied')
+}
+
+export interface RuntimeOptions {
+  /**
+   * Register the modules' event subscriptions (roles start and worker). `serve` leaves them out:
+   * with JetStream a subscription is a durable consumer, and API processes do not consume.
+   */
+  consume?: boolean
+}
+
+function createBus(config: Config, logger: Logger, database: Database, checks: ReadinessCheck[]) {
+  if (!config.natsUrl) return createInProcessBus(logger, database.db)
+  const bus = createJetStreamBus({ url: config.natsUrl, db: database.db, logger })
+  checks.push({ name: 'nats', check: () => bus.ping() })
+  return bus
+}
+
+export function createRuntime(
+  config: Config,
+  logger: Logger,
+  database: Database,
+  { consume = true }: RuntimeOptions = {},
+): Runtime {
+  const readiness: ReadinessCheck[] = [{ name: 'database', check: () => database.ping() }]
+  const bus = createBus(config, logger, database, readiness)
+  const relay = createOutboxRelay(database.db, bus, logger)
+  const uow = createUnitOfWork(database.db, () => relay.notify())
+  const jobs = createJobs(database, logger)
+  const redis = config.redisUrl ? createRedis(config.redisUrl) : undefined
+  redis?.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'))
+  const rateLimits = createRateLimitStore(config.rateLimits, redis)
+  if (redis) readiness.push({ name: 'redis', check: () => pingRedis(redis) })
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    from: config.mailFrom,
+    dataDir: config.dataDir,
+    logger: logger.child({ component: 'mail' }),
+  })
+  const caches = createCacheFactory({
+    redis,
+    prefix: config.cachePrefix,
+    onError: (err) => logger.warn({ err }, 'cache generation unreadable; caching paused'),
+  })
+  const modules = createModules({ config, logger, database, uow, jobs, mailer, rateLimits, caches })
+
+  for (const runtime of modules.runtimes) {
+    if (consume)
+      for (const s of runtime.subscriptions ?? []) bus.subscribe(s.type, s.consumer, s.handler)
+    for (const job of runtime.jobs ?? []) jobs.define(job)
+  }
+  jobs.define({
+    name: 'platform.prune-outbox',
+    schedule: '17 3 * * *',
+    handler: async () => {
+      const pruned = await prunePublished(database.db, 7)
+      const processed = await pruneProcessed(database.db, 14)
+      logger.info(
+        { pruned, processed },
+        'pruned published outbox events and processed-event records',
+      )
+    },
+  })
+  jobs.define(pruneIdempotencyKeysJob(database.db, config.idempotencyKeyTtlHours, logger))
+
+  return {
+    config,
+    logger,
+    database,
+    bus,
+    relay,
+    jobs,
+    modules,
+    rateLimits,
+    async closeConnections() {
+      await bus.stop()
+      if (!redis || redis.status === 'end') return
+      if (redis.status === 'wait') return redis.disconnect()
+      await redis.quit().catch(() => redis.disconnect())
+    },
+    buildApp: (options = {}) =>
+      buildHttpApp({
+        config,
+        logger,
+        modules: modules.runtimes,
+        authenticate: modules.auth.authenticate,
+        readiness,
+        rateLimits,
+        idempotency: { db: database.db },
+        ...options,
+      }),
+  }
+}

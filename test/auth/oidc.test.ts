@@ -1,0 +1,232 @@
+import assert from 'node:assert/strict'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { after, before, describe, test } from 'node:test'
+import Provider from 'oidc-provider'
+import { createTestContext, uniqueSuffix, type TestContext } from '../helpers/context.js'
+import { login, newCredentials, register } from './support.js'
+
+const PUBLIC_URL = 'http://127.0.0.1:3999'
+const CALLBACK = `${PUBLIC_URL}/v1/auth/oidc/acme/callback`
+
+interface TestAccount {
+  sub: string
+  email: string
+  email_verified: boolean
+  name: string
+}
+
+let ctx: TestContext
+let server: Server
+/** Whoever "signs in" at the provider next. */
+let current: TestAccount
+
+function account(overrides: Partial<TestAccount> = {}): TestAccount {
+  const suffix = uniqueSuffix()
+  return {
+    sub: `sub-${suffix}`,
+    email: `oidc-${suffix}@example.test`,
+    email_verified: true,
+    name: `Grace ${suffix}`,
+    ...overrides,
+  }
+}
+
+/** A real OpenID provider; its login and consent pages are answered in code. */
+async function startProvider(): Promise<string> {
+  server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const provider = new Provider(issuer, {
+    clients: [
+      {
+        client_id: 'emporium',
+        client_secret: 'emporium-test-secret',
+        redirect_uris: [CALLBACK],
+        response_types: ['code'],
+        grant_types: ['authorization_code'],
+      },
+    ],
+    pkce: { required: () => true },
+    features: { devInteractions: { enabled: false } },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    cookies: { keys: ['test-cookie-key'] },
+    ttl: { Interaction: 600, Session: 600, Grant: 600, AccessToken: 600, IdToken: 600 },
+    findAccount: (_ctx, sub) => ({
+      accountId: sub,
+      claims: () => ({ ...current, sub }),
+    }),
+  })
+  const handle = provider.callback()
+  server.on('request', (req, res) => {
+    if (!req.url?.startsWith('/interaction/')) return void handle(req, res)
+    void (async () => {
+      const details = await provider.interactionDetails(req, res)
+      if (details.prompt.name === 'login') {
+        const result = { login: { accountId: current.sub } }
+        return provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false })
+      }
+      const grant = new provider.Grant({
+        accountId: details.session!.accountId,
+        clientId: String(details.params.client_id),
+      })
+      grant.addOIDCScope(String(details.params.scope))
+      const grantId = await grant.save()
+      return provider.interactionFinished(
+        req,
+        res,
+        { consent: { grantId } },
+        {
+          mergeWithLastSubmission: true,
+        },
+      )
+    })().catch((error: unknown) => {
+      res.statusCode = 500
+      res.end(String(error))
+    })
+  })
+  return issuer
+}
+
+before(async () => {
+  const issuer = await startProvider()
+  ctx = await createTestContext({
+    PUBLIC_URL,
+    OIDC_PROVIDERS: 'acme',
+    OIDC_ACME_ISSUER: issuer,
+    OIDC_ACME_CLIENT_ID: 'emporium',
+    OIDC_ACME_CLIENT_SECRET: 'emporium-test-secret',
+  })
+})
+after(async () => {
+  await ctx.close()
+  server.closeAllConnections()
+  await new Promise((resolve) => server.close(resolve))
+})
+
+/** Our start route, as the browser sees it: a 302 to the provider. */
+async function startLogin(): Promise<URL> {
+  const res = await ctx.app.inject({ url: '/v1/auth/oidc/acme/start' })
+  assert.equal(res.statusCode, 302, res.body)
+  return new URL(String(res.headers.location))
+}
+
+/** Follows the provider's redirects like a browser (with cookies) until it comes back to us. */
+async function throughProvider(authorizationUrl: URL): Promise<URL> {
+  const jar = new Map<string, string>()
+  let next = authorizationUrl
+  for (let hop = 0; hop < 10; hop++) {
+    if (next.toString().startsWith(PUBLIC_URL)) return next
+    const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
+    const res = await fetch(next, { redirect: 'manual', headers: { cookie } })
+    for (const set of res.headers.getSetCookie()) {
+      const [pair] = set.split(';')
+      const eq = pair!.indexOf('=')
+      jar.set(pair!.slice(0, eq), pair!.slice(eq + 1))
+    }
+    const location = res.headers.get('location')
+    assert.ok(location, `provider stopped at ${res.status}: ${await res.text()}`)
+    next = new URL(location, next)
+  }
+  throw new Error('too many redirects')
+}
+
+function callback(url: URL) {
+  return ctx.app.inject({ url: `${url.pathname}${url.search}` })
+}
+
+async function signInWithProvider() {
+  return callback(await throughProvider(await startLogin()))
+}
+
+describe('OpenID Connect sign-in', () => {
+  test('start redirects with PKCE, state and nonce', async () => {
+    const url = await startLogin()
+    assert.equal(url.searchParams.get('code_challenge_method'), 'S256')
+    assert.ok(url.searchParams.get('code_challenge'))
+    assert.ok(url.searchParams.get('state'))
+    assert.ok(url.searchParams.get('nonce'))
+    assert.equal(url.searchParams.get('redirect_uri'), CALLBACK)
+  })
+
+  test('a first sign-in creates a verified customer; the second reuses it', async () => {
+    current = account()
+    const first = await signInWithProvider()
+    assert.equal(first.statusCode, 200, first.body)
+    const body = first.json()
+    assert.ok(body.accessToken && body.refreshToken)
+    assert.equal(body.user.email, current.email)
+    assert.equal(body.user.emailVerified, true)
+    assert.equal(body.user.role, 'customer')
+
+    const second = await signInWithProvider()
+    assert.equal(second.statusCode, 200, second.body)
+    assert.equal(second.json().user.id, body.user.id)
+    const identities = await ctx.database.db
+      .selectFrom('auth.identity' as never)
+      .selectAll()
+      .where('user_id' as never, '=', body.user.id as never)
+      .execute()
+    assert.equal(identities.length, 1)
+  })
+
+  test('an existing account is linked when the provider verified its email', async () => {
+    const credentials = newCredentials('linked')
+    const created = await register(ctx, { ...credentials })
+    current = account({ email: credentials.email.toUpperCase() })
+    const res = await signInWithProvider()
+    assert.equal(res.statusCode, 200, res.body)
+    assert.equal(res.json().user.id, created.json().user.id)
+    const pw = await login(ctx, { email: credentials.email, password: credentials.password })
+    assert.equal(pw.statusCode, 200, 'the password still works')
+  })
+
+  test('an unverified provider email is never linked (nor used to create)', async () => {
+    const credentials = newCredentials('victim')
+    await register(ctx, { ...credentials })
+    current = account({ email: credentials.email, email_verified: false })
+    const res = await signInWithProvider()
+    assert.equal(res.statusCode, 403, res.body)
+    assert.equal(res.json().code, 'oidc_email_unverified')
+    const links = await ctx.database.db
+      .selectFrom('auth.identity' as never)
+      .selectAll()
+      .where('subject' as never, '=', current.sub as never)
+      .execute()
+    assert.equal(links.length, 0)
+  })
+
+  test('a wrong, missing or replayed state is refused', async () => {
+    current = account()
+    const back = await throughProvider(await startLogin())
+    const forged = new URL(back)
+    forged.searchParams.set('state', 'not-the-state')
+    for (const url of [forged, new URL(`${back.origin}${back.pathname}?code=x`)]) {
+      const res = await callback(url)
+      assert.equal(res.statusCode, 400, res.body)
+      assert.equal(res.json().code, 'oidc_state_invalid')
+    }
+    assert.equal((await callback(back)).statusCode, 200)
+    const replay = await callback(back)
+    assert.equal(replay.statusCode, 400, 'a state is single-use')
+  })
+
+  test('an ID token whose nonce differs from the one we sent is refused', async () => {
+    current = account()
+    const back = await throughProvider(await startLogin())
+    await ctx.database.db
+      .updateTable('auth.oidc_login' as never)
+      .set({ nonce: 'another-nonce' } as never)
+      .execute()
+    const res = await callback(back)
+    assert.equal(res.statusCode, 401, res.body)
+    assert.equal(res.json().code, 'oidc_login_failed')
+  })
+
+  test('an unknown provider is a 404', async () => {
+    const res = await ctx.app.inject({ url: '/v1/auth/oidc/nope/start' })
+    assert.equal(res.statusCode, 404)
+    assert.equal(res.json().code, 'oidc_provider_not_found')
+  })
+})

@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import pg from 'pg'
+import { loadConfig, type Config } from '../../src/config.js'
+import { openDatabase, type Database } from '../../src/platform/db/database.js'
+import { createLogger } from '../../src/platform/telemetry/logger.js'
+import { createRuntime, migrateDatabase, type Runtime } from '../../src/runtime.js'
+
+export const engine = process.env.DATABASE_URL ? 'postgres' : 'pglite'
+
+export interface TestContext {
+  config: Config
+  runtime: Runtime
+  database: Database
+  app: FastifyInstance
+  /** Log lines the app wrote, parsed. */
+  logs: Record<string, unknown>[]
+  /** A new account with this role, signed in: returns its access token. */
+  tokenFor(role: 'admin' | 'staff' | 'customer'): Promise<string>
+  close(): Promise<void>
+}
+
+/** A server-side database of its own for this test file, dropped at close. */
+async function freshPostgres(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `emporium_test_${randomBytes(6).toString('hex')}`
+  const admin = new URL(url)
+  admin.pathname = '/postgres'
+  const client = new pg.Client({ connectionString: admin.toString() })
+  await client.connect()
+  await client.query(`create database ${name}`)
+  await client.end()
+  const own = new URL(url)
+  own.pathname = `/${name}`
+  return {
+    url: own.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: admin.toString() })
+      await c.connect()
+      await c.query(`drop database if exists ${name} with (force)`)
+      await c.end()
+    },
+  }
+}
+
+export async function openTestDatabase(): Promise<{
+  database: Database
+  drop: () => Promise<void>
+}> {
+  if (process.env.DATABASE_URL) {
+    const fresh = await freshPostgres(process.env.DATABASE_URL)
+    const database = await openDatabase({ engine: 'postgres', url: fresh.url, poolSize: 5 })
+    return { database, drop: fresh.drop }
+  }
+  return {
+    database: await openDatabase({ engine: 'pglite', dataDir: undefined }),
+    drop: async () => {},
+  }
+}
+
+let counter = 0
+export function uniqueSuffix(): string {
+  return `${process.pid.toString(36)}${(counter++).toString(36)}${randomBytes(3).toString('hex')}`
+}
+
+/**
+ * Tests create many accounts from one address, so limits are raised here; a test of the limits
+ * themselves passes its own RATE_LIMIT_* / LOGIN_LOCKOUT_* values, which win.
+ */
+const TEST_LIMITS = {
+  RATE_LIMIT_DEFAULT: '100000/60',
+  RATE_LIMIT_USER: '100000/60',
+  RATE_LIMIT_AUTH: '100000/60',
+  RATE_LIMIT_AUTH_ACCOUNT: '100000/60',
+  LOGIN_LOCKOUT_THRESHOLD: '1000',
+}
+
+/** A migrated database of its own and the whole app on it; the relay and jobs are not started. */
+export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
+  const config = loadConfig({ SEED_DEMO: 'false', LOG_LEVEL: 'info', ...TEST_LIMITS, ...env })
+  const logs: Record<string, unknown>[] = []
+  const logger = createLogger(config.logLevel, {
+    write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>),
+  })
+  const { database, drop } = await openTestDatabase()
+  await migrateDatabase(database, logger)
+  const runtime = createRuntime(config, logger, database)
+  const app = await runtime.buildApp()
+  await app.ready()
+
+  return {
+    config,
+    runtime,
+    database,
+    app,
+    logs,
+    async tokenFor(role) {
+      const email = `${role}-${uniqueSuffix()}@example.test`
+      const password = `correct horse ${uniqueSuffix()}`
+      await runtime.modules.auth.service.createUser({ email, password, name: `Test ${role}`, role })
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        payload: { email, password },
+      })
+      if (res.statusCode !== 200) throw new Error(`login failed for test ${role}: ${res.body}`)
+      return (res.json() as { accessToken: string }).accessToken
+    },
+    async close() {
+      await app.close()
+      await runtime.relay.stop()
+      await runtime.jobs.stop()
+      await runtime.closeConnections()
+      await database.close()
+      await drop()
+    },
+  }
+}

@@ -48,6 +48,7 @@ async function instance(env: Record<string, string> = {}): Promise<Instance> {
     SEED_DEMO: 'false',
     LOG_LEVEL: 'warn',
     RATE_LIMIT_DEFAULT: '100000/60',
+    RATE_LIMIT_PREFIX: `${PREFIX}:rl`,
     CACHE_PREFIX: PREFIX,
     // The relay delivers inline here; JetStream delivery has its own suite (event-bus.contract).
     NATS_URL: '',

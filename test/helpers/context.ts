@@ -74,9 +74,25 @@ const TEST_LIMITS = {
   LOGIN_LOCKOUT_THRESHOLD: '1000',
 }
 
+/**
+ * Key prefixes of this context's own, so that rate-limit counters and cache generations in a
+ * shared Redis never leak between tests, nor between CI runs on the same server. A test of two
+ * instances sharing Redis passes the same prefixes to both.
+ */
+export function isolatedRedisKeys(): { RATE_LIMIT_PREFIX: string; CACHE_PREFIX: string } {
+  const suffix = uniqueSuffix()
+  return { RATE_LIMIT_PREFIX: `test:${suffix}:rl`, CACHE_PREFIX: `test:${suffix}:cache` }
+}
+
 /** A migrated database of its own and the whole app on it; the relay and jobs are not started. */
 export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
-  const config = loadConfig({ SEED_DEMO: 'false', LOG_LEVEL: 'info', ...TEST_LIMITS, ...env })
+  const config = loadConfig({
+    SEED_DEMO: 'false',
+    LOG_LEVEL: 'info',
+    ...TEST_LIMITS,
+    ...isolatedRedisKeys(),
+    ...env,
+  })
   const logs: Record<string, unknown>[] = []
   const logger = createLogger(config.logLevel, {
     write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>),

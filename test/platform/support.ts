@@ -4,6 +4,7 @@ import { createServer } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { LightMyRequestResponse } from 'fastify'
 import pg from 'pg'
+import { isolatedRedisKeys } from '../helpers/context.js'
 
 /** Polls `check` until it returns a value other than undefined/false, or fails at the deadline. */
 export async function eventually<T>(
@@ -42,7 +43,7 @@ export function freePort(): Promise<number> {
  * (a child that sees NODE_TEST_CONTEXT reports to the runner instead of its stdout).
  */
 export function childEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...overrides }
+  const env: NodeJS.ProcessEnv = { ...process.env, ...isolatedRedisKeys(), ...overrides }
   delete env.NODE_TEST_CONTEXT
   // Children would share the server's default stream and durable consumers across databases:
   // a test that wants JetStream passes NATS_URL itself.

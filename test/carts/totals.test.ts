@@ -38,8 +38,8 @@ describe('computeTotals', () => {
       tax: 569 + 48 + 93,
       total: 3247 + 490 + 710,
       lines: [
-        { total: 2997, tax: 569 },
-        { total: 250, tax: 48 },
+        { total: 2997, discount: 0, tax: 569 },
+        { total: 250, discount: 0, tax: 48 },
       ],
     })
   })
@@ -66,7 +66,7 @@ describe('computeTotals', () => {
       shipping: 490,
       tax: 380 + 78,
       total: 2870,
-      lines: [{ total: 2380, tax: 380 }],
+      lines: [{ total: 2380, discount: 0, tax: 380 }],
     })
   })
 

@@ -11,12 +11,15 @@ export const PERMISSIONS = [
   'catalog:write',
   'inventory:write',
   'orders:read',
+  'orders:manage',
   'orders:refund',
   'customers:read',
   'staff:manage',
   'webhooks:manage',
+  'promotions:manage',
   'api_keys:manage',
   'audit:read',
+  'jobs:read',
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
@@ -25,7 +28,9 @@ const STAFF: readonly Permission[] = [
   'catalog:write',
   'inventory:write',
   'orders:read',
+  'orders:manage',
   'customers:read',
+  'promotions:manage',
 ]
 
 /**

@@ -22,7 +22,14 @@ export const CartErrors = {
       kind: 'conflict',
       code: 'cart_not_open',
       title: 'Cart is closed',
-      detail: `Cart ${cartId} was merged into another cart and can no longer change.`,
+      detail: `Cart ${cartId} was merged into another cart or ordered, and can no longer change.`,
+    }),
+  changed: (cartId: string) =>
+    new AppError({
+      kind: 'conflict',
+      code: 'cart_changed',
+      title: 'Cart changed',
+      detail: `Cart ${cartId} changed during checkout; read it again and retry.`,
     }),
   currencyUnsupported: (currency: string, supported: readonly string[]) =>
     new AppError({

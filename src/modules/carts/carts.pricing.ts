@@ -1,7 +1,8 @@
 import type { VariantPricing } from '../catalog/index.js'
+import type { Evaluation } from '../promotions/index.js'
 import { money } from '../../shared/money.js'
 import type { CartItemRow, CartRow } from './carts.repo.js'
-import type { Cart, CartItem, ShippingMethod } from './carts.schema.js'
+import type { Cart, CartCoupon, CartItem, ShippingMethod } from './carts.schema.js'
 import { SHIPPING_METHODS, TAX_RATES_BPS } from './carts.settings.js'
 import { computeTotals } from './carts.totals.js'
 
@@ -42,34 +43,79 @@ export interface PricedCart {
   subtotal: number
 }
 
+interface PricedLine {
+  item: CartItemRow
+  p: VariantPricing | undefined
+  reason: ReturnType<typeof unavailability>
+  unitPrice: number
+}
+
+/** What a cart costs before any promotion: what a coupon is evaluated against. */
+export interface CartBasis {
+  row: CartRow
+  lines: PricedLine[]
+  subtotal: number
+  country: string | null
+  taxRateBps: number
+  method: ShippingMethod | undefined
+  /** The chosen method's price, 0 without one. */
+  shipping: number
+}
+
 /**
- * Prices a cart from its stored lines and the catalog's current prices. Lines whose variant is
- * gone, unpublished or unpriced stay visible but count for nothing (checkout refuses them).
+ * Prices a cart's stored lines with the catalog's current prices. Lines whose variant is gone,
+ * unpublished or unpriced stay visible but count for nothing (checkout refuses them).
  */
-export function priceCart(
+export function cartBasis(
   row: CartRow,
   items: CartItemRow[],
   pricing: Map<string, VariantPricing>,
-  pricesIncludeTax: boolean,
-): PricedCart {
-  const currency = row.currency
+): CartBasis {
   const lines = items.map((item) => {
     const p = pricing.get(item.variant_id)
     const reason = unavailability(p)
     return { item, p, reason, unitPrice: reason ? 0 : p!.price!.amount }
   })
-  const priced = lines.map((l) => ({ unitPrice: l.unitPrice, quantity: l.item.quantity }))
-  const subtotal = computeTotals(priced, { taxRateBps: 0, pricesIncludeTax, shipping: 0 }).subtotal
+  const subtotal = lines.reduce((sum, l) => sum + l.unitPrice * l.item.quantity, 0)
   const country = row.shipping_address?.country ?? null
   const taxRateBps = country ? (TAX_RATES_BPS[country] ?? 0) : 0
-  const method = shippingMethodsFor(country, currency, subtotal).find(
+  const method = shippingMethodsFor(country, row.currency, subtotal).find(
     (m) => m.id === row.shipping_method_id,
   )
-  const totals = computeTotals(priced, {
-    taxRateBps,
-    pricesIncludeTax,
-    shipping: method?.price.amount ?? 0,
-  })
+  return { row, lines, subtotal, country, taxRateBps, method, shipping: method?.price.amount ?? 0 }
+}
+
+function couponOf(evaluation: Evaluation | null): CartCoupon | null {
+  if (!evaluation) return null
+  return {
+    code: evaluation.code,
+    kind: evaluation.kind,
+    ...(evaluation.description ? { description: evaluation.description } : {}),
+    unavailableReason: evaluation.unavailableReason,
+  }
+}
+
+/**
+ * The cart as the API shows it: the basis, with the coupon's evaluation (computed by the
+ * promotions module from the same subtotal the checkout will redeem against) spread over it.
+ */
+export function priceCart(
+  basis: CartBasis,
+  coupon: Evaluation | null,
+  pricesIncludeTax: boolean,
+): PricedCart {
+  const { row, lines, country, taxRateBps, method } = basis
+  const currency = row.currency
+  const totals = computeTotals(
+    lines.map((l) => ({ unitPrice: l.unitPrice, quantity: l.item.quantity })),
+    {
+      taxRateBps,
+      pricesIncludeTax,
+      shipping: basis.shipping,
+      discount: coupon?.discount ?? 0,
+      freeShipping: coupon?.freeShipping ?? false,
+    },
+  )
   const cartItems: CartItem[] = lines.map((l, i) => ({
     id: l.item.id,
     variantId: l.item.variant_id,
@@ -80,12 +126,13 @@ export function priceCart(
     quantity: l.item.quantity,
     unitPrice: l.reason ? null : money(l.unitPrice, currency),
     lineTotal: money(totals.lines[i]!.total, currency),
+    lineDiscount: money(totals.lines[i]!.discount, currency),
     available: l.reason === null,
     unavailableReason: l.reason,
     inStock: l.p?.inStock ?? false,
   }))
   return {
-    subtotal,
+    subtotal: basis.subtotal,
     cart: {
       id: row.id,
       currency,
@@ -94,6 +141,7 @@ export function priceCart(
       shippingAddress: row.shipping_address,
       shippingMethodId: method ? method.id : null,
       items: cartItems,
+      coupon: couponOf(coupon),
       totals: {
         subtotal: money(totals.subtotal, currency),
         discount: money(totals.discount, currency),

@@ -21,6 +21,7 @@ const CART_COLUMNS = [
   'email',
   'shipping_address',
   'shipping_method_id',
+  'coupon_code',
   'created_at',
   'updated_at',
 ] as const
@@ -92,6 +93,7 @@ export interface CartPatch {
   email?: string | null
   shippingAddress?: ShippingAddressData | null
   shippingMethodId?: string | null
+  couponCode?: string | null
 }
 
 export async function updateCart(db: CartsDb, id: string, patch: CartPatch): Promise<void> {
@@ -111,6 +113,7 @@ export async function updateCart(db: CartsDb, id: string, patch: CartPatch): Pro
       ...(patch.shippingMethodId === undefined
         ? {}
         : { shipping_method_id: patch.shippingMethodId }),
+      ...(patch.couponCode === undefined ? {} : { coupon_code: patch.couponCode }),
       updated_at: new Date(),
     })
     .where('id', '=', id)

@@ -5,6 +5,7 @@ import { problems } from '../../platform/http/schemas.js'
 import type { RoutePlugin } from '../../platform/module.js'
 import {
   AddItemBody,
+  ApplyCouponBody,
   CartItemParams,
   CartParams,
   CartSchema,
@@ -166,6 +167,45 @@ export function cartsRoutes(service: CartsService): RoutePlugin {
       },
       async (request) =>
         service.removeItem(callerOf(request), request.params.id, request.params.itemId),
+    )
+
+    app.post(
+      '/v1/carts/:id/coupon',
+      {
+        config: open,
+        schema: {
+          tags: TAGS,
+          summary: 'Apply a coupon code (replacing any other); the cart shows its discount',
+          description:
+            'Unknown code: 404 coupon_not_found. Used up (in total or by this customer): 409 ' +
+            'coupon_exhausted. Otherwise not applicable now (inactive, outside its validity ' +
+            "window, minimum subtotal not met, not for the cart's currency): 409 " +
+            'coupon_not_applicable. Each carries a `reason`.',
+          security: SECURITY,
+          params: CartParams,
+          headers: CartTokenHeaders,
+          body: ApplyCouponBody,
+          response: { 200: CartSchema, ...problems(401, 404, 409) },
+        },
+      },
+      async (request) =>
+        service.applyCoupon(callerOf(request), request.params.id, request.body.code),
+    )
+
+    app.delete(
+      '/v1/carts/:id/coupon',
+      {
+        config: open,
+        schema: {
+          tags: TAGS,
+          summary: 'Remove the coupon code',
+          security: SECURITY,
+          params: CartParams,
+          headers: CartTokenHeaders,
+          response: { 200: CartSchema, ...problems(401, 404, 409) },
+        },
+      },
+      async (request) => service.removeCoupon(callerOf(request), request.params.id),
     )
 
     app.post(

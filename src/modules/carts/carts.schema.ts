@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { MoneySchema } from '../../platform/http/schemas.js'
+import { COUPON_UNAVAILABLE_REASONS } from '../promotions/index.js'
 
 const Money = Type.Ref(MoneySchema)
 const Currency = Type.String({ pattern: '^[A-Za-z]{3}$', description: 'ISO 4217 code' })
@@ -66,6 +67,35 @@ export const UpdateCartBody = Type.Object(
   { additionalProperties: false },
 )
 
+export const ApplyCouponBody = Type.Object(
+  {
+    code: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'A coupon code, case-insensitive',
+    }),
+  },
+  { additionalProperties: false },
+)
+
+export const CartCouponSchema = Type.Object({
+  code: Type.String({ description: 'Normalized upper-case' }),
+  kind: Type.Union(
+    [
+      Type.Literal('percentage'),
+      Type.Literal('fixed_amount'),
+      Type.Literal('free_shipping'),
+      Type.Null(),
+    ],
+    { description: 'null only when the code no longer exists' },
+  ),
+  description: Type.Optional(Type.String()),
+  unavailableReason: Type.Union(
+    [...COUPON_UNAVAILABLE_REASONS.map((r) => Type.Literal(r)), Type.Null()],
+    { description: 'Why the code gives nothing now (discount 0); null when it applies' },
+  ),
+})
+
 export const CartItemSchema = Type.Object({
   id: Type.String(),
   variantId: Type.String(),
@@ -76,6 +106,8 @@ export const CartItemSchema = Type.Object({
   quantity: Type.Integer(),
   unitPrice: Type.Union([Money, Type.Null()]),
   lineTotal: Money,
+  /** This line's share of the cart's discount; its tax is computed on lineTotal − lineDiscount. */
+  lineDiscount: Money,
   /** False when the variant is gone, unpublished or unpriced: the line counts for nothing. */
   available: Type.Boolean(),
   unavailableReason: Type.Union([
@@ -97,11 +129,12 @@ export const TotalsSchema = Type.Object({
 export const CartSchema = Type.Object({
   id: Type.String(),
   currency: Type.String(),
-  status: Type.Union([Type.Literal('open'), Type.Literal('merged')]),
+  status: Type.Union([Type.Literal('open'), Type.Literal('merged'), Type.Literal('ordered')]),
   email: Type.Union([Type.String(), Type.Null()]),
   shippingAddress: Type.Union([ShippingAddressSchema, Type.Null()]),
   shippingMethodId: Type.Union([Type.String(), Type.Null()]),
   items: Type.Array(CartItemSchema),
+  coupon: Type.Union([CartCouponSchema, Type.Null()]),
   totals: TotalsSchema,
   taxInfo: Type.Object({
     country: Type.Union([Type.String(), Type.Null()]),
@@ -134,6 +167,7 @@ export const ShippingMethodList = Type.Object({
 
 export type Cart = Static<typeof CartSchema>
 export type CartItem = Static<typeof CartItemSchema>
+export type CartCoupon = Static<typeof CartCouponSchema>
 export type CreatedCart = Static<typeof CreatedCartSchema>
 export type ShippingMethod = Static<typeof ShippingMethodSchema>
 export type AddItemInput = Static<typeof AddItemBody>

@@ -3,8 +3,15 @@ import type { Transaction } from 'kysely'
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
 import { newId } from '../../shared/ids.js'
 import type { CatalogApi, VariantPricing } from '../catalog/index.js'
+import { couponError, type PromotionsService } from '../promotions/index.js'
 import { CartErrors } from './carts.errors.js'
-import { priceCart, shippingMethodsFor, unavailability } from './carts.pricing.js'
+import {
+  cartBasis,
+  priceCart,
+  shippingMethodsFor,
+  unavailability,
+  type CartBasis,
+} from './carts.pricing.js'
 import * as repo from './carts.repo.js'
 import type { CartRow, CartsDb } from './carts.repo.js'
 import {
@@ -45,6 +52,14 @@ export interface CartsService {
     country: string | null
     data: ShippingMethod[]
   }>
+  /**
+   * Applies a coupon code (case-insensitive), replacing any other: 404 `coupon_not_found`, 409
+   * `coupon_exhausted` or `coupon_not_applicable` (with `reason`) when it gives nothing now. A
+   * code that stops applying later stays on the cart with discount 0 and `unavailableReason`.
+   */
+  applyCoupon(caller: CartCaller, cartId: string, code: string): Promise<Cart>
+  /** Removes the coupon; no coupon is not an error. */
+  removeCoupon(caller: CartCaller, cartId: string): Promise<Cart>
   /** A signed-in customer holding a guest cart's token takes it over (merging into their cart). */
   claimCart(customerId: string, cartId: string, token: string | undefined): Promise<Cart>
   /**
@@ -59,6 +74,7 @@ export interface CartsServiceDeps {
   db: CartsDb
   uow: UnitOfWork
   catalog: Pick<CatalogApi, 'getVariantsForPricing'>
+  promotions: Pick<PromotionsService, 'evaluate'>
   storeCurrency: string
   pricesIncludeTax: boolean
 }
@@ -93,7 +109,7 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
     return new Map(rows.map((r) => [r.variantId, r]))
   }
 
-  async function view(cartId: string) {
+  async function basisOf(cartId: string): Promise<CartBasis> {
     const row = await repo.findCartById(db, cartId)
     if (!row) throw CartErrors.notFound(cartId)
     const items = await repo.findItems(db, cartId)
@@ -101,7 +117,26 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
       items.map((i) => i.variant_id),
       row.currency,
     )
-    return priceCart(row, items, pricing, deps.pricesIncludeTax)
+    return cartBasis(row, items, pricing)
+  }
+
+  /** The promotions module's verdict on a code for this cart; never throws for a bad code. */
+  function evaluateCoupon(basis: CartBasis, code: string) {
+    return deps.promotions.evaluate({
+      code,
+      currency: basis.row.currency,
+      subtotal: basis.subtotal,
+      shipping: basis.shipping,
+      customerId: basis.row.customer_id,
+      email: basis.row.email,
+    })
+  }
+
+  async function view(cartId: string) {
+    const basis = await basisOf(cartId)
+    const code = basis.row.coupon_code
+    const coupon = code === null ? null : await evaluateCoupon(basis, code)
+    return priceCart(basis, coupon, deps.pricesIncludeTax)
   }
 
   function assertSellable(
@@ -143,7 +178,8 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
         tokenHash: token ? hashToken(token).toString('hex') : null,
         currency: code,
       })
-      return { ...priceCart(row, [], new Map(), deps.pricesIncludeTax).cart, token }
+      const basis = cartBasis(row, [], new Map())
+      return { ...priceCart(basis, null, deps.pricesIncludeTax).cart, token }
     },
 
     async getCart(caller, cartId) {
@@ -229,6 +265,24 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
       return { country, data: shippingMethodsFor(country, cart.currency, subtotal) }
     },
 
+    async applyCoupon(caller, cartId, code) {
+      await visibleCart(caller, cartId)
+      const evaluation = await evaluateCoupon(await basisOf(cartId), code)
+      if (evaluation.unavailableReason)
+        throw couponError(evaluation.code, evaluation.unavailableReason)
+      await withOpenCart(caller, cartId, (trx) =>
+        repo.updateCart(trx, cartId, { couponCode: evaluation.code }),
+      )
+      return (await view(cartId)).cart
+    },
+
+    async removeCoupon(caller, cartId) {
+      await withOpenCart(caller, cartId, (trx) =>
+        repo.updateCart(trx, cartId, { couponCode: null }),
+      )
+      return (await view(cartId)).cart
+    },
+
     async claimCart(customerId, cartId, token) {
       const row = await repo.findCartById(db, cartId)
       if (row?.customer_id === customerId) return (await view(cartId)).cart
@@ -255,6 +309,9 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
         await repo.updateCart(trx, guestCartId, { status: 'merged' })
         await repo.updateCart(trx, into.id, {
           ...(into.email === null && guest.email !== null ? { email: guest.email } : {}),
+          ...(into.coupon_code === null && guest.coupon_code !== null
+            ? { couponCode: guest.coupon_code }
+            : {}),
           ...(into.shipping_address === null && guest.shipping_address !== null
             ? {
                 shippingAddress: guest.shipping_address,

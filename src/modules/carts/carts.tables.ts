@@ -2,7 +2,7 @@ import type { ColumnType } from 'kysely'
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
 
-export type CartStatus = 'open' | 'merged'
+export type CartStatus = 'open' | 'merged' | 'ordered'
 
 export interface ShippingAddressData {
   name?: string
@@ -24,6 +24,8 @@ export interface CartTable {
   email: string | null
   shipping_address: ColumnType<ShippingAddressData | null, string | null, string | null>
   shipping_method_id: string | null
+  /** A promotion's code (normalized upper-case); re-evaluated on every read. */
+  coupon_code: string | null
   created_at: Timestamp
   updated_at: Timestamp
 }

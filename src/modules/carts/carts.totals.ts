@@ -13,11 +13,21 @@ export interface TotalsOptions {
   pricesIncludeTax: boolean
   /** The shipping price in minor units, taxed like a line. */
   shipping: number
+  /**
+   * An order-level discount in minor units (a promotion's, from its `discountFor`), capped at the
+   * subtotal and spread over the lines by `allocateDiscount` before tax.
+   */
+  discount?: number
+  /** A free-shipping promotion: shipping counts as 0 (and so does its tax). */
+  freeShipping?: boolean
 }
 
 export interface LineTotals {
   /** unitPrice × quantity, as priced (gross when prices include tax, else net). */
   total: number
+  /** This line's share of the discount. */
+  discount: number
+  /** Tax on `total − discount`. */
   tax: number
 }
 
@@ -44,9 +54,40 @@ export function lineTax(amount: number, taxRateBps: number, pricesIncludeTax: bo
 }
 
 /**
+ * Spreads `discount` over lines in proportion to their amounts, in integer minor units, by the
+ * largest-remainder method: each line gets the floor of its exact share, and the units left over
+ * go one each to the lines with the largest remainders (ties: the earlier line). The shares add
+ * up to exactly `min(discount, Σ amounts)` and no line gets more than its own amount.
+ */
+export function allocateDiscount(amounts: readonly number[], discount: number): number[] {
+  if (!Number.isSafeInteger(discount) || discount < 0)
+    throw new RangeError(`discount must be a non-negative integer: ${discount}`)
+  const sum = amounts.reduce((a, b) => a + b, 0)
+  const total = BigInt(Math.min(discount, sum))
+  if (total === 0n) return amounts.map(() => 0)
+  // BigInt: amount × discount can pass 2^53 for large carts.
+  const exact = amounts.map((a, index) => {
+    const product = BigInt(a) * total
+    return { index, share: product / BigInt(sum), remainder: product % BigInt(sum) }
+  })
+  let left = total - exact.reduce((s, e) => s + e.share, 0n)
+  const byRemainder = [...exact].sort((a, b) =>
+    a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1,
+  )
+  for (const e of byRemainder) {
+    if (left === 0n) break
+    e.share += 1n
+    left -= 1n
+  }
+  return exact.map((e) => Number(e.share))
+}
+
+/**
  * A cart's totals in integer minor units. With tax-inclusive prices the tax is the part of the
  * subtotal and shipping that is tax (total = subtotal − discount + shipping); with exclusive
- * prices it is added on top (total = subtotal − discount + shipping + tax).
+ * prices it is added on top (total = subtotal − discount + shipping + tax). A discount is spread
+ * over the lines first (`allocateDiscount`) and each line's tax is rounded on its discounted
+ * amount, so an invoice line shows its own rounded tax whatever the promotion.
  */
 export function computeTotals(lines: readonly TotalsLine[], options: TotalsOptions): Totals {
   const { taxRateBps, pricesIncludeTax, shipping } = options
@@ -54,18 +95,21 @@ export function computeTotals(lines: readonly TotalsLine[], options: TotalsOptio
     throw new RangeError(`tax rate must be 0..${BPS} basis points: ${taxRateBps}`)
   if (!Number.isSafeInteger(shipping) || shipping < 0)
     throw new RangeError(`shipping must be a non-negative integer: ${shipping}`)
-  const lineTotals = lines.map(({ unitPrice, quantity }) => {
+  const amounts = lines.map(({ unitPrice, quantity }) => {
     if (!Number.isSafeInteger(unitPrice) || unitPrice < 0 || !Number.isSafeInteger(quantity))
       throw new RangeError(`line amounts must be non-negative integers`)
-    const total = unitPrice * quantity
-    return { total, tax: lineTax(total, taxRateBps, pricesIncludeTax) }
+    return unitPrice * quantity
   })
-  const subtotal = lineTotals.reduce((sum, l) => sum + l.total, 0)
-  // Seam for promotions: they will allocate a discount across the lines here, before tax, so
-  // each line's tax is computed on its discounted amount.
-  const discount = 0
+  const shares = allocateDiscount(amounts, options.discount ?? 0)
+  const lineTotals = amounts.map((total, i) => {
+    const discount = shares[i]!
+    return { total, discount, tax: lineTax(total - discount, taxRateBps, pricesIncludeTax) }
+  })
+  const subtotal = amounts.reduce((sum, a) => sum + a, 0)
+  const discount = shares.reduce((sum, d) => sum + d, 0)
+  const shipped = options.freeShipping ? 0 : shipping
   const tax =
-    lineTotals.reduce((sum, l) => sum + l.tax, 0) + lineTax(shipping, taxRateBps, pricesIncludeTax)
-  const total = subtotal - discount + shipping + (pricesIncludeTax ? 0 : tax)
-  return { subtotal, discount, shipping, tax, total, lines: lineTotals }
+    lineTotals.reduce((sum, l) => sum + l.tax, 0) + lineTax(shipped, taxRateBps, pricesIncludeTax)
+  const total = subtotal - discount + shipped + (pricesIncludeTax ? 0 : tax)
+  return { subtotal, discount, shipping: shipped, tax, total, lines: lineTotals }
 }

@@ -2,14 +2,19 @@ import type { Kysely } from 'kysely'
 import type { MigrationSet } from '../../platform/db/migrations.js'
 import type { ModuleRuntime } from '../../platform/module.js'
 import type { CatalogApi } from '../catalog/index.js'
+import type { PromotionsService } from '../promotions/index.js'
 import type { ModuleDeps } from '../index.js'
 import { cartsRoutes } from './carts.routes.js'
 import { createCartsService, type CartsService } from './carts.service.js'
 import type { CartsTables } from './carts.tables.js'
 import * as createCarts from './migrations/2026_11_21_0840_create_carts.js'
+import * as addCoupon from './migrations/2026_11_21_1010_add_cart_coupon.js'
+import * as allowOrdered from './migrations/2026_11_21_1015_allow_ordered_carts.js'
 
 export const cartsMigrations: MigrationSet = {
   '2026_11_21_0840_create_carts': createCarts,
+  '2026_11_21_1010_add_cart_coupon': addCoupon,
+  '2026_11_21_1015_allow_ordered_carts': allowOrdered,
 }
 
 export interface CartsModule {
@@ -17,11 +22,14 @@ export interface CartsModule {
   service: CartsService
 }
 
-export function createCartsModule(deps: ModuleDeps & { catalog: CatalogApi }): CartsModule {
+export function createCartsModule(
+  deps: ModuleDeps & { catalog: CatalogApi; promotions: PromotionsService },
+): CartsModule {
   const service = createCartsService({
     db: deps.database.db as Kysely<CartsTables>,
     uow: deps.uow,
     catalog: deps.catalog,
+    promotions: deps.promotions,
     storeCurrency: deps.config.storeCurrency,
     pricesIncludeTax: deps.config.pricesIncludeTax,
   })
@@ -29,6 +37,13 @@ export function createCartsModule(deps: ModuleDeps & { catalog: CatalogApi }): C
 }
 
 export type { CartCaller, CartsService } from './carts.service.js'
-export type { Cart, CartItem, ShippingMethod } from './carts.schema.js'
+export { cartCheckout, type CartCheckout } from './carts.checkout.js'
+export type { Cart, CartCoupon, CartItem, ShippingMethod } from './carts.schema.js'
 export { CartErrors } from './carts.errors.js'
-export { computeTotals, type Totals, type TotalsLine, type TotalsOptions } from './carts.totals.js'
+export {
+  allocateDiscount,
+  computeTotals,
+  type Totals,
+  type TotalsLine,
+  type TotalsOptions,
+} from './carts.totals.js'

@@ -50,6 +50,20 @@ export interface Config {
   readonly webhookEncryptionKey: string | undefined
   /** OpenID Connect sign-in providers (`OIDC_PROVIDERS` and `OIDC_<NAME>_*`). */
   readonly oidcProviders: readonly OidcProviderSettings[]
+  readonly checkout: CheckoutSettings
+}
+
+export interface CheckoutSettings {
+  /** How long checkout holds stock for an order awaiting payment (`CHECKOUT_RESERVATION_TTL_SECONDS`). */
+  readonly reservationTtlSeconds: number
+  /** How long checkout waits for the payment provider (`PAYMENT_TIMEOUT_MS`). */
+  readonly paymentTimeoutMs: number
+  /** Age at which the reconciliation job settles an order still awaiting payment. */
+  readonly reconcileAfterSeconds: number
+  /** How long the test provider's `tok_timeout` keeps checkout waiting before it times out. */
+  readonly testProviderDelayMs: number
+  /** Secret of the test provider's webhooks (`PAYMENT_WEBHOOK_SECRET`); unset: random per process. */
+  readonly paymentWebhookSecret: string | undefined
 }
 
 /** One line, naming the variable and what is wrong: printed as-is and the process exits. */
@@ -231,6 +245,13 @@ export function loadConfig(env: Env = process.env): Config {
     webhookAllowPrivateNetworks: bool(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
     webhookEncryptionKey: encryptionKey(env, 'WEBHOOK_ENCRYPTION_KEY'),
     oidcProviders: readOidcSettings(env, (name, problem) => new ConfigError(name, problem)),
+    checkout: Object.freeze({
+      reservationTtlSeconds: int(env, 'CHECKOUT_RESERVATION_TTL_SECONDS', 900, 60, 86_400),
+      paymentTimeoutMs: int(env, 'PAYMENT_TIMEOUT_MS', 10_000, 100, 120_000),
+      reconcileAfterSeconds: int(env, 'PAYMENT_RECONCILE_AFTER_SECONDS', 60, 0, 86_400),
+      testProviderDelayMs: int(env, 'PAYMENT_TEST_TIMEOUT_DELAY_MS', 100, 0, 120_000),
+      paymentWebhookSecret: str(env, 'PAYMENT_WEBHOOK_SECRET'),
+    }),
   })
 }
 

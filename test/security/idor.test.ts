@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { createTestContext, type TestContext } from '../helpers/context.js'
 import { signedInCustomer } from '../auth/support.js'
+import { cartWith, checkout, stockedVariant } from '../checkout/support.js'
 
 /**
  * No IDOR: every route under /v1/me and /v1/orders that takes an id is tried with another
@@ -41,6 +42,24 @@ const RESOURCES: Record<string, { create: (token: string) => Promise<string>; bo
       return (res.json() as { data: { id: string }[] }).data[0]!.id
     },
   },
+  '/v1/orders/{id}': { create: paidOrder },
+  '/v1/orders/{id}/cancel': { create: paidOrder },
+  '/v1/orders/{id}/events': { create: paidOrder },
+}
+
+/** A paid order of the customer's own. */
+async function paidOrder(token: string): Promise<string> {
+  const variantId = await stockedVariant(ctx, await ctx.tokenFor('staff'), 5)
+  const res = await checkout(ctx, await cartWith(ctx, [{ variantId, quantity: 1 }], token))
+  assert.equal(res.statusCode, 201, res.body)
+  return (res.json() as { order: { id: string } }).order.id
+}
+
+/** Where the victim checks the resource is still theirs and unchanged. */
+function ownUrl(path: string, url: string): string {
+  if (path.startsWith('/v1/me/sessions')) return '/v1/me/sessions'
+  if (path.startsWith('/v1/orders/{id}/')) return url.slice(0, url.lastIndexOf('/'))
+  return url
 }
 
 function call(method: Method, url: string, token: string, payload?: object) {
@@ -76,14 +95,12 @@ test("another customer's ids answer 404 on every /v1/me and /v1/orders route, an
     const writes = method === 'PATCH' || method === 'PUT' || method === 'POST'
     const res = await call(method, url, attacker.token, writes ? resource.body : undefined)
     assert.equal(res.statusCode, 404, `${method} ${url} as another customer: ${res.body}`)
-    const own = await call(
-      'GET',
-      path.startsWith('/v1/me/sessions') ? '/v1/me/sessions' : url,
-      victim.token,
-    )
+    const own = await call('GET', ownUrl(path, url), victim.token)
     assert.equal(own.statusCode, 200, `${method} ${url}: the victim still has it`)
     if (path === '/v1/me/addresses/{id}')
       assert.equal((own.json() as { city: string }).city, 'Paris')
+    if (path.startsWith('/v1/orders/'))
+      assert.equal((own.json() as { status: string }).status, 'paid')
     if (path === '/v1/me/sessions/{id}') {
       assert.ok((own.json() as { data: { id: string }[] }).data.some((s) => s.id === id))
     }

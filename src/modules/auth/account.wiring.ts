@@ -1,3 +1,4 @@
+import { mailBrand } from '../../platform/mail/layout.js'
 import type { Kysely, Transaction } from 'kysely'
 import type { RoutePlugin, Subscription } from '../../platform/module.js'
 import type { ModuleDeps } from '../index.js'
@@ -17,12 +18,6 @@ export interface AccountParts {
   subscriptions: Subscription[]
 }
 
-/** The product name mails sign with: MAIL_FROM's display name, else "Emporium". */
-function brandOf(mailFrom: string): string {
-  const name = /^\s*"?([^"<]+?)"?\s*</.exec(mailFrom)?.[1]
-  return name ?? 'Emporium'
-}
-
 /** Session revocation inside the caller's transaction, tagged with why. */
 function revokeAll(reason: string) {
   return (trx: Transaction<unknown>, userId: string) =>
@@ -37,7 +32,7 @@ export function createAccountParts(deps: ModuleDeps, db: Kysely<unknown>): Accou
     db: accountDb,
     uow: deps.uow,
     mailer: deps.mailer,
-    links: { storefrontUrl: deps.config.storefrontUrl, brand: brandOf(deps.config.mailFrom) },
+    links: { storefrontUrl: deps.config.storefrontUrl, brand: mailBrand(deps.config.mailFrom) },
     logger,
     revokeAllSessions: revokeAll('password_reset'),
   })

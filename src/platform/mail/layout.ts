@@ -63,3 +63,9 @@ function renderHtml(content: MailContent): string {
 export function renderMail(content: MailContent): RenderedMail {
   return { subject: content.subject, text: renderText(content), html: renderHtml(content) }
 }
+
+/** The product name mails sign with: MAIL_FROM's display name, else "Emporium". */
+export function mailBrand(mailFrom: string): string {
+  const name = /^\s*"?([^"<]+?)"?\s*</.exec(mailFrom)?.[1]
+  return name ?? 'Emporium'
+}

@@ -1,0 +1,79 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import { principalOf } from '../../platform/http/access.js'
+import { problems } from '../../platform/http/schemas.js'
+import type { RoutePlugin } from '../../platform/module.js'
+import type { OrderRefunds } from './orders.refunds.js'
+import {
+  OrderListQuery,
+  OrderPage,
+  OrderParams,
+  OrderRef,
+  OrderTokenHeaders,
+} from './orders.schema.js'
+import type { OrderCaller, OrdersService } from './orders.service.js'
+
+const TAGS = ['orders']
+const SECURITY: Record<string, string[]>[] = [{ bearer: [] }, {}]
+
+export function orderCallerOf(request: FastifyRequest): OrderCaller {
+  const token = request.headers['x-order-token']
+  return {
+    customerId: request.principal?.subject ?? null,
+    token: typeof token === 'string' ? token : undefined,
+  }
+}
+
+/** The customer's own orders; a guest reaches one order with its `X-Order-Token`. */
+export function orderRoutes(orders: OrdersService, refunds: OrderRefunds): RoutePlugin {
+  return async (fastify) => {
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+
+    app.get(
+      '/v1/orders',
+      {
+        config: { access: 'authenticated' },
+        schema: {
+          tags: TAGS,
+          summary: "The signed-in customer's orders, newest first",
+          security: [{ bearer: [] }],
+          querystring: OrderListQuery,
+          response: { 200: OrderPage, ...problems(401) },
+        },
+      },
+      async (request) => orders.listForCustomer(principalOf(request).subject, request.query),
+    )
+
+    app.get(
+      '/v1/orders/:id',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: TAGS,
+          summary: "One order: the customer's own, or a guest's with its X-Order-Token",
+          security: SECURITY,
+          params: OrderParams,
+          headers: OrderTokenHeaders,
+          response: { 200: OrderRef, ...problems(401, 404) },
+        },
+      },
+      async (request) => orders.getForCaller(orderCallerOf(request), request.params.id),
+    )
+
+    app.post(
+      '/v1/orders/:id/cancel',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: TAGS,
+          summary: 'Cancel a paid order before it ships: refunded in full, stock restored',
+          security: SECURITY,
+          params: OrderParams,
+          headers: OrderTokenHeaders,
+          response: { 200: OrderRef, ...problems(401, 404, 409, 503) },
+        },
+      },
+      async (request) => refunds.cancel(orderCallerOf(request), request.params.id),
+    )
+  }
+}

@@ -1,0 +1,262 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { Kysely, Transaction } from 'kysely'
+import type { Emit, UnitOfWork } from '../../platform/db/unit-of-work.js'
+import { CommonErrors } from '../../platform/errors.js'
+import { decodeCursor, toPage, type Page } from '../../shared/pagination.js'
+import { newId } from '../../shared/ids.js'
+import { OrderErrors } from './orders.errors.js'
+import { orderDomainEvent } from './orders.events.js'
+import { toOrder } from './orders.mappers.js'
+import * as repo from './orders.repo.js'
+import type { Order } from './orders.schema.js'
+import {
+  applyOrderEvent,
+  replayOrder,
+  type OrderCreatedData,
+  type OrderEvent,
+  type OrderState,
+  type OrderStatus,
+} from './orders.state.js'
+import type { OrdersTables } from './orders.tables.js'
+
+/** The caller's unit of work, as `UnitOfWork.run` hands it: the change commits with theirs. */
+export interface OrdersTx {
+  trx: Transaction<unknown>
+  emit: Emit
+}
+
+/** A signed-in customer sees their orders; a guest sees one order with its `X-Order-Token`. */
+export interface OrderCaller {
+  customerId: string | null
+  token: string | undefined
+}
+
+export type NewOrder = Omit<OrderCreatedData, 'number'> & { id: string; guestToken: string | null }
+
+export interface ListQuery {
+  limit?: number
+  cursor?: string
+}
+
+export interface AdminListQuery extends ListQuery {
+  status?: OrderStatus
+  email?: string
+  q?: string
+  createdFrom?: string
+  createdTo?: string
+}
+
+export const hashOrderToken = (token: string) => createHash('sha256').update(token).digest('hex')
+
+function tokenMatches(token: string | undefined, storedHex: string | null): boolean {
+  if (!token || !storedHex) return false
+  // Both sides are SHA-256 digests: a constant-time, length-safe compare.
+  return timingSafeEqual(Buffer.from(hashOrderToken(token), 'hex'), Buffer.from(storedHex, 'hex'))
+}
+
+const ordersTrx = (t: Transaction<unknown>) => t as unknown as Transaction<OrdersTables>
+
+export function createOrdersService(deps: { db: Kysely<OrdersTables>; uow: UnitOfWork }) {
+  const { db, uow } = deps
+
+  /** Appends one change to the history and updates the projection, under the order's lock. */
+  async function record(
+    tx: OrdersTx,
+    orderId: string,
+    event: Exclude<OrderEvent, { type: 'order.created' }>,
+    actor: string | null,
+  ): Promise<OrderState> {
+    const trx = ordersTrx(tx.trx)
+    const row = await repo.lockOrder(trx, orderId)
+    if (!row) throw OrderErrors.notFound(orderId)
+    const recorded = { orderId, seq: row.state.version + 1, at: new Date().toISOString(), event }
+    const next = applyOrderEvent(row.state, recorded)
+    await repo.appendEvent(trx, recorded, actor)
+    await repo.updateProjection(trx, next)
+    const domain = orderDomainEvent(next, event)
+    if (domain) tx.emit(domain)
+    return next
+  }
+
+  async function view(id: string, staff: boolean): Promise<Order> {
+    const row = await repo.findOrder(db, id)
+    if (!row) throw OrderErrors.notFound(id)
+    return toOrder(row.state, await repo.findHistory(db, id), staff)
+  }
+
+  async function page(
+    filter: Omit<repo.OrderFilter, 'before' | 'limit'>,
+    query: ListQuery,
+    staff: boolean,
+  ) {
+    const limit = query.limit ?? 20
+    let before: repo.OrderFilter['before']
+    if (query.cursor) {
+      const values = decodeCursor(query.cursor, 2)
+      if (!values || typeof values[0] !== 'string' || typeof values[1] !== 'string')
+        throw CommonErrors.invalidCursor()
+      before = { createdAt: new Date(values[0]), id: values[1] }
+    }
+    const rows = await repo.listOrders(db, { ...filter, before, limit })
+    const histories = await Promise.all(rows.slice(0, limit).map((r) => repo.findHistory(db, r.id)))
+    const byId = new Map(rows.slice(0, limit).map((r, i) => [r.id, histories[i]!]))
+    return toPage(
+      rows,
+      limit,
+      (r) => toOrder(r.state, byId.get(r.id)!, staff),
+      (r) => [r.created_at.toISOString(), r.id],
+    )
+  }
+
+  const date = (value: string | undefined, path: string) => {
+    if (value === undefined) return undefined
+    const d = new Date(value)
+    if (Number.isNaN(d.getTime()))
+      throw CommonErrors.validation([{ path, message: 'must be a date-time' }])
+    return d
+  }
+
+  /** A staff change in its own transaction; nothing ships while a cancellation is refunding. */
+  async function staffChange(
+    orderId: string,
+    event: Exclude<OrderEvent, { type: 'order.created' }>,
+    actor: string,
+  ): Promise<Order> {
+    await uow.run(async (trx, emit) => {
+      if (event.type === 'order.fulfilled') {
+        // Under the order's lock, as the cancellation takes it: one of the two sees the other.
+        await repo.lockOrder(ordersTrx(trx), orderId)
+        if (await repo.hasPendingCancel(ordersTrx(trx), orderId))
+          throw OrderErrors.refundInProgress(orderId)
+      }
+      await record({ trx, emit }, orderId, event, actor)
+    })
+    return view(orderId, true)
+  }
+
+  return {
+    record,
+
+    /** Creates the order in `pending_payment` inside the checkout's transaction. */
+    async create(tx: OrdersTx, input: NewOrder): Promise<OrderState> {
+      const trx = ordersTrx(tx.trx)
+      const { id, guestToken, ...data } = input
+      const event = {
+        type: 'order.created' as const,
+        data: { ...data, number: await repo.nextOrderNumber(trx) },
+      }
+      const recorded = { orderId: id, seq: 1, at: new Date().toISOString(), event }
+      const state = applyOrderEvent(undefined, recorded)
+      await repo.insertOrder(trx, state, guestToken ? hashOrderToken(guestToken) : null)
+      await repo.appendEvent(trx, recorded, input.customerId ?? 'guest')
+      tx.emit(orderDomainEvent(state, event)!)
+      return state
+    },
+
+    /** The order's state under its row lock, inside the caller's transaction. */
+    async lockState(tx: OrdersTx, orderId: string): Promise<OrderState> {
+      const row = await repo.lockOrder(ordersTrx(tx.trx), orderId)
+      if (!row) throw OrderErrors.notFound(orderId)
+      return row.state
+    },
+
+    /** The order as its owner sees it, for a caller that has already proved ownership. */
+    ownerView: (orderId: string) => view(orderId, false),
+
+    async getState(orderId: string): Promise<OrderState | undefined> {
+      return (await repo.findOrder(db, orderId))?.state
+    },
+
+    /** The order for its owner: the customer's own, or a guest order with its token; else 404. */
+    async getForCaller(caller: OrderCaller, orderId: string): Promise<Order> {
+      await this.assertVisible(caller, orderId)
+      return view(orderId, false)
+    },
+
+    async assertVisible(caller: OrderCaller, orderId: string): Promise<OrderState> {
+      const row = await repo.findOrder(db, orderId)
+      const visible =
+        row &&
+        (row.customer_id !== null
+          ? row.customer_id === caller.customerId
+          : tokenMatches(caller.token, row.token_hash))
+      if (!row || !visible) throw OrderErrors.notFound(orderId)
+      return row.state
+    },
+
+    listForCustomer: (customerId: string, query: ListQuery): Promise<Page<Order>> =>
+      page({ customerId }, query, false),
+
+    adminGet: (orderId: string) => view(orderId, true),
+
+    adminList: (query: AdminListQuery): Promise<Page<Order>> =>
+      page(
+        {
+          ...(query.status ? { status: query.status } : {}),
+          ...(query.email ? { email: query.email } : {}),
+          ...(query.q ? { q: query.q } : {}),
+          ...(query.createdFrom
+            ? { createdFrom: date(query.createdFrom, '/query/createdFrom')! }
+            : {}),
+          ...(query.createdTo ? { createdTo: date(query.createdTo, '/query/createdTo')! } : {}),
+        },
+        query,
+        true,
+      ),
+
+    fulfil: (orderId: string, body: { trackingNumber?: string; carrier?: string }, actor: string) =>
+      staffChange(
+        orderId,
+        {
+          type: 'order.fulfilled',
+          data: {
+            id: newId('ful'),
+            trackingNumber: body.trackingNumber ?? null,
+            carrier: body.carrier ?? null,
+            at: new Date().toISOString(),
+          },
+        },
+        actor,
+      ),
+
+    deliver: (orderId: string, actor: string) =>
+      staffChange(orderId, { type: 'order.delivered', data: {} }, actor),
+
+    addNote: (orderId: string, text: string, actor: string) =>
+      staffChange(
+        orderId,
+        {
+          type: 'order.note_added',
+          data: { id: newId('note'), text, author: actor, at: new Date().toISOString() },
+        },
+        actor,
+      ),
+
+    /** Status changes after `afterSeq` (notes stay internal): what the order's SSE stream sends. */
+    async changesAfter(orderId: string, afterSeq: number) {
+      const history = await repo.findHistory(db, orderId, afterSeq)
+      const row = history.length > 0 ? await repo.findOrder(db, orderId) : undefined
+      if (!row) return []
+      const all = await repo.findHistory(db, orderId)
+      const order = toOrder(row.state, all, true)
+      const statusBySeq = new Map(all.map((h, i) => [h.seq, order.history[i]?.status]))
+      return history
+        .filter((h) => h.event.type !== 'order.note_added')
+        .map((h) => ({ seq: h.seq, type: h.event.type, at: h.at, status: statusBySeq.get(h.seq) }))
+    },
+
+    /** The stored projection and the state replayed from the history: they must be equal. */
+    async rebuild(orderId: string): Promise<{ stored: OrderState; replayed: OrderState }> {
+      const row = await repo.findOrder(db, orderId)
+      if (!row) throw OrderErrors.notFound(orderId)
+      return { stored: row.state, replayed: replayOrder(await repo.findHistory(db, orderId))! }
+    },
+
+    /** Orders still awaiting payment, created before `olderThan`: the reconciliation's work list. */
+    async awaitingPayment(olderThan: Date, limit: number): Promise<string[]> {
+      return (await repo.findAwaitingPayment(db, olderThan, limit)).map((r) => r.id)
+    },
+  }
+}
+
+export type OrdersService = ReturnType<typeof createOrdersService>

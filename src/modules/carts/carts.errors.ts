@@ -24,6 +24,13 @@ export const CartErrors = {
       title: 'Cart is closed',
       detail: `Cart ${cartId} was merged into another cart or ordered, and can no longer change.`,
     }),
+  noShippingMethod: (country: string) =>
+    new AppError({
+      kind: 'conflict',
+      code: 'shipping_method_unavailable',
+      title: 'No shipping method',
+      detail: `No shipping method delivers to ${country} in this cart's currency.`,
+    }),
   changed: (cartId: string) =>
     new AppError({
       kind: 'conflict',

@@ -45,6 +45,16 @@ export interface CartsService {
   updateItem(caller: CartCaller, cartId: string, itemId: string, quantity: number): Promise<Cart>
   removeItem(caller: CartCaller, cartId: string, itemId: string): Promise<Cart>
   updateCart(caller: CartCaller, cartId: string, input: UpdateCartInput): Promise<Cart>
+  /**
+   * For checkout, in one transaction: sets the email and address and keeps the chosen shipping
+   * method if it serves the address, else picks the cheapest that does (none: 409
+   * `shipping_method_unavailable`). Returns the priced cart and its method.
+   */
+  prepareCheckout(
+    caller: CartCaller,
+    cartId: string,
+    input: { email: string; shippingAddress: NonNullable<UpdateCartInput['shippingAddress']> },
+  ): Promise<{ cart: Cart; shippingMethod: ShippingMethod }>
   shippingMethods(
     caller: CartCaller,
     cartId: string,
@@ -256,6 +266,31 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
         })
       })
       return (await view(cartId)).cart
+    },
+
+    async prepareCheckout(caller, cartId, input) {
+      const address = {
+        ...input.shippingAddress,
+        country: input.shippingAddress.country.toUpperCase(),
+      }
+      if (!SHIPPING_COUNTRIES.includes(address.country))
+        throw CartErrors.countryUnsupported(address.country)
+      // Priced before the lock (the catalog is another module's connection); the lock then
+      // re-checks visibility and status, and checkout re-checks that nothing changed since.
+      const basis = await basisOf(cartId)
+      const methods = shippingMethodsFor(address.country, basis.row.currency, basis.subtotal)
+      const method =
+        methods.find((m) => m.id === basis.row.shipping_method_id) ??
+        [...methods].sort((a, b) => a.price.amount - b.price.amount)[0]
+      await withOpenCart(caller, cartId, async (trx) => {
+        if (!method) throw CartErrors.noShippingMethod(address.country)
+        await repo.updateCart(trx, cartId, {
+          email: input.email.toLowerCase(),
+          shippingAddress: address,
+          shippingMethodId: method.id,
+        })
+      })
+      return { cart: (await view(cartId)).cart, shippingMethod: method! }
     },
 
     async shippingMethods(caller, cartId) {

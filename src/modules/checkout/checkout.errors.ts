@@ -24,13 +24,6 @@ export const CheckoutErrors = {
       detail: 'Some cart lines can no longer be bought; remove them and retry.',
       errors,
     }),
-  noShippingMethod: (country: string) =>
-    new AppError({
-      kind: 'conflict',
-      code: 'shipping_method_unavailable',
-      title: 'No shipping method',
-      detail: `No shipping method delivers to ${country} in this cart's currency.`,
-    }),
   couponChanged: () =>
     new AppError({
       kind: 'conflict',

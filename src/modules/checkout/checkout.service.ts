@@ -42,10 +42,7 @@ async function prepareCart(
   cartId: string,
   input: CheckoutInput,
 ): Promise<{ cart: Cart; shippingMethod: { id: string; name: string } }> {
-  let cart = await carts.updateCart(caller, cartId, {
-    email: input.email,
-    shippingAddress: input.shippingAddress,
-  })
+  const { cart, shippingMethod } = await carts.prepareCheckout(caller, cartId, input)
   if (cart.items.length === 0) throw CheckoutErrors.cartEmpty()
   const unavailable = cart.items.flatMap((item, i) =>
     item.available
@@ -53,14 +50,7 @@ async function prepareCart(
       : [{ path: `/items/${i}`, message: item.unavailableReason ?? 'unavailable' }],
   )
   if (unavailable.length > 0) throw CheckoutErrors.itemsUnavailable(unavailable)
-  const { data: methods } = await carts.shippingMethods(caller, cartId)
-  let method = methods.find((m) => m.id === cart.shippingMethodId)
-  if (!method) {
-    method = [...methods].sort((a, b) => a.price.amount - b.price.amount)[0]
-    if (!method) throw CheckoutErrors.noShippingMethod(input.shippingAddress.country.toUpperCase())
-    cart = await carts.updateCart(caller, cartId, { shippingMethodId: method.id })
-  }
-  return { cart, shippingMethod: { id: method.id, name: method.name } }
+  return { cart, shippingMethod: { id: shippingMethod.id, name: shippingMethod.name } }
 }
 
 function orderLines(cart: Cart) {

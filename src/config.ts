@@ -51,6 +51,8 @@ export interface Config {
   /** OpenID Connect sign-in providers (`OIDC_PROVIDERS` and `OIDC_<NAME>_*`). */
   readonly oidcProviders: readonly OidcProviderSettings[]
   readonly checkout: CheckoutSettings
+  /** Open carts with an email untouched this long get one reminder mail (`ABANDONED_CART_AFTER_HOURS`). */
+  readonly abandonedCartAfterHours: number
 }
 
 export interface CheckoutSettings {
@@ -245,6 +247,7 @@ export function loadConfig(env: Env = process.env): Config {
     webhookAllowPrivateNetworks: bool(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
     webhookEncryptionKey: encryptionKey(env, 'WEBHOOK_ENCRYPTION_KEY'),
     oidcProviders: readOidcSettings(env, (name, problem) => new ConfigError(name, problem)),
+    abandonedCartAfterHours: int(env, 'ABANDONED_CART_AFTER_HOURS', 24, 1, 720),
     checkout: Object.freeze({
       reservationTtlSeconds: int(env, 'CHECKOUT_RESERVATION_TTL_SECONDS', 900, 60, 86_400),
       paymentTimeoutMs: int(env, 'PAYMENT_TIMEOUT_MS', 10_000, 100, 120_000),

@@ -22,6 +22,7 @@ const CART_COLUMNS = [
   'shipping_address',
   'shipping_method_id',
   'coupon_code',
+  'reminded_at',
   'created_at',
   'updated_at',
 ] as const

@@ -25,6 +25,8 @@ export interface CartTable {
   shipping_address: ColumnType<ShippingAddressData | null, string | null, string | null>
   shipping_method_id: string | null
   /** A promotion's code (normalized upper-case); re-evaluated on every read. */
+  /** When the abandoned-cart reminder was sent (one per cart). */
+  reminded_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
   coupon_code: string | null
   created_at: Timestamp
   updated_at: Timestamp

@@ -63,13 +63,14 @@ export function createTestProvider(
     return row
   }
   const setStatus = async (reference: string, from: string[], to: TestPaymentTable['status']) => {
-    await db
+    const updated = await db
       .updateTable('payments.test_payment')
       .set({ status: to, updated_at: new Date() })
       .where('reference', '=', reference)
       .where('status', 'in', from as TestPaymentTable['status'][])
-      .execute()
-    return toPayment(await byReference(reference))
+      .returningAll()
+      .executeTakeFirst()
+    return toPayment(updated ?? (await byReference(reference)))
   }
   const sign = (body: string) =>
     createHmac('sha256', options.webhookSecret).update(body).digest('hex')
@@ -80,7 +81,7 @@ export function createTestProvider(
     async authorize(input: AuthorizeInput) {
       if (input.method !== 'card') throw PaymentErrors.unknownMethod(input.method)
       const declined = input.token !== 'tok_visa' && input.token !== 'tok_timeout'
-      await db
+      const inserted = await db
         .insertInto('payments.test_payment')
         .values({
           idempotency_key: input.idempotencyKey,
@@ -96,8 +97,10 @@ export function createTestProvider(
             : null,
         })
         .onConflict((oc) => oc.column('idempotency_key').doNothing())
-        .execute()
-      const row = (await byKey(input.idempotencyKey))!
+        .returningAll()
+        .executeTakeFirst()
+      // A retry with the same key finds the first attempt's payment.
+      const row = inserted ?? (await byKey(input.idempotencyKey))!
       if (Number(row.amount) !== input.amount || row.currency !== input.currency)
         throw PaymentErrors.idempotencyMismatch()
       if (row.token === 'tok_timeout' && row.status === 'authorized') {
@@ -132,7 +135,12 @@ export function createTestProvider(
             .returning(['amount', 'refunded'])
             .executeTakeFirst()
           if (!updated) {
-            const row = await byReference(reference)
+            // Inside the transaction: on PGlite a query outside it would wait for it forever.
+            const row = await trx
+              .selectFrom('payments.test_payment')
+              .select(['amount', 'refunded'])
+              .where('reference', '=', reference)
+              .executeTakeFirstOrThrow()
             throw PaymentErrors.refundTooLarge(Number(row.amount) - Number(row.refunded))
           }
           await trx

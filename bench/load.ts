@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
+import { otherCpu } from './machine.js'
 
 export interface LoadOptions {
   url: string
   connections: number
   durationS: number
   warmupS: number
+  /** The server's pid: CPU that neither it nor the bench used is reported as `otherCpu`. */
+  serverPid?: number
 }
 
 export interface LoadResult {
@@ -17,6 +20,8 @@ export interface LoadResult {
   failures: number
   /** What the failures were, e.g. "5xx: 12, timeouts: 3". */
   failureDetail: string
+  /** Share of the machine's CPU time other processes used during the measured run. */
+  otherCpu?: number
 }
 
 function describeFailures(r: autocannon.Result): string {
@@ -45,8 +50,13 @@ function fire(url: string, connections: number, durationS: number): Promise<auto
 /** A warm-up run (JIT, pools, caches) that is thrown away, then the measured run. */
 export async function measure(options: LoadOptions): Promise<LoadResult> {
   if (options.warmupS > 0) await fire(options.url, options.connections, options.warmupS)
+  const others = otherCpu(
+    options.serverPid === undefined ? [process.pid] : [process.pid, options.serverPid],
+  )
   const r = await fire(options.url, options.connections, options.durationS)
+  const otherShare = others.stop()
   return {
+    otherCpu: otherShare,
     rps: r.requests.average,
     p50: r.latency.p50,
     p99: r.latency.p99,

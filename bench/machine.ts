@@ -13,6 +13,36 @@ function cpuTimes(): { busy: number; total: number } {
   return { busy, total: busy + (idle ?? 0) + (iowait ?? 0) }
 }
 
+/** CPU time (user + system, in clock ticks like /proc/stat's) a process has used so far. */
+function processTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return Number(fields[11]) + Number(fields[12])
+  } catch {
+    return 0
+  }
+}
+
+/**
+ * Starts watching how busy the machine's CPUs are with anything but `pids` (the bench and the
+ * server under load); `stop` returns that as a share of all CPU time in the window. A PostgreSQL
+ * server the scenario queries counts as "other" too.
+ */
+export function otherCpu(pids: number[]): { stop(): number } {
+  const before = cpuTimes()
+  const ownBefore = pids.reduce((sum, pid) => sum + processTicks(pid), 0)
+  return {
+    stop() {
+      const after = cpuTimes()
+      const own = pids.reduce((sum, pid) => sum + processTicks(pid), 0) - ownBefore
+      const total = after.total - before.total
+      return total <= 0 ? 0 : Math.max(0, (after.busy - before.busy - own) / total)
+    },
+  }
+}
+
 /** Whether something else is using the CPUs the bench is about to share with its servers. */
 export async function busyShare(ms = 1000): Promise<number> {
   const a = cpuTimes()

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
 import { after, before, describe, test } from 'node:test'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import type { KyselyPlugin } from 'kysely'
@@ -139,6 +140,69 @@ describe('storefront cache', () => {
     }
   })
 
+  test('concurrent misses of one reply share one load', async () => {
+    const product = await createProduct(ctx, staff)
+    const one = await read(node, `/v1/products/${product.id}?currency=EUR`)
+    assert.equal(one.res.headers['x-cache'], 'miss')
+    const url = `/v1/products/${product.id}`
+    const before = node.queries()
+    const replies = await Promise.all(Array.from({ length: 8 }, () => node.get(url)))
+    assert.equal(node.queries() - before, one.queries, 'eight concurrent reads, one load')
+    assert.deepEqual(
+      replies.map((r) => r.headers['x-cache']),
+      ['miss', ...Array<string>(7).fill('hit')],
+    )
+    for (const r of replies) {
+      assert.equal(r.statusCode, 200)
+      assert.equal(r.body, one.res.body)
+      assert.equal(r.headers.etag, one.res.headers.etag)
+    }
+    // A shared load that fails is not shared: each request gets its own error reply.
+    const missing = `/v1/products/no-such-${uniqueSuffix()}`
+    const errors = await Promise.all(Array.from({ length: 3 }, () => node.get(missing)))
+    assert.deepEqual(
+      errors.map((r) => r.statusCode),
+      [404, 404, 404],
+    )
+  })
+
+  test('compressed clients get the stored copy the compress plugin would have made', async () => {
+    const url = '/v1/products?limit=20'
+    const plain = await node.get(url)
+    assert.ok(plain.rawPayload.length >= 1024, 'the listing is above the compression threshold')
+    const cases: [string, string | undefined][] = [
+      ['gzip, deflate, br', 'br'],
+      ['gzip, br', 'br'],
+      ['gzip', 'gzip'],
+      ['deflate', 'deflate'], // left to the plugin
+      ['br;q=0.5, gzip', 'gzip'], // q-values: left to the plugin
+      ['identity', undefined],
+    ]
+    for (const [accept, expected] of cases) {
+      for (let i = 0; i < 2; i++) {
+        const res = await node.get(url, { 'accept-encoding': accept })
+        assert.equal(res.statusCode, 200)
+        assert.equal(res.headers['x-cache'], 'hit', accept)
+        assert.equal(res.headers['content-encoding'], expected, accept)
+        assert.equal(res.headers.etag, plain.headers.etag)
+        const decode = { br: brotliDecompressSync, gzip: gunzipSync, deflate: inflateSync }
+        const body = expected
+          ? decode[expected as keyof typeof decode](res.rawPayload)
+          : res.rawPayload
+        assert.ok(body.equals(plain.rawPayload), `${accept}: the same bytes once decoded`)
+        if (expected) assert.equal(res.headers.vary, 'accept-encoding')
+      }
+    }
+    const revalidated = await node.get(url, {
+      'accept-encoding': 'gzip, br',
+      'if-none-match': String(plain.headers.etag),
+    })
+    assert.equal(revalidated.statusCode, 304)
+    const declined = await node.get(url, { 'accept-encoding': 'br', 'x-no-compression': '1' })
+    assert.equal(declined.headers['content-encoding'], undefined)
+    assert.equal(declined.body, plain.body)
+  })
+
   test('errors are never cached', async () => {
     const missing = `/v1/products/no-such-${uniqueSuffix()}`
     for (let i = 0; i < 2; i++) {
@@ -207,6 +271,62 @@ describe('invalidation through the outbox', () => {
     )
     assert.equal(first.json().variants[0].inStock, true)
     assert.equal(next.json().variants[0].inStock, false)
+  })
+
+  test('a stock change that keeps every in-stock flag leaves the cache alone', async () => {
+    const product = await createProduct(ctx, staff, { variants: [{ onHand: 3 }] })
+    const variantId = product.variants[0]!.id
+    const url = `/v1/products/${product.id}`
+    await node.runtime.relay.drain() // product.created empties the cache; only stock comes next
+    const first = await node.get(url)
+    assert.equal(first.json().variants[0].inStock, true)
+    await admin('PUT', `/v1/admin/inventory/${variantId}`, { onHand: 2 })
+    // What checkout does: hold, then commit, a unit; available stays above zero throughout.
+    const inventory = node.runtime.modules.inventory.service
+    const reference = `test-${uniqueSuffix()}`
+    await inventory.reserve(undefined, reference, [{ variantId, quantity: 1 }], 600)
+    await inventory.commit(undefined, reference)
+    assert.ok((await node.runtime.relay.drain()) >= 3)
+    const { res, queries } = await read(node, url)
+    assert.equal(res.headers['x-cache'], 'hit')
+    assert.equal(queries, 0)
+    assert.equal(res.body, first.body)
+  })
+
+  test('a variant coming back in stock empties it', async () => {
+    const product = await createProduct(ctx, staff, { variants: [{ onHand: 0 }, { onHand: 4 }] })
+    const variantId = product.variants[0]!.id
+    const { first, next } = await afterChange(`/v1/products/${product.id}`, () =>
+      admin('PUT', `/v1/admin/inventory/${variantId}`, { onHand: 7 }),
+    )
+    assert.deepEqual(
+      first.json().variants.map((v: { inStock: boolean }) => v.inStock),
+      [false, true],
+    )
+    assert.deepEqual(
+      next.json().variants.map((v: { inStock: boolean }) => v.inStock),
+      [true, true],
+    )
+  })
+
+  test('the projection says when storefront replies may have changed', async () => {
+    const product = await createProduct(ctx, staff, { variants: [{ onHand: 3 }] })
+    const variantId = product.variants[0]!.id
+    const apply = (available: number, version: number) =>
+      node.runtime.modules.catalog.service.applyStockChanged({ variantId, available, version })
+    assert.equal(await apply(2, 10), false, 'still in stock')
+    assert.equal(await apply(0, 11), true, 'sold out')
+    assert.equal(
+      await apply(0, 11),
+      true,
+      'redelivered: its first delivery may not have emptied it',
+    )
+    assert.equal(await apply(5, 9), false, 'older than the flag it would overwrite')
+    assert.equal((await node.get(`/v1/products/${product.id}`)).json().variants[0].inStock, false)
+    assert.equal(await apply(0, 12), false, 'still sold out')
+    assert.equal(await apply(1, 13), true, 'back in stock')
+    const unknown = { variantId: `var_missing_${uniqueSuffix()}`, available: 1, version: 2 }
+    assert.equal(await node.runtime.modules.catalog.service.applyStockChanged(unknown), false)
   })
 
   test('category update and removal', async () => {

@@ -212,19 +212,30 @@ export async function findPrices(db: Db, variantIds: string[]): Promise<PriceRow
     .execute()
 }
 
-/** The stock projection: applies only newer stock versions, so redelivery and reordering are harmless. */
+/**
+ * The stock projection: applies only newer stock versions, so redelivery and reordering are
+ * harmless. Returns the variant's flag and version as they were before (undefined: no such
+ * variant), in the same statement and under the row lock, so the caller can tell whether the
+ * storefront-visible flag flipped.
+ */
 export async function setVariantInStock(
   db: Db,
   variantId: string,
   inStock: boolean,
   stockVersion: number,
-): Promise<void> {
-  await db
-    .updateTable('catalog.variant')
-    .set({ in_stock: inStock, stock_version: stockVersion })
-    .where('id', '=', variantId)
-    .where('stock_version', '<', stockVersion)
-    .execute()
+): Promise<{ wasInStock: boolean; wasVersion: number } | undefined> {
+  const { rows } = await sql<{ was_in_stock: boolean; was_version: number }>`
+    with before as (
+      select id, in_stock, stock_version from catalog.variant where id = ${variantId} for update
+    ), applied as (
+      update catalog.variant v set in_stock = ${inStock}, stock_version = ${stockVersion}
+        from before where v.id = before.id and before.stock_version < ${stockVersion}
+      returning v.id
+    )
+    select before.in_stock as was_in_stock, before.stock_version as was_version
+      from before left join applied on applied.id = before.id`.execute(db)
+  const row = rows[0]
+  return row && { wasInStock: row.was_in_stock, wasVersion: Number(row.was_version) }
 }
 
 // ---------------------------------------------------------------- product ↔ category links

@@ -269,12 +269,22 @@ export function createCatalogService(deps: CatalogDeps) {
       }))
     },
 
+    /**
+     * Applies a stock change to the storefront's in-stock flag. Resolves true when storefront
+     * replies may have changed: the flag flipped, or this exact version was applied before (a
+     * redelivery: the first delivery may have failed after the write, before its invalidation).
+     * An older version than the one applied, an unknown variant or an unchanged flag: false.
+     */
     async applyStockChanged(payload: {
       variantId: string
       available: number
       version: number
-    }): Promise<void> {
-      await repo.setVariantInStock(db, payload.variantId, payload.available > 0, payload.version)
+    }): Promise<boolean> {
+      const inStock = payload.available > 0
+      const before = await repo.setVariantInStock(db, payload.variantId, inStock, payload.version)
+      if (!before) return false
+      if (before.wasVersion === payload.version) return true
+      return before.wasVersion < payload.version && before.wasInStock !== inStock
     },
 
     countProducts: () => repo.countLiveProducts(db),

@@ -82,6 +82,25 @@ export function figuresOf(results: BenchResults): Record<string, Figure> {
     }
   }
   figures['node_modules'] = { value: results.nodeModulesBytes, unit: 'bytes', better: 'lower' }
+  if (results.checkout) {
+    const c = results.checkout
+    figures['postgres.checkout.orders_per_s'] = {
+      value: round(c.ordersPerSecond, 1),
+      unit: 'orders/s',
+      better: 'higher',
+    }
+    figures['postgres.checkout.vs_pgbench'] = {
+      value: round(c.ordersPerSecond / c.pgbenchTps, 4),
+      unit: 'ratio',
+      better: 'higher',
+    }
+    figures['postgres.checkout.p99'] = {
+      value: round(c.p99, 1),
+      unit: 'ms',
+      better: 'lower',
+      floor: LATENCY_FLOOR_MS,
+    }
+  }
   return figures
 }
 

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util'
 import { format, resolveConfig } from 'prettier'
 import { productListingSql } from '../src/modules/catalog/index.js'
 import { baselineJson, compare, comparisonTable, readBaseline, TOLERANCE } from './baseline.js'
+import { checkoutScenario } from './checkout.js'
 import { measure, sampleMemory, type MemorySample } from './load.js'
 import { busyShare, machine, nodeModulesBytes } from './machine.js'
 import { createThrowawayDatabase } from './postgres.js'
@@ -24,6 +25,8 @@ import {
 import { ROOT, startCeiling, startEmporium, type Child } from './servers.js'
 
 const LISTING = '/v1/products?limit=20'
+/** Checkout flows in flight at once, and pgbench's clients: a busy shop, not a read storm. */
+const CHECKOUT_CONNECTIONS = 10
 const CURRENCY = 'EUR'
 const BASELINE_FILE = path.join(ROOT, 'bench/baseline.json')
 const RESULTS_FILE = path.join(ROOT, 'bench/RESULTS.md')
@@ -228,6 +231,13 @@ async function measureAll(): Promise<BenchResults> {
   const pglite = await scenarios('pglite', embedded.child, starts.listing.slug)
   await stopEmbedded()
   const pg = await postgresRuns(starts.listing.slug)
+  log('checkout on postgres (cart + item + checkout per flow), then pgbench TPC-B')
+  const checkout = await checkoutScenario(
+    { connections: CHECKOUT_CONNECTIONS, durationS: settings.durationS, warmupS: settings.warmupS },
+    tempDir('emporium-bench-checkout-'),
+    track,
+  )
+  if (checkout.failures > 0) notes.push(`checkout: ${checkout.failureDetail}.`)
 
   const c1 = ceiling1.load.rps
   const c2 = pg.ceiling.row.load.rps
@@ -245,6 +255,7 @@ async function measureAll(): Promise<BenchResults> {
     postgresStartMs: pg.startMs,
     memory: { pglite: pglite.memory, postgres: pg.memory },
     nodeModulesBytes: nodeModulesBytes(ROOT),
+    checkout,
     listing: {
       bytes: starts.listing.body.length,
       contentType: starts.listing.contentType,

@@ -46,11 +46,19 @@ export interface RuntimeOptions {
    * with JetStream a subscription is a durable consumer, and API processes do not consume.
    */
   consume?: boolean
+  /** JetStream stream and subject prefix (tests use their own, so parallel files never share). */
+  jetStream?: { stream: string; subjectPrefix: string }
 }
 
-function createBus(config: Config, logger: Logger, database: Database, checks: ReadinessCheck[]) {
+function createBus(
+  config: Config,
+  logger: Logger,
+  database: Database,
+  checks: ReadinessCheck[],
+  jetStream: RuntimeOptions['jetStream'],
+) {
   if (!config.natsUrl) return createInProcessBus(logger, database.db)
-  const bus = createJetStreamBus({ url: config.natsUrl, db: database.db, logger })
+  const bus = createJetStreamBus({ url: config.natsUrl, db: database.db, logger, ...jetStream })
   checks.push({ name: 'nats', check: () => bus.ping() })
   return bus
 }
@@ -59,10 +67,10 @@ export function createRuntime(
   config: Config,
   logger: Logger,
   database: Database,
-  { consume = true }: RuntimeOptions = {},
+  { consume = true, jetStream }: RuntimeOptions = {},
 ): Runtime {
   const readiness: ReadinessCheck[] = [{ name: 'database', check: () => database.ping() }]
-  const bus = createBus(config, logger, database, readiness)
+  const bus = createBus(config, logger, database, readiness, jetStream)
   const relay = createOutboxRelay(database.db, bus, logger)
   const uow = createUnitOfWork(database.db, () => relay.notify())
   const jobs = createJobs(database, logger)

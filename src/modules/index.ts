@@ -23,7 +23,16 @@ import {
   inventoryMigrations,
   type InventoryModule,
 } from './inventory/index.js'
+import {
+  createPromotionsModule,
+  promotionsMigrations,
+  type PromotionsModule,
+} from './promotions/index.js'
 import { createWebhooksModule, webhooksMigrations, type WebhooksModule } from './webhooks/index.js'
+import { createOperationsModule, type OperationsModule } from './operations/index.js'
+import { createCheckoutModule, type CheckoutModule } from './checkout/index.js'
+import { createOrdersModule, ordersMigrations, type OrdersModule } from './orders/index.js'
+import { createPaymentsModule, paymentsMigrations, type PaymentsModule } from './payments/index.js'
 
 /** Every migration of the platform and the modules; names order them across modules. */
 export const allMigrations: MigrationSet[] = [
@@ -35,6 +44,9 @@ export const allMigrations: MigrationSet[] = [
   auditMigrations,
   cartsMigrations,
   webhooksMigrations,
+  promotionsMigrations,
+  paymentsMigrations,
+  ordersMigrations,
 ]
 
 export interface ModuleDeps {
@@ -58,6 +70,11 @@ export interface Modules {
   customers: CustomersModule
   carts: CartsModule
   webhooks: WebhooksModule
+  promotions: PromotionsModule
+  operations: OperationsModule
+  payments: PaymentsModule
+  orders: OrdersModule
+  checkout: CheckoutModule
   runtimes: ModuleRuntime[]
 }
 
@@ -65,11 +82,37 @@ export interface Modules {
 export function createModules(deps: ModuleDeps): Modules {
   const audit = createAuditModule(deps)
   const auth = createAuthModule({ ...deps, audit: audit.service })
-  const inventory = createInventoryModule(deps)
+  const inventory = createInventoryModule({
+    ...deps,
+    staff: auth.directory,
+    // The digest names variants through the catalog, created below (called only at run time).
+    variantLabels: (ids) => catalog.service.getVariantsForPricing(ids, deps.config.storeCurrency),
+  })
   const catalog = createCatalogModule({ ...deps, inventory: inventory.service })
   const customers = createCustomersModule(deps)
-  const carts = createCartsModule({ ...deps, catalog: catalog.service })
-  const webhooks = createWebhooksModule(deps)
+  const promotions = createPromotionsModule(deps)
+  const carts = createCartsModule({
+    ...deps,
+    catalog: catalog.service,
+    promotions: promotions.service,
+  })
+  const webhooks = createWebhooksModule({ ...deps, staff: auth.directory })
+  const operations = createOperationsModule(deps)
+  const payments = createPaymentsModule(deps)
+  const orders = createOrdersModule({
+    ...deps,
+    inventory: inventory.service,
+    provider: payments.provider,
+    promotions: promotions.service,
+  })
+  const checkout = createCheckoutModule({
+    ...deps,
+    carts: carts.service,
+    inventory: inventory.service,
+    orders: orders.service,
+    promotions: promotions.service,
+    provider: payments.provider,
+  })
   return {
     audit,
     auth,
@@ -78,6 +121,11 @@ export function createModules(deps: ModuleDeps): Modules {
     customers,
     carts,
     webhooks,
+    promotions,
+    operations,
+    payments,
+    orders,
+    checkout,
     runtimes: [
       auth.runtime,
       inventory.runtime,
@@ -86,6 +134,10 @@ export function createModules(deps: ModuleDeps): Modules {
       audit.runtime,
       carts.runtime,
       webhooks.runtime,
+      promotions.runtime,
+      operations.runtime,
+      orders.runtime,
+      checkout.runtime,
     ],
   }
 }

@@ -24,6 +24,8 @@ import * as createMfa from './migrations/2026_11_21_0730_create_mfa.js'
 import { createMfaParts } from './mfa.wiring.js'
 import * as createIdentities from './migrations/2026_11_21_0735_create_identities.js'
 import { createOidcRoutes } from './oidc.wiring.js'
+import { createStaffDirectory, type StaffDirectory } from './staff-directory.js'
+import { authJobs } from './auth.jobs.js'
 
 export const authMigrations: MigrationSet = {
   '2026_11_21_0610_create_auth_tables': createAuthTables,
@@ -41,6 +43,8 @@ export interface AuthModule {
   sessions: SessionService
   /** Turns a bearer credential into a Principal for the HTTP access control. */
   authenticate: Authenticator
+  /** Staff and admin addresses, for operational mails sent by other modules. */
+  directory: StaffDirectory
 }
 
 export function createAuthModule(deps: ModuleDeps & { audit: AuditService }): AuthModule {
@@ -76,12 +80,14 @@ export function createAuthModule(deps: ModuleDeps & { audit: AuditService }): Au
     runtime: {
       name: 'auth',
       subscriptions: account.subscriptions,
+      jobs: authJobs(deps.database.db, logger),
       routes: async (app) => {
         for (const plugin of routes) await plugin(app)
       },
     },
     service,
     sessions,
+    directory: createStaffDirectory(db),
     authenticate: createAuthenticator([
       admin.apiKeyStrategy,
       accessTokenStrategy(tokens, (sessionId, userId) =>
@@ -96,6 +102,8 @@ export type { ClientInfo, SessionService, SessionTokens } from './sessions.servi
 export { SessionEvents } from './sessions.events.js'
 export type { LoginResult, PublicUser } from './auth.schema.js'
 export { AuthErrors } from './auth.errors.js'
+export { AuthJobs } from './auth.jobs.js'
+export type { StaffDirectory } from './staff-directory.js'
 export { AuthEvents, type CustomerCreatedPayload } from './auth.events.js'
 export { AccountEvents, type AccountEventPayload } from './account.events.js'
 export { assertPasswordAllowed, passwordPolicyError } from './password-policy.js'

@@ -124,3 +124,16 @@ export async function adjustStock(
     .executeTakeFirstOrThrow()
   return toStockLevel(row)
 }
+
+/** Variants whose available stock is at or below their threshold, lowest first, at most `limit`. */
+export async function findLowStockLevels(db: Db, limit: number): Promise<StockLevel[]> {
+  const rows = await db
+    .selectFrom('inventory.stock_level')
+    .select(COLUMNS)
+    .where(sql<boolean>`on_hand - reserved <= low_stock_threshold`)
+    .orderBy(sql`on_hand - reserved`)
+    .orderBy('variant_id')
+    .limit(limit)
+    .execute()
+  return rows.map(toStockLevel)
+}

@@ -5,6 +5,7 @@ import { CommonErrors } from '../../platform/errors.js'
 import { InventoryErrors } from './inventory.errors.js'
 import { stockChangeEvents } from './inventory.events.js'
 import {
+  findLowStockLevels,
   findStockLevels,
   insertStockLevels,
   updateStockLevel,
@@ -69,6 +70,8 @@ export interface InventoryService {
   listHeld(variantId: string, limit: number): Promise<ReservationLine[]>
   /** Releases expired holds in batches until none is left (or `maxBatches`); returns references. */
   releaseExpired(options?: { batchSize?: number; maxBatches?: number }): Promise<number>
+  /** Variants at or below their low-stock threshold, least available first (the daily digest). */
+  listLowStock(limit: number): Promise<StockLevel[]>
 }
 
 export function createInventoryService(deps: {
@@ -115,6 +118,7 @@ export function createInventoryService(deps: {
       await getLevel(variantId)
       return reservations.listHeld(variantId, limit)
     },
+    listLowStock: (limit) => findLowStockLevels(db, limit),
     async releaseExpired({ batchSize = 100, maxBatches = 50 } = {}) {
       let total = 0
       for (let i = 0; i < maxBatches; i++) {

@@ -1,8 +1,12 @@
 import type { Kysely } from 'kysely'
 import type { MigrationSet } from '../../platform/db/migrations.js'
 import type { ModuleRuntime } from '../../platform/module.js'
+import { mailBrand } from '../../platform/mail/layout.js'
+import type { StaffDirectory } from '../auth/index.js'
 import type { ModuleDeps } from '../index.js'
+import { endpointDisabledMailer } from './webhooks.alerts.js'
 import * as createWebhooks from './migrations/2026_11_21_0830_create_webhooks.js'
+import * as addSecretRotation from './migrations/2026_11_21_1500_add_secret_rotation.js'
 import {
   createWebhookDeliveryService,
   DELIVER_JOB,
@@ -12,11 +16,12 @@ import {
 import { webhookRoutes } from './webhooks.routes.js'
 import { createWebhookEndpointService, type WebhookEndpointService } from './webhooks.service.js'
 import { createSecretBox } from './webhooks.signing.js'
-import { WEBHOOK_EVENT_TYPES } from './webhooks.events.js'
+import { WEBHOOK_EVENT_TYPES, WebhookEvents } from './webhooks.events.js'
 import type { WebhooksTables } from './webhooks.tables.js'
 
 export const webhooksMigrations: MigrationSet = {
   '2026_11_21_0830_create_webhooks': createWebhooks,
+  '2026_11_21_1500_add_secret_rotation': addSecretRotation,
 }
 
 export interface WebhooksModule {
@@ -25,18 +30,25 @@ export interface WebhooksModule {
   deliveries: WebhookDeliveryService
 }
 
-export function createWebhooksModule(deps: ModuleDeps): WebhooksModule {
+export function createWebhooksModule(deps: ModuleDeps & { staff: StaffDirectory }): WebhooksModule {
   const db = deps.database.db as Kysely<WebhooksTables>
   const secrets = createSecretBox(deps.config.webhookEncryptionKey)
   const allowPrivateNetworks = deps.config.webhookAllowPrivateNetworks
   const endpoints = createWebhookEndpointService({ db, secrets, allowPrivateNetworks })
+  const logger = deps.logger.child({ module: 'webhooks' })
   const deliveries = createWebhookDeliveryService({
     db,
     uow: deps.uow,
     jobs: deps.jobs,
     secrets,
     allowPrivateNetworks,
-    logger: deps.logger.child({ module: 'webhooks' }),
+    logger,
+  })
+  const mailAdmins = endpointDisabledMailer({
+    mailer: deps.mailer,
+    staff: deps.staff,
+    brand: mailBrand(deps.config.mailFrom),
+    logger,
   })
   return {
     endpoints,
@@ -45,16 +57,27 @@ export function createWebhooksModule(deps: ModuleDeps): WebhooksModule {
       name: 'webhooks',
       routes: webhookRoutes(endpoints, deliveries),
       // The bus has no wildcard: one subscription per public type (an endpoint's `*` means these).
-      subscriptions: WEBHOOK_EVENT_TYPES.map((type) => ({
-        type,
-        consumer: 'webhooks.fanout',
-        handler: deliveries.fanout,
-      })),
-      // Retries are ours (the schedule and the attempt log), not pg-boss's.
+      subscriptions: [
+        ...WEBHOOK_EVENT_TYPES.map((type) => ({
+          type,
+          consumer: 'webhooks.fanout',
+          handler: deliveries.fanout,
+        })),
+        {
+          type: WebhookEvents.endpointDisabled,
+          consumer: 'webhooks.disabled-mail',
+          handler: mailAdmins,
+        },
+      ],
+      // Retries after a failed attempt are ours (the schedule and the attempt log). pg-boss only
+      // re-runs a job whose worker died (expired) or threw: the same attempt, which the attempt
+      // count and the claim make safe to run twice.
       jobs: [
         {
           name: DELIVER_JOB,
-          retryLimit: 0,
+          retryLimit: 3,
+          expireInSeconds: 60,
+          batchSize: 25,
           handler: (data) => deliveries.deliver(data as DeliverJob),
         },
       ],

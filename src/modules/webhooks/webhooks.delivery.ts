@@ -9,6 +9,7 @@ import { isWebhookEventType, WebhookEvents } from './webhooks.events.js'
 import {
   advanceDelivery,
   attemptsOf,
+  claimDelivery,
   countFailure,
   endpointsFor,
   findDelivery,
@@ -22,11 +23,12 @@ import {
   updateEndpoint,
   type AttemptRow,
   type DeliveryRow,
+  type EndpointRow,
   type WebhooksDb,
 } from './webhooks.repo.js'
 import type { DeliveryDto, WebhookPageQueryDto } from './webhooks.schema.js'
 import { postWebhook, type SendResult } from './webhooks.sender.js'
-import { signatureFor, type SecretBox } from './webhooks.signing.js'
+import { signaturesFor, type SecretBox } from './webhooks.signing.js'
 import { checkWebhookUrl } from './webhooks.ssrf.js'
 import { cursorId } from './webhooks.service.js'
 
@@ -37,6 +39,9 @@ export const RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 36_00
 export const MAX_ATTEMPTS = RETRY_SCHEDULE_SECONDS.length + 1
 /** Exhausted deliveries in a row after which the endpoint is disabled (circuit breaker). */
 export const FAILURES_BEFORE_DISABLE = 5
+
+/** How long a run holds a delivery's attempt: beyond the request timeout, then a crash's is redone. */
+const CLAIM_SECONDS = 30
 
 /** A delivery job: `attempt` is how many attempts the delivery had when the job was sent. */
 export interface DeliverJob {
@@ -94,7 +99,16 @@ export function createWebhookDeliveryService(deps: {
 }): WebhookDeliveryService {
   const { db, uow, jobs, secrets, allowPrivateNetworks, logger } = deps
 
-  async function send(url: string, delivery: DeliveryRow, secret: string): Promise<SendResult> {
+  /** The current secret, and the one before a rotation while its overlap window lasts. */
+  function signingSecrets(endpoint: EndpointRow): string[] {
+    const current = secrets.open(endpoint.id, endpoint.secret)
+    const { previous_secret: previous, previous_secret_expires_at: until } = endpoint
+    if (!previous || !until || until <= new Date()) return [current]
+    return [current, secrets.open(endpoint.id, previous)]
+  }
+
+  async function send(endpoint: EndpointRow, delivery: DeliveryRow): Promise<SendResult> {
+    const url = endpoint.url
     // Checked again at send time: the name may resolve elsewhere now than at creation.
     const verdict = await checkWebhookUrl(url, allowPrivateNetworks)
     if (!verdict.ok) {
@@ -104,7 +118,13 @@ export function createWebhookDeliveryService(deps: {
     const headers = {
       'webhook-id': delivery.id,
       'webhook-timestamp': String(timestamp),
-      'webhook-signature': signatureFor(secret, delivery.id, timestamp, delivery.body),
+      // Standard Webhooks: several space-separated signatures, any one of which verifies.
+      'webhook-signature': signaturesFor(
+        signingSecrets(endpoint),
+        delivery.id,
+        timestamp,
+        delivery.body,
+      ),
     }
     return postWebhook(url, headers, delivery.body, allowPrivateNetworks)
   }
@@ -122,6 +142,7 @@ export function createWebhookDeliveryService(deps: {
         status: ok ? 'succeeded' : retryIn === null ? 'failed' : 'pending',
         next_attempt_at: retryIn === null ? null : new Date(now.getTime() + retryIn * 1000),
         completed_at: retryIn === null ? now : null,
+        claimed_until: null,
       })
       if (!advanced) return false
       await insertAttempt(trx, {
@@ -189,6 +210,7 @@ export function createWebhookDeliveryService(deps: {
           body,
           next_attempt_at: new Date(),
           completed_at: null,
+          claimed_until: null,
         })),
       )
       // Also re-sends the first job of deliveries created by an earlier, interrupted run.
@@ -206,8 +228,11 @@ export function createWebhookDeliveryService(deps: {
       const endpoint = await findEndpoint(db, delivery.endpoint_id)
       if (!endpoint) return
       if (!endpoint.enabled) return closeUnsent(delivery)
+      // Two jobs for one attempt (a re-run fanout, a manual retry beside a scheduled one, two
+      // workers): only the run that claims it sends.
+      if (!(await claimDelivery(db, delivery.id, delivery.attempt_count, CLAIM_SECONDS))) return
       const startedAt = new Date()
-      const result = await send(endpoint.url, delivery, secrets.open(endpoint.id, endpoint.secret))
+      const result = await send(endpoint, delivery)
       if (result.error) {
         logger.info({ deliveryId: delivery.id, error: result.error }, 'webhook attempt failed')
       }

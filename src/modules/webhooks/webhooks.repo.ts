@@ -100,10 +100,39 @@ export async function advanceDelivery(
   return result.numUpdatedRows > 0n
 }
 
+/**
+ * Claims the delivery's next attempt (number `attemptCount + 1`) for `seconds`; false when it is
+ * no longer pending at that count or another run holds a live claim. The claim outlives the
+ * request timeout, and expires so a crashed worker's attempt is made again (at least once).
+ */
+export async function claimDelivery(
+  db: WebhooksDb,
+  id: string,
+  attemptCount: number,
+  seconds: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('webhooks.delivery')
+    .set({ claimed_until: sql<Date>`now() + make_interval(secs => ${seconds})` })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('attempt_count', '=', attemptCount)
+    .where((eb) =>
+      eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', sql<Date>`now()`)]),
+    )
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
 export async function reopenDelivery(db: WebhooksDb, id: string): Promise<DeliveryRow | undefined> {
   return db
     .updateTable('webhooks.delivery')
-    .set({ status: 'pending', completed_at: null, next_attempt_at: new Date() })
+    .set({
+      status: 'pending',
+      completed_at: null,
+      next_attempt_at: new Date(),
+      claimed_until: null,
+    })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst()

@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
 import { problems } from '../../platform/http/schemas.js'
 import type { RoutePlugin } from '../../platform/module.js'
 import type { WebhookDeliveryService } from './webhooks.delivery.js'
@@ -11,6 +12,7 @@ import {
   EndpointPage,
   EndpointParams,
   EndpointSchema,
+  RotateSecretBody,
   UpdateEndpointBody,
   WebhookPageQuery,
 } from './webhooks.schema.js'
@@ -105,6 +107,25 @@ export function webhookRoutes(
         async (request) => endpoints.update(request.params.id, { enabled }),
       )
     }
+
+    app.post(
+      `${BASE}/:id/rotate-secret`,
+      {
+        config,
+        schema: {
+          ...common,
+          summary: 'Replace the signing secret, with an overlap window',
+          description:
+            'The reply carries the new secret (shown once). For `overlapSeconds` (default 86400) ' +
+            'each delivery carries two `v1,` signatures, with the new and the old secret; after ' +
+            'that only the new one. The body may be omitted.',
+          params: EndpointParams,
+          body: Type.Union([RotateSecretBody, Type.Null()]),
+          response: { 200: CreatedEndpointSchema, ...problems(401, 403, 404) },
+        },
+      },
+      async (request) => endpoints.rotateSecret(request.params.id, request.body ?? {}),
+    )
 
     app.delete(
       `${BASE}/:id`,

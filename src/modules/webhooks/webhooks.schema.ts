@@ -20,6 +20,9 @@ export const EndpointSchema = Type.Object(
     disabledReason: Type.Union([Type.String(), Type.Null()], {
       description: 'Why the endpoint was disabled, when it was not by hand',
     }),
+    previousSecretExpiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'After a rotation, until when deliveries are also signed with the old secret',
+    }),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
   },
@@ -52,6 +55,24 @@ export const UpdateEndpointBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 )
 export type UpdateEndpointInput = Static<typeof UpdateEndpointBody>
+
+/** Default overlap of a rotation: a day for partners to deploy the new secret. */
+export const DEFAULT_ROTATION_OVERLAP_SECONDS = 86_400
+
+export const RotateSecretBody = Type.Object(
+  {
+    overlapSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 7 * 86_400,
+        description:
+          'How long deliveries stay signed with the old secret too (0: not at all); default 86400',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
+export type RotateSecretInput = Static<typeof RotateSecretBody>
 
 export const AttemptSchema = Type.Object({
   attempt: Type.Integer({ description: '1 for the first try' }),

@@ -15,9 +15,11 @@ import type {
   CreatedEndpointDto,
   CreateEndpointInput,
   EndpointDto,
+  RotateSecretInput,
   UpdateEndpointInput,
   WebhookPageQueryDto,
 } from './webhooks.schema.js'
+import { DEFAULT_ROTATION_OVERLAP_SECONDS } from './webhooks.schema.js'
 import { newSigningSecret, type SecretBox } from './webhooks.signing.js'
 import { checkWebhookUrl } from './webhooks.ssrf.js'
 
@@ -28,6 +30,11 @@ export interface WebhookEndpointService {
   get(id: string): Promise<EndpointDto>
   update(id: string, patch: UpdateEndpointInput): Promise<EndpointDto>
   remove(id: string): Promise<void>
+  /**
+   * A new secret, shown once; for `overlapSeconds` deliveries carry a signature with the old one
+   * too, so a partner can switch without rejecting anything.
+   */
+  rotateSecret(id: string, input: RotateSecretInput): Promise<CreatedEndpointDto>
 }
 
 export function endpointDto(row: EndpointRow): EndpointDto {
@@ -38,6 +45,10 @@ export function endpointDto(row: EndpointRow): EndpointDto {
     events: row.events,
     enabled: row.enabled,
     disabledReason: row.disabled_reason,
+    previousSecretExpiresAt:
+      row.previous_secret && row.previous_secret_expires_at
+        ? row.previous_secret_expires_at.toISOString()
+        : null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   }
@@ -80,6 +91,8 @@ export function createWebhookEndpointService(deps: {
         description: input.description ?? null,
         events: JSON.stringify(input.events),
         secret: secrets.seal(id, secret),
+        previous_secret: null,
+        previous_secret_expires_at: null,
         disabled_reason: null,
       })
       return { ...endpointDto(row), secret }
@@ -110,6 +123,19 @@ export function createWebhookEndpointService(deps: {
       })
       if (!row) throw WebhookErrors.ENDPOINT_NOT_FOUND(id)
       return endpointDto(row)
+    },
+
+    async rotateSecret(id, input) {
+      const current = await load(id)
+      const overlap = input.overlapSeconds ?? DEFAULT_ROTATION_OVERLAP_SECONDS
+      const secret = newSigningSecret()
+      const row = await updateEndpoint(db, id, {
+        secret: secrets.seal(id, secret),
+        previous_secret: overlap > 0 ? current.secret : null,
+        previous_secret_expires_at: overlap > 0 ? new Date(Date.now() + overlap * 1000) : null,
+      })
+      if (!row) throw WebhookErrors.ENDPOINT_NOT_FOUND(id)
+      return { ...endpointDto(row), secret }
     },
 
     async remove(id) {

@@ -14,6 +14,16 @@ export function signatureFor(secret: string, id: string, timestamp: number, body
   return `v1,${mac}`
 }
 
+/** Space-separated `v1,` signatures, one per secret (the new and, during an overlap, the old). */
+export function signaturesFor(
+  secrets: string[],
+  id: string,
+  timestamp: number,
+  body: string,
+): string {
+  return secrets.map((secret) => signatureFor(secret, id, timestamp, body)).join(' ')
+}
+
 /**
  * Seals signing secrets at rest with AES-256-GCM under WEBHOOK_ENCRYPTION_KEY, bound to the
  * endpoint id. They cannot be hashed (the HMAC needs them), so without a key they are `plain.`.

@@ -14,6 +14,9 @@ export interface EndpointTable {
   enabled: Generated<boolean>
   /** The signing secret, sealed when WEBHOOK_ENCRYPTION_KEY is set (it must stay usable for HMAC). */
   secret: string
+  /** The secret before the last rotation, still signing until `previous_secret_expires_at`. */
+  previous_secret: string | null
+  previous_secret_expires_at: Date | null
   /** Deliveries in a row that exhausted their retries; the circuit breaker trips on it. */
   consecutive_failures: Generated<number>
   disabled_reason: string | null
@@ -34,6 +37,8 @@ export interface DeliveryTable {
   next_attempt_at: Date | null
   created_at: Timestamp
   completed_at: Date | null
+  /** Set while one run sends the next attempt, so a duplicate job for it does not send too. */
+  claimed_until: Date | null
 }
 
 export interface AttemptTable {

@@ -9,6 +9,13 @@ export interface JobDefinition<T extends object = object> {
   /** Cron expression (UTC): pg-boss runs it once per period across all workers. */
   schedule?: string
   retryLimit?: number
+  /**
+   * Jobs fetched per poll and run concurrently (default 1). A poll comes every 2 s, so this is
+   * what bounds a queue's throughput per worker; each job still fails or completes on its own.
+   */
+  batchSize?: number
+  /** An active job older than this is failed (and retried, within `retryLimit`): a dead worker's. */
+  expireInSeconds?: number
 }
 
 export interface Jobs {
@@ -19,10 +26,16 @@ export interface Jobs {
     data: object,
     options?: { singletonKey?: string; startAfter?: number | Date },
   ): Promise<string | null>
+  /** The defined queues and their schedules, in definition order (the operations view). */
+  definitions(): readonly Pick<JobDefinition, 'name' | 'schedule'>[]
   /** Starts pg-boss; with `work`, also consumes queues and runs schedules (the worker role). */
   start(options: { work: boolean }): Promise<void>
   /** Stops taking jobs and waits for running ones (bounded by `timeoutMs`). */
   stop(timeoutMs?: number): Promise<void>
+}
+
+function errorOf(reason: unknown): object {
+  return reason instanceof Error ? { message: reason.message, name: reason.name } : { reason }
 }
 
 /**
@@ -34,6 +47,8 @@ export function createJobs(database: Database, logger: Logger): Jobs {
   const boss = new PgBoss({
     db: { executeSql: (text, values) => database.executeSql(text, values) },
     schema: 'pgboss',
+    // Expired jobs of a killed worker are failed (and retried) at maintenance: keep it frequent.
+    maintenanceIntervalSeconds: 30,
   })
   boss.on('error', (err) => logger.error({ err }, 'job queue error'))
   let started = false
@@ -42,6 +57,9 @@ export function createJobs(database: Database, logger: Logger): Jobs {
     define(definition) {
       if (definitions.has(definition.name)) throw new Error(`job ${definition.name} defined twice`)
       definitions.set(definition.name, definition as JobDefinition)
+    },
+    definitions() {
+      return [...definitions.values()].map(({ name, schedule }) => ({ name, schedule }))
     },
     async send(name, data, options = {}) {
       return boss.send(name, data, options)
@@ -54,10 +72,17 @@ export function createJobs(database: Database, logger: Logger): Jobs {
           name: def.name,
           retryLimit: def.retryLimit ?? 3,
           retryBackoff: true,
+          ...(def.expireInSeconds ? { expireInSeconds: def.expireInSeconds } : {}),
         })
         if (!work) continue
-        await boss.work<object>(def.name, { pollingIntervalSeconds: 2 }, async (batch) => {
-          for (const job of batch) await def.handler(job.data)
+        const options = { pollingIntervalSeconds: 2, batchSize: def.batchSize ?? 1 }
+        await boss.work<object>(def.name, options, async (batch) => {
+          const results = await Promise.allSettled(batch.map((job) => def.handler(job.data)))
+          if (batch.length === 1 && results[0]?.status === 'rejected') throw results[0].reason
+          // In a batch, fail only the jobs that threw; pg-boss completes the others after this.
+          for (const [i, r] of results.entries()) {
+            if (r.status === 'rejected') await boss.fail(def.name, batch[i]!.id, errorOf(r.reason))
+          }
         })
         if (def.schedule) await boss.schedule(def.name, def.schedule, {}, { tz: 'UTC' })
       }

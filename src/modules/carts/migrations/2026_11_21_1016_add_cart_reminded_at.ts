@@ -18,6 +18,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropIndex('carts.cart_abandoned_idx').execute()
+  // The partial index names the column: dropping the column drops it too.
   await db.schema.alterTable('carts.cart').dropColumn('reminded_at').execute()
 }

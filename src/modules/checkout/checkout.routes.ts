@@ -2,7 +2,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { problems } from '../../platform/http/schemas.js'
 import type { RoutePlugin } from '../../platform/module.js'
 import { CheckoutBody, CheckoutParams, CheckoutReply } from './checkout.schema.js'
+import type { PaymentProvider } from '../payments/index.js'
 import type { CheckoutService } from './checkout.service.js'
+import type { SettlementService } from './checkout.settle.js'
 
 export function checkoutRoutes(checkout: CheckoutService): RoutePlugin {
   return async (fastify) => {
@@ -38,6 +40,46 @@ export function checkoutRoutes(checkout: CheckoutService): RoutePlugin {
         return reply
           .code(201)
           .send(await checkout.checkout(caller, request.params.id, request.body))
+      },
+    )
+  }
+}
+
+/**
+ * `POST /v1/payments/webhooks/test`: the payment provider tells us a payment settled. The body is
+ * read raw (its signature covers the exact bytes), verified by the provider, and the order is then
+ * settled from the provider's own record, as the reconciliation job would, exactly once.
+ */
+export function paymentWebhookRoutes(
+  provider: PaymentProvider,
+  settlement: SettlementService,
+): RoutePlugin {
+  return async (app) => {
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) =>
+      done(null, body),
+    )
+    app.post(
+      '/v1/payments/webhooks/test',
+      {
+        config: { access: 'public', idempotency: false },
+        schema: {
+          tags: ['checkout'],
+          summary: "The test payment provider's notifications (signed: x-test-signature)",
+          response: {
+            200: {
+              type: 'object',
+              properties: {
+                outcome: { type: 'string', enum: ['paid', 'cancelled', 'already_settled'] },
+              },
+              required: ['outcome'],
+            },
+            ...problems(401),
+          },
+        },
+      },
+      async (request) => {
+        const notification = provider.verifyWebhook(request.headers, String(request.body))
+        return { outcome: await settlement.reconcile(notification.idempotencyKey) }
       },
     )
   }

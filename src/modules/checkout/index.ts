@@ -5,7 +5,7 @@ import type { InventoryService } from '../inventory/index.js'
 import type { OrdersService } from '../orders/index.js'
 import type { PaymentProvider } from '../payments/index.js'
 import type { PromotionsService } from '../promotions/index.js'
-import { checkoutRoutes } from './checkout.routes.js'
+import { checkoutRoutes, paymentWebhookRoutes } from './checkout.routes.js'
 import { createCheckoutService, type CheckoutService } from './checkout.service.js'
 import { createSettlement, type SettlementService } from './checkout.settle.js'
 
@@ -42,7 +42,11 @@ export function createCheckoutModule(
     settlement,
     runtime: {
       name: 'checkout',
-      routes: checkoutRoutes(service),
+      routes: async (app) => {
+        await checkoutRoutes(service)(app)
+        // Its own scope: the raw-body JSON parser must not reach the other routes.
+        await app.register(paymentWebhookRoutes(deps.provider, settlement))
+      },
       jobs: [
         {
           name: RECONCILE_JOB,

@@ -94,6 +94,18 @@ export function figuresOf(results: BenchResults): Record<string, Figure> {
       unit: 'ratio',
       better: 'higher',
     }
+    figures['postgres.checkout.outbox_lag_p99'] = {
+      value: round(c.outboxLag.p99, 1),
+      unit: 'ms',
+      better: 'lower',
+      floor: 5,
+    }
+    figures['postgres.checkout.webhook_lag_p99'] = {
+      value: round(c.webhookLag.p99, 1),
+      unit: 'ms',
+      better: 'lower',
+      floor: 5,
+    }
     figures['postgres.checkout.p99'] = {
       value: round(c.p99, 1),
       unit: 'ms',

@@ -1,8 +1,11 @@
 // The checkout scenario: per virtual user, create a guest cart, add an item, check out with
 // `tok_visa`, on PostgreSQL; judged against pgbench's TPC-B rate on the same server, same run.
 import { execFile } from 'node:child_process'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { promisify } from 'node:util'
 import autocannon from 'autocannon'
+import pg from 'pg'
 import { createThrowawayDatabase } from './postgres.js'
 import type { Child } from './servers.js'
 import { startEmporium } from './servers.js'
@@ -23,6 +26,57 @@ export interface CheckoutResult {
   failureDetail: string
   pgbenchTps: number
   pgbenchClients: number
+  /** Commit → published on the bus, for the events the run's orders emitted (ms). */
+  outboxLag: { p50: number; p99: number; events: number }
+  /** Commit → received by a local webhook endpoint subscribed to `order.paid` (ms). */
+  webhookLag: { p50: number; p99: number; delivered: number; expected: number }
+}
+
+/** A local webhook endpoint: answers 204 and records each delivery's lag behind its event. */
+async function startReceiver() {
+  const lags: number[] = []
+  const ids = new Set<string>()
+  const server = createServer((req, res) => {
+    let body = ''
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()))
+    req.on('end', () => {
+      const id = String(req.headers['webhook-id'])
+      if (!ids.has(id)) {
+        ids.add(id)
+        lags.push(Date.now() - Date.parse((JSON.parse(body) as { timestamp: string }).timestamp))
+      }
+      res.writeHead(204).end()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}/hooks`,
+    lags,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}
+
+/** Percentiles of commit → published over the outbox rows written since `since`. */
+async function outboxLag(databaseUrl: string, since: Date) {
+  const client = new pg.Client({ connectionString: databaseUrl })
+  await client.connect()
+  try {
+    const { rows } = await client.query<{ p50: number; p99: number; n: string }>(
+      `select percentile_cont(0.5) within group (order by lag) as p50,
+              percentile_cont(0.99) within group (order by lag) as p99, count(*) as n
+         from (select extract(epoch from published_at - occurred_at) * 1000 as lag
+                 from platform.outbox where occurred_at >= $1 and published_at is not null) l`,
+      [since],
+    )
+    return {
+      p50: Number(rows[0]?.p50 ?? 0),
+      p99: Number(rows[0]?.p99 ?? 0),
+      events: Number(rows[0]?.n ?? 0),
+    }
+  } finally {
+    await client.end()
+  }
 }
 
 /** pgbench's TPC-B rate: scale 10, `clients` clients, for `durationS` seconds. */
@@ -57,10 +111,20 @@ async function call(base: string, method: string, url: string, body?: object, he
   return (await res.json()) as Record<string, unknown>
 }
 
-/** Products with stock that will not run out during the run, spread over many variants. */
-async function stockVariants(base: string): Promise<string[]> {
+/**
+ * Products with stock that will not run out during the run, spread over many variants, and a
+ * webhook endpoint for `order.paid` at `hookUrl`.
+ */
+async function setupStore(base: string, hookUrl: string): Promise<string[]> {
   const login = await call(base, 'POST', '/v1/auth/login', ADMIN)
   const auth = { authorization: `Bearer ${String(login.accessToken)}` }
+  await call(
+    base,
+    'POST',
+    '/v1/admin/webhook-endpoints',
+    { url: hookUrl, events: ['order.paid'] },
+    auth,
+  )
   const ids: string[] = []
   for (let i = 0; i < VARIANTS; i++) {
     const product = await call(
@@ -159,16 +223,22 @@ export async function checkoutScenario(
   track: (child: Child) => () => Promise<void>,
 ): Promise<CheckoutResult> {
   const database = await createThrowawayDatabase()
+  const receiver = await startReceiver()
   try {
     const app = await startEmporium({
       dataDir,
       databaseUrl: database.url,
       logLevel: 'warn',
-      env: { SEED_DEMO: 'false', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+      env: {
+        SEED_DEMO: 'false',
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+      },
     })
     const stop = track(app.child)
     const base = `http://127.0.0.1:${app.child.port}`
-    const variants = await stockVariants(base)
+    const variants = await setupStore(base, receiver.url)
     const fire = (durationS: number, latencies: number[], counts: { orders: number }) =>
       new Promise<autocannon.Result>((resolve, reject) =>
         autocannon(
@@ -184,8 +254,15 @@ export async function checkoutScenario(
     if (settings.warmupS > 0) await fire(settings.warmupS, [], { orders: 0 })
     const latencies: number[] = []
     const counts = { orders: 0 }
+    receiver.lags.length = 0
+    const since = new Date()
     const result = await fire(settings.durationS, latencies, counts)
+    // The deliveries still in flight when the load stops count too: wait for them (bounded).
+    const deadline = Date.now() + 30_000
+    while (receiver.lags.length < counts.orders && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 200))
     await stop()
+    const lags = [...receiver.lags].sort((a, b) => a - b)
     latencies.sort((a, b) => a - b)
     const pgbenchClients = settings.connections
     return {
@@ -196,10 +273,18 @@ export async function checkoutScenario(
       orders: counts.orders,
       failures: result.non2xx + result.errors,
       failureDetail: `non-2xx: ${result.non2xx}, errors: ${result.errors}`,
+      outboxLag: await outboxLag(database.url, since),
+      webhookLag: {
+        p50: percentile(lags, 50),
+        p99: percentile(lags, 99),
+        delivered: lags.length,
+        expected: counts.orders,
+      },
       pgbenchTps: await pgbenchTps(pgbenchClients, settings.durationS),
       pgbenchClients,
     }
   } finally {
+    await receiver.close()
     await database.drop()
   }
 }

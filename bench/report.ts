@@ -102,6 +102,9 @@ export function checkoutTable(c: CheckoutResult | undefined): string {
     `| Failed requests in the flows | ${fmt(c.failures)} |`,
     `| pgbench TPC-B (scale 10, ${c.pgbenchClients} clients, same server, same run) | ${fmt(c.pgbenchTps)} tps |`,
     `| Orders per second / pgbench tps | ${pct(c.ordersPerSecond / c.pgbenchTps)} |`,
+    `| Outbox lag, commit → published, p50 / p99 (${fmt(c.outboxLag.events)} events) | ${fmt(c.outboxLag.p50, 1)} ms / ${fmt(c.outboxLag.p99, 1)} ms |`,
+    `| Webhook lag, commit → received (\`order.paid\`, local endpoint), p50 / p99 | ${fmt(c.webhookLag.p50, 1)} ms / ${fmt(c.webhookLag.p99, 1)} ms |`,
+    `| Webhooks received / orders paid in the run | ${fmt(c.webhookLag.delivered)} / ${fmt(c.webhookLag.expected)} |`,
   ].join('\n')
 }
 
@@ -252,7 +255,9 @@ Per flow, one autocannon connection creates a guest cart, adds one unit of one o
 (picked at random, 1,000,000 units each) and checks out with \`tok_visa\`, on PostgreSQL; the
 latency is that of the checkout request. Each paid order also runs its consumers in the same
 process (confirmation mail to \`DATA_DIR/mail\`, webhook fan-out, stock-change events). pgbench
-then runs TPC-B on a fresh database of the same server for as long.
+then runs TPC-B on a fresh database of the same server for as long. A local webhook endpoint
+subscribed to \`order.paid\` records how long each delivery took from the event's commit; the
+outbox lag is read from \`platform.outbox\` (\`published_at − occurred_at\`) for the run's events.
 
 ${checkoutTable(results.checkout)}
 

@@ -95,6 +95,7 @@ export function createModules(deps: ModuleDeps): Modules {
     ...deps,
     catalog: catalog.service,
     promotions: promotions.service,
+    customerEmail: async (id) => (await auth.service.getMe(id).catch(() => undefined))?.email,
   })
   const webhooks = createWebhooksModule({ ...deps, staff: auth.directory })
   const operations = createOperationsModule(deps)

@@ -46,8 +46,25 @@ test(`an abandoned cart gets one reminder, through the outbox (${engine})`, asyn
   await age(anonymous, 5)
   await age(empty, 5)
   await age(recent, 3)
+  const customer = await ctx.tokenFor('customer')
+  const staff = await ctx.tokenFor('staff')
+  const customerCart = (
+    await cartWith(ctx, [{ variantId: await stockedVariant(ctx, staff, 3), quantity: 1 }], customer)
+  ).cartId
+  await age(customerCart, 5)
+  const me = (
+    await ctx.app.inject({
+      method: 'GET',
+      url: '/v1/me',
+      headers: { authorization: `Bearer ${customer}` },
+    })
+  ).json() as { email: string }
   const { remindBatch } = ctx.runtime.modules.carts.abandoned
-  assert.equal(await remindBatch(), 1, 'only the cart with an email and items, untouched for 4 h')
+  assert.equal(
+    await remindBatch(),
+    2,
+    "the carts with items and an email (given, or the customer's), untouched for 4 h",
+  )
   assert.equal(await remindBatch(), 0, 'once per cart')
   await ctx.runtime.relay.drain()
   const mails = (await readMailDir(dataDir.dir)).filter((m) => m.to === email)
@@ -55,4 +72,8 @@ test(`an abandoned cart gets one reminder, through the outbox (${engine})`, asyn
   assert.match(mails[0]!.subject, /You left something in your cart/)
   assert.match(mails[0]!.body, /still holds 2 items/)
   assert.ok(mails[0]!.body.includes(abandoned), 'the link leads back to the cart')
+  const toCustomer = (await readMailDir(dataDir.dir)).filter(
+    (m) => m.to === me.email && /You left something/.test(m.subject),
+  )
+  assert.equal(toCustomer.length, 1, "a customer's cart reminds the account's address")
 })

@@ -165,7 +165,10 @@ describe(`outbox relay retries on ${engine}`, () => {
     { timeout: 30_000 },
     async () => {
       const bus = createInProcessBus(ctx.runtime.logger, ctx.database.db)
-      const relay = createOutboxRelay(ctx.database.db, bus, ctx.runtime.logger, { leaseSeconds: 1 })
+      const relay = createOutboxRelay(ctx.database.db, bus, ctx.runtime.logger, {
+        leaseSeconds: 1,
+        retryBaseSeconds: 1,
+      })
       const type = `test.flaky.${uniqueSuffix()}`
       const aggregateId = `agg_${uniqueSuffix()}`
       const attempts: unknown[] = []
@@ -215,6 +218,40 @@ describe(`outbox relay retries on ${engine}`, () => {
       await relay.stop()
     },
   )
+
+  test('a consumer that keeps failing is retried with exponential backoff, its aggregate held back', async () => {
+    const bus = createInProcessBus(ctx.runtime.logger, ctx.database.db)
+    const relay = createOutboxRelay(ctx.database.db, bus, ctx.runtime.logger, { leaseSeconds: 1 })
+    const type = `test.down.${uniqueSuffix()}`
+    const aggregateId = `agg_${uniqueSuffix()}`
+    bus.subscribe(type, 'down', async () => {
+      throw new Error('mail server down')
+    })
+    for (let seq = 0; seq < 2; seq++)
+      await uow.run(async (_trx, emit) => emit(newEvent(type, aggregateId, { seq })))
+    const heldFor = async () => {
+      const { rows } = await sql<{ s: number }>`
+        select extract(epoch from lease_until - now())::float as s from platform.outbox
+        where aggregate_id = ${aggregateId} order by position`.execute(ctx.database.db)
+      return rows.map((r) => Math.round(r.s))
+    }
+    for (const expected of [5, 10, 20]) {
+      await relay.drain()
+      assert.deepEqual(await heldFor(), [expected, expected], `both held ~${expected} s`)
+      // As if the delay had passed: the next drain leases them again.
+      await sql`update platform.outbox set lease_until = now() - interval '1 second'
+        where aggregate_id = ${aggregateId}`.execute(ctx.database.db)
+    }
+    const rows = await outboxRows(aggregateId)
+    assert.deepEqual(
+      rows.map((r) => [r.attempts, r.published_at]),
+      [
+        [3, null],
+        [3, null],
+      ],
+    )
+    await relay.stop()
+  })
 
   test(
     'the started relay publishes a commit without an explicit drain',

@@ -13,7 +13,9 @@ export const REMIND_ABANDONED_JOB = 'carts.remind-abandoned'
 
 export interface AbandonedCartPayload extends Record<string, unknown> {
   cartId: string
-  email: string
+  /** The email given on the cart; null for a customer's cart, whose account email is used. */
+  email: string | null
+  customerId: string | null
   items: number
 }
 
@@ -25,10 +27,13 @@ export interface AbandonedCartDeps {
   links: { storefrontUrl: string; brand: string }
   /** Carts untouched for this long, with an email and items, get one reminder. */
   afterHours: number
+  /** A signed-in customer's account email (the auth module owns it). */
+  customerEmail: (customerId: string) => Promise<string | undefined>
 }
 
 /**
- * Abandoned carts: an hourly job marks each open cart with an email and items, untouched for
+ * Abandoned carts: an hourly job marks each open cart with items and an email (given on the cart,
+ * or the signed-in customer's), untouched for
  * `afterHours`, as reminded and emits `cart.abandoned` in the same transaction; a consumer of
  * that event sends the mail. One reminder per cart, whatever the number of workers.
  */
@@ -46,7 +51,9 @@ export function abandonedCarts(deps: AbandonedCartDeps) {
             .select('c.id')
             .where('c.status', '=', 'open')
             .where('c.reminded_at', 'is', null)
-            .where('c.email', 'is not', null)
+            .where((eb) =>
+              eb.or([eb('c.email', 'is not', null), eb('c.customer_id', 'is not', null)]),
+            )
             .where('c.updated_at', '<', cutoff)
             .where(({ exists, selectFrom }) =>
               exists(
@@ -63,6 +70,7 @@ export function abandonedCarts(deps: AbandonedCartDeps) {
         .returning([
           'id',
           'email',
+          'customer_id',
           sql<number>`(select coalesce(sum(i.quantity), 0)::int from carts.cart_item i where i.cart_id = carts.cart.id)`.as(
             'items',
           ),
@@ -75,7 +83,8 @@ export function abandonedCarts(deps: AbandonedCartDeps) {
           aggregateId: row.id,
           payload: {
             cartId: row.id,
-            email: row.email!,
+            email: row.email,
+            customerId: row.customer_id,
             items: row.items,
           } satisfies AbandonedCartPayload,
         })
@@ -84,7 +93,11 @@ export function abandonedCarts(deps: AbandonedCartDeps) {
   }
 
   async function sendReminder(event: DomainEvent): Promise<void> {
-    const { cartId, email, items } = event.payload as AbandonedCartPayload
+    const { cartId, customerId, items } = event.payload as AbandonedCartPayload
+    const email =
+      (event.payload as AbandonedCartPayload).email ??
+      (customerId ? await deps.customerEmail(customerId) : undefined)
+    if (!email) return
     const url = `${deps.links.storefrontUrl}/cart?cart=${encodeURIComponent(cartId)}`
     const mail = renderMail({
       brand: deps.links.brand,

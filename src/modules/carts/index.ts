@@ -28,7 +28,12 @@ export interface CartsModule {
 }
 
 export function createCartsModule(
-  deps: ModuleDeps & { catalog: CatalogApi; promotions: PromotionsService },
+  deps: ModuleDeps & {
+    catalog: CatalogApi
+    promotions: PromotionsService
+    /** A signed-in customer's account email, for the abandoned-cart reminder. */
+    customerEmail: (customerId: string) => Promise<string | undefined>
+  },
 ): CartsModule {
   const service = createCartsService({
     db: deps.database.db as Kysely<CartsTables>,
@@ -45,6 +50,7 @@ export function createCartsModule(
     logger: deps.logger.child({ module: 'carts' }),
     links: { storefrontUrl: deps.config.storefrontUrl, brand: mailBrand(deps.config.mailFrom) },
     afterHours: deps.config.abandonedCartAfterHours,
+    customerEmail: deps.customerEmail,
   })
   return {
     service,

@@ -25,7 +25,7 @@ export interface JetStreamBusOptions {
   ackWaitMs?: number
   /** Deliveries of one message before it is given up (logged and terminated). */
   maxDeliver?: number
-  /** A failed delivery is retried after `retryDelayMs × delivery number`. */
+  /** A failed delivery is retried after `retryDelayMs × 2^(delivery − 1)`, at most an hour. */
   retryDelayMs?: number
   /** How long JetStream drops a second publish of the same event id. */
   duplicateWindowMs?: number
@@ -122,7 +122,7 @@ export function createJetStreamBus(options: JetStreamBusOptions): EventBus & {
       if (delivery >= maxDeliver) {
         logger.error(log, 'event given up after its last delivery')
         message.term('max deliveries')
-      } else message.nak(retryDelayMs * delivery)
+      } else message.nak(Math.min(retryDelayMs * 2 ** Math.min(delivery - 1, 10), 3_600_000))
     } finally {
       clearInterval(keepAlive)
     }

@@ -62,11 +62,17 @@ function toEvent(row: OutboxRow): DomainEvent {
  * Leases the oldest unpublished events for `leaseSeconds`. SKIP LOCKED plus the lease lets several
  * relays share the table; a relay that dies loses its lease and another picks the events up.
  */
+/** An event leased for publishing, with how many times it has been leased (this one included). */
+export interface LeasedEvent {
+  event: DomainEvent
+  attempts: number
+}
+
 export async function leasePending(
   db: Kysely<unknown>,
   limit: number,
   leaseSeconds: number,
-): Promise<DomainEvent[]> {
+): Promise<LeasedEvent[]> {
   const result = await sql<OutboxRow>`
     update platform.outbox set lease_until = now() + make_interval(secs => ${leaseSeconds}),
       attempts = attempts + 1
@@ -75,7 +81,31 @@ export async function leasePending(
       where published_at is null and (lease_until is null or lease_until < now())
       order by position limit ${limit} for update skip locked)
     returning *`.execute(db)
-  return result.rows.sort((a, b) => Number(a.position) - Number(b.position)).map(toEvent)
+  return result.rows
+    .sort((a, b) => Number(a.position) - Number(b.position))
+    .map((row) => ({ event: toEvent(row), attempts: Number(row.attempts) }))
+}
+
+/** The delay before a failed event is tried again: `base` doubling per attempt, at most an hour. */
+export function retryDelaySeconds(attempts: number, base = 5): number {
+  return Math.min(3600, base * 2 ** Math.min(Math.max(attempts - 1, 0), 10))
+}
+
+/**
+ * Holds events back for `delaySeconds`: a failed event and the later events of its aggregate,
+ * all with the same lease, so they are tried again together and in order.
+ */
+export async function deferEvents(
+  db: Kysely<unknown>,
+  ids: string[],
+  delaySeconds: number,
+): Promise<void> {
+  if (ids.length === 0) return
+  await (db as unknown as Kysely<OutboxTables>)
+    .updateTable('platform.outbox')
+    .set({ lease_until: sql<Date>`now() + make_interval(secs => ${delaySeconds})` })
+    .where('id', 'in', ids)
+    .execute()
 }
 
 export async function markPublished(db: Kysely<unknown>, ids: string[]): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
-import { leasePending, markPublished } from './outbox.js'
+import { deferEvents, leasePending, markPublished, retryDelaySeconds } from './outbox.js'
 import type { EventBus } from './types.js'
 
 export interface RelayOptions {
@@ -8,6 +8,8 @@ export interface RelayOptions {
   /** How long to wait between polls when the outbox is empty. */
   idleMs?: number
   leaseSeconds?: number
+  /** The first retry's delay after a consumer failed (default 5 s); it doubles per attempt. */
+  retryBaseSeconds?: number
 }
 
 export interface OutboxRelay {
@@ -34,26 +36,36 @@ export function createOutboxRelay(
   const batchSize = options.batchSize ?? 100
   const idleMs = options.idleMs ?? 500
   const leaseSeconds = options.leaseSeconds ?? 30
+  const retryBaseSeconds = options.retryBaseSeconds ?? 5
   let running = false
   let timer: NodeJS.Timeout | undefined
   let inFlight: Promise<number> | undefined
 
   async function publishBatch(): Promise<number> {
-    const events = await leasePending(db, batchSize, leaseSeconds)
+    const leased = await leasePending(db, batchSize, leaseSeconds)
     const published: string[] = []
-    const failedAggregates = new Set<string>()
-    for (const event of events) {
+    // Per failed aggregate: its first failure's attempts, and every event of it held back.
+    const failed = new Map<string, { attempts: number; ids: string[] }>()
+    for (const { event, attempts } of leased) {
       // Keep per-aggregate order: after a failure, later events of that aggregate wait too.
-      if (failedAggregates.has(event.aggregateId)) continue
+      const held = failed.get(event.aggregateId)
+      if (held) {
+        held.ids.push(event.id)
+        continue
+      }
       try {
         await bus.publish(event)
         published.push(event.id)
       } catch {
-        failedAggregates.add(event.aggregateId)
+        failed.set(event.aggregateId, { attempts, ids: [event.id] })
       }
     }
     await markPublished(db, published)
-    return events.length === 0 ? 0 : published.length || -1
+    // Exponential backoff: a consumer that keeps failing (a mail server down) is retried
+    // 5 s, 10 s, 20 s … up to hourly, instead of every lease period.
+    for (const { attempts, ids } of failed.values())
+      await deferEvents(db, ids, retryDelaySeconds(attempts, retryBaseSeconds))
+    return leased.length === 0 ? 0 : published.length || -1
   }
 
   function runOnce(): Promise<number> {

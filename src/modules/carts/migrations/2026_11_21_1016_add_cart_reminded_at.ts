@@ -12,7 +12,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .column('updated_at')
     .where(sql.ref('status'), '=', 'open')
     .where(sql.ref('reminded_at'), 'is', null)
-    .where(sql.ref('email'), 'is not', null)
     .execute()
 }
 

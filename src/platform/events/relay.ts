@@ -1,6 +1,12 @@
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
-import { deferEvents, leasePending, markPublished, retryDelaySeconds } from './outbox.js'
+import {
+  deferEvents,
+  leasePending,
+  markPublished,
+  retryDelaySeconds,
+  type LeasedEvent,
+} from './outbox.js'
 import type { EventBus } from './types.js'
 
 export interface RelayOptions {
@@ -10,6 +16,8 @@ export interface RelayOptions {
   leaseSeconds?: number
   /** The first retry's delay after a consumer failed (default 5 s); it doubles per attempt. */
   retryBaseSeconds?: number
+  /** Aggregates published at once (default 8); one aggregate's events always go in order. */
+  concurrency?: number
 }
 
 export interface OutboxRelay {
@@ -37,34 +45,45 @@ export function createOutboxRelay(
   const idleMs = options.idleMs ?? 500
   const leaseSeconds = options.leaseSeconds ?? 30
   const retryBaseSeconds = options.retryBaseSeconds ?? 5
+  const concurrency = options.concurrency ?? 8
   let running = false
   let timer: NodeJS.Timeout | undefined
   let inFlight: Promise<number> | undefined
 
-  async function publishBatch(): Promise<number> {
-    const leased = await leasePending(db, batchSize, leaseSeconds)
-    const published: string[] = []
-    // Per failed aggregate: its first failure's attempts, and every event of it held back.
-    const failed = new Map<string, { attempts: number; ids: string[] }>()
-    for (const { event, attempts } of leased) {
-      // Keep per-aggregate order: after a failure, later events of that aggregate wait too.
-      const held = failed.get(event.aggregateId)
-      if (held) {
-        held.ids.push(event.id)
-        continue
-      }
+  /** Publishes one aggregate's events in order; stops at its first failure. */
+  async function publishAggregate(events: LeasedEvent[], published: string[]) {
+    for (const [i, { event, attempts }] of events.entries()) {
       try {
         await bus.publish(event)
         published.push(event.id)
       } catch {
-        failed.set(event.aggregateId, { attempts, ids: [event.id] })
+        // Exponential backoff: a consumer that keeps failing (a mail server down) is retried
+        // 5 s, 10 s, 20 s … up to hourly; the aggregate's later events wait with it, in order.
+        const held = events.slice(i).map((e) => e.event.id)
+        await deferEvents(db, held, retryDelaySeconds(attempts, retryBaseSeconds))
+        return
       }
     }
+  }
+
+  async function publishBatch(): Promise<number> {
+    const leased = await leasePending(db, batchSize, leaseSeconds)
+    const byAggregate = new Map<string, LeasedEvent[]>()
+    for (const e of leased) {
+      const list = byAggregate.get(e.event.aggregateId)
+      if (list) list.push(e)
+      else byAggregate.set(e.event.aggregateId, [e])
+    }
+    // Aggregates are independent: several at once, each in order (the handlers' round trips to
+    // the database overlap instead of queueing behind one another).
+    const published: string[] = []
+    const queue = [...byAggregate.values()]
+    const lanes = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift())
+        await publishAggregate(next, published)
+    })
+    await Promise.all(lanes)
     await markPublished(db, published)
-    // Exponential backoff: a consumer that keeps failing (a mail server down) is retried
-    // 5 s, 10 s, 20 s … up to hourly, instead of every lease period.
-    for (const { attempts, ids } of failed.values())
-      await deferEvents(db, ids, retryDelaySeconds(attempts, retryBaseSeconds))
     return leased.length === 0 ? 0 : published.length || -1
   }
 

@@ -10,8 +10,8 @@ export interface JobDefinition<T extends object = object> {
   schedule?: string
   retryLimit?: number
   /**
-   * Jobs fetched per poll and run concurrently (default 1). A poll comes every 2 s, so this is
-   * what bounds a queue's throughput per worker; each job still fails or completes on its own.
+   * Jobs fetched per poll and run concurrently (default 1); each still fails or completes on its
+   * own. A worker polls every 2 s, and at once after a full batch or a job sent by this process.
    */
   batchSize?: number
   /** An active job older than this is failed (and retried, within `retryLimit`): a dead worker's. */
@@ -52,6 +52,8 @@ export function createJobs(database: Database, logger: Logger): Jobs {
   })
   boss.on('error', (err) => logger.error({ err }, 'job queue error'))
   let started = false
+  /** This process's pg-boss worker per queue, to wake it when a job is sent. */
+  const workers = new Map<string, string>()
 
   return {
     define(definition) {
@@ -62,7 +64,11 @@ export function createJobs(database: Database, logger: Logger): Jobs {
       return [...definitions.values()].map(({ name, schedule }) => ({ name, schedule }))
     },
     async send(name, data, options = {}) {
-      return boss.send(name, data, options)
+      const id = await boss.send(name, data, options)
+      // A job for a queue this process works on starts now, not at the worker's next poll.
+      const worker = workers.get(name)
+      if (worker && options.startAfter === undefined) boss.notifyWorker(worker)
+      return id
     },
     async start({ work }) {
       await boss.start()
@@ -76,7 +82,9 @@ export function createJobs(database: Database, logger: Logger): Jobs {
         })
         if (!work) continue
         const options = { pollingIntervalSeconds: 2, batchSize: def.batchSize ?? 1 }
-        await boss.work<object>(def.name, options, async (batch) => {
+        const workerId = await boss.work<object>(def.name, options, async (batch) => {
+          // A full batch means more may be waiting: fetch again at once instead of after a poll.
+          if (batch.length === options.batchSize) boss.notifyWorker(workers.get(def.name)!)
           const results = await Promise.allSettled(batch.map((job) => def.handler(job.data)))
           if (batch.length === 1 && results[0]?.status === 'rejected') throw results[0].reason
           // In a batch, fail only the jobs that threw; pg-boss completes the others after this.
@@ -84,6 +92,7 @@ export function createJobs(database: Database, logger: Logger): Jobs {
             if (r.status === 'rejected') await boss.fail(def.name, batch[i]!.id, errorOf(r.reason))
           }
         })
+        workers.set(def.name, workerId)
         if (def.schedule) await boss.schedule(def.name, def.schedule, {}, { tz: 'UTC' })
       }
     },

@@ -82,7 +82,6 @@ export type { OrderRefunds } from './orders.refunds.js'
 export { OrderRef, type Order } from './orders.schema.js'
 export { OrderErrors } from './orders.errors.js'
 export { OrderEvents, type OrderEventPayload } from './orders.events.js'
-export { hashOrderToken } from './orders.service.js'
 export {
   ORDER_STATUSES,
   type OrderLine,

@@ -36,4 +36,4 @@ export {
   type ProviderPayment,
   type ProviderPaymentStatus,
 } from './payments.provider.js'
-export { signTestWebhook, TEST_TOKENS } from './test-provider.js'
+export { signTestWebhook } from './test-provider.js'

@@ -11,13 +11,6 @@ import {
 } from './payments.provider.js'
 import type { PaymentsTables, TestPaymentTable } from './payments.tables.js'
 
-/** The test card tokens of API.md and what each does. */
-export const TEST_TOKENS = {
-  tok_visa: 'succeeds',
-  tok_declined: 'declines (card_declined)',
-  tok_timeout: 'times out at authorization, then shows as authorized to a lookup',
-} as const
-
 export interface TestProviderOptions {
   /** How long `tok_timeout` keeps the caller waiting before the timeout. */
   timeoutDelayMs: number
@@ -39,9 +32,11 @@ function toPayment(row: Selectable<TestPaymentTable>): ProviderPayment {
 }
 
 /**
- * The built-in `card` provider for development and tests. It keeps its books in its own tables
- * (`payments.test_payment`, `payments.test_refund`) the way a real provider would on its side:
- * idempotent by key, with amounts checked, so the saga around it is tested for real.
+ * The built-in `card` provider for development and tests: `tok_visa` succeeds, `tok_declined`
+ * declines, `tok_timeout` times out at authorization and then shows as authorized to a lookup.
+ * It keeps its books in its own tables (`payments.test_payment`, `payments.test_refund`) the way
+ * a real provider would on its side: idempotent by key, with amounts checked, so the saga around
+ * it is tested for real.
  */
 export function createTestProvider(
   db: Kysely<PaymentsTables>,

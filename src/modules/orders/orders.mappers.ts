@@ -50,7 +50,7 @@ export function toOrder(state: OrderState, history: RecordedOrderEvent[], staff:
 }
 
 /** The status after each entry, by folding the history once. */
-function statusesAfter(history: RecordedOrderEvent[]): Map<number, OrderStatus> {
+export function statusesAfter(history: RecordedOrderEvent[]): Map<number, OrderStatus> {
   const out = new Map<number, OrderStatus>()
   let state: OrderState | undefined
   for (const h of history) {

@@ -6,7 +6,7 @@ import { decodeCursor, toPage, type Page } from '../../shared/pagination.js'
 import { newId } from '../../shared/ids.js'
 import { OrderErrors } from './orders.errors.js'
 import { orderDomainEvent } from './orders.events.js'
-import { toOrder } from './orders.mappers.js'
+import { statusesAfter, toOrder } from './orders.mappers.js'
 import * as repo from './orders.repo.js'
 import type { Order } from './orders.schema.js'
 import {
@@ -234,15 +234,13 @@ export function createOrdersService(deps: { db: Kysely<OrdersTables>; uow: UnitO
 
     /** Status changes after `afterSeq` (notes stay internal): what the order's SSE stream sends. */
     async changesAfter(orderId: string, afterSeq: number) {
-      const history = await repo.findHistory(db, orderId, afterSeq)
-      const row = history.length > 0 ? await repo.findOrder(db, orderId) : undefined
-      if (!row) return []
-      const all = await repo.findHistory(db, orderId)
-      const order = toOrder(row.state, all, true)
-      const statusBySeq = new Map(all.map((h, i) => [h.seq, order.history[i]?.status]))
-      return history
+      // The idle poll is this one query on the tail; the fold below runs only when there is news.
+      const fresh = await repo.findHistory(db, orderId, afterSeq)
+      if (fresh.length === 0) return []
+      const statuses = statusesAfter(await repo.findHistory(db, orderId))
+      return fresh
         .filter((h) => h.event.type !== 'order.note_added')
-        .map((h) => ({ seq: h.seq, type: h.event.type, at: h.at, status: statusBySeq.get(h.seq) }))
+        .map((h) => ({ seq: h.seq, type: h.event.type, at: h.at, status: statuses.get(h.seq)! }))
     },
 
     /** The stored projection and the state replayed from the history: they must be equal. */

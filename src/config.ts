@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { readRateLimitSettings, type RateLimitSettings } from './platform/ratelimit/settings.js'
 import { readOidcSettings, type OidcProviderSettings } from './modules/auth/oidc.settings.js'
-
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+import type { LogLevel } from './platform/telemetry/logger.js'
 
 export interface Config {
   readonly port: number

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { ModuleDeps } from '../index.js'
+import type { PlatformDeps } from '../../platform/module.js'
 import type { InventoryService } from '../inventory/index.js'
 import { createCatalogService } from './catalog.service.js'
 import type { CatalogTables } from './catalog.tables.js'
@@ -10,8 +10,11 @@ import { seedDemoCatalog } from './seed.js'
 /** The catalog's API as other modules and its own routes see it: products, categories, seeding. */
 export type CatalogApi = ReturnType<typeof createCatalogApi>
 
-export function createCatalogApi(deps: ModuleDeps & { inventory: InventoryService }) {
-  const catalogDeps = { ...deps, storeCurrency: deps.config.storeCurrency }
+export function createCatalogApi(
+  deps: PlatformDeps & { inventory: InventoryService },
+  storeCurrency: string,
+) {
+  const catalogDeps = { ...deps, storeCurrency }
   const products = createCatalogService(catalogDeps)
   const categories = createCategoryService(deps)
   return {

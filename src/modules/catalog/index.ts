@@ -7,10 +7,14 @@ import {
 } from 'kysely'
 import type { MigrationSet } from '../../platform/db/migrations.js'
 import type { ModuleRuntime } from '../../platform/module.js'
-import type { ModuleDeps } from '../index.js'
+import type { PlatformDeps } from '../../platform/module.js'
 import type { InventoryService } from '../inventory/index.js'
 import { createCatalogApi, type CatalogApi } from './catalog.api.js'
-import { cacheInvalidations, createCatalogCache } from './catalog.cache.js'
+import {
+  cacheInvalidations,
+  createCatalogCache,
+  type CatalogCacheSettings,
+} from './catalog.cache.js'
 import { catalogSchemas } from './catalog.schema.js'
 import { listingQuery } from './listing.repo.js'
 import type { CatalogTables } from './catalog.tables.js'
@@ -27,16 +31,24 @@ export const catalogMigrations: MigrationSet = {
   '2026_11_21_0630_create_catalog_tables': createCatalogTables,
 }
 
+/** What the catalog module reads from the configuration. */
+export interface CatalogSettings {
+  storeCurrency: string
+  /** Storefront replies kept in-process: entry TTL (0 turns it off) and size bounds. */
+  cache: CatalogCacheSettings
+}
+
 export interface CatalogModule {
   runtime: ModuleRuntime
   service: CatalogApi
 }
 
 export function createCatalogModule(
-  deps: ModuleDeps & { inventory: InventoryService },
+  deps: PlatformDeps & { inventory: InventoryService },
+  settings: CatalogSettings,
 ): CatalogModule {
-  const service = createCatalogApi(deps)
-  const cache = createCatalogCache(deps.caches, deps.config)
+  const service = createCatalogApi(deps, settings.storeCurrency)
+  const cache = createCatalogCache(deps.caches, settings.cache)
   return {
     service,
     runtime: {

@@ -28,6 +28,11 @@ function moduleDoorRules(depth) {
                 'Import another module only through its door: ../<module>/index.js (DESIGN.md, "Modules own their tables").',
             },
             {
+              regex: '^(\\.\\./)+(config|composition|runtime|app|main)\\.js$',
+              message:
+                'A module gets its settings and peers from the composition root, never by importing it.',
+            },
+            {
               regex: `^${up}(\\.\\./)+(src/)?modules/`,
               message: 'Reach other modules with a short relative path to ../<module>/index.js.',
             },
@@ -78,6 +83,11 @@ export default defineConfig(
         'error',
         {
           patterns: [
+            {
+              regex: '^(\\.\\./)+(config|composition)\\.js$',
+              message:
+                'Platform code does not read the configuration: the composition root passes settings in.',
+            },
             {
               regex: '^(\\.\\./)+(src/)?modules(/|$)',
               message:

@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { readRateLimitSettings, type RateLimitSettings } from './platform/ratelimit/settings.js'
-import { readOidcSettings, type OidcProviderSettings } from './modules/auth/oidc.settings.js'
-
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+import type { LogLevel } from './platform/telemetry/logger.js'
 
 export interface Config {
   readonly port: number
@@ -49,10 +47,21 @@ export interface Config {
   /** Base64 AES-256 key sealing webhook signing secrets at rest; unset stores them unencrypted. */
   readonly webhookEncryptionKey: string | undefined
   /** OpenID Connect sign-in providers (`OIDC_PROVIDERS` and `OIDC_<NAME>_*`). */
-  readonly oidcProviders: readonly OidcProviderSettings[]
+  readonly oidcProviders: readonly OidcProviderConfig[]
   readonly checkout: CheckoutSettings
   /** Open carts with an email untouched this long get one reminder mail (`ABANDONED_CART_AFTER_HOURS`). */
   readonly abandonedCartAfterHours: number
+}
+
+/** One OpenID Connect provider, from `OIDC_<NAME>_*` variables. */
+export interface OidcProviderConfig {
+  /** Lower-case name used in URLs: `/v1/auth/oidc/<name>/start`. */
+  readonly name: string
+  readonly issuer: string
+  readonly clientId: string
+  /** Unset: a public client (PKCE only, no client authentication). */
+  readonly clientSecret: string | undefined
+  readonly scope: string
 }
 
 export interface CheckoutSettings {
@@ -163,6 +172,54 @@ function cacheSettings(env: Env) {
     }),
     cachePrefix,
   }
+}
+
+const NAME = /^[a-z][a-z0-9-]{0,31}$/
+
+/**
+ * `OIDC_PROVIDERS=google,okta` plus, per provider, `OIDC_GOOGLE_ISSUER`, `OIDC_GOOGLE_CLIENT_ID`,
+ * `OIDC_GOOGLE_CLIENT_SECRET` (optional) and `OIDC_GOOGLE_SCOPE` (default `openid email profile`).
+ */
+function readOidcSettings(
+  env: Env,
+  fail: (variable: string, problem: string) => Error,
+): readonly OidcProviderConfig[] {
+  const names = (str(env, 'OIDC_PROVIDERS') ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean)
+  return Object.freeze(
+    names.map((name) => {
+      if (!NAME.test(name)) {
+        throw fail('OIDC_PROVIDERS', `has an invalid name "${name}" (a-z, 0-9, -)`)
+      }
+      const prefix = `OIDC_${name.toUpperCase().replace(/-/g, '_')}_`
+      const issuer = str(env, `${prefix}ISSUER`)
+      const clientId = str(env, `${prefix}CLIENT_ID`)
+      if (!issuer) throw fail(`${prefix}ISSUER`, `must be set for provider "${name}"`)
+      if (!clientId) throw fail(`${prefix}CLIENT_ID`, `must be set for provider "${name}"`)
+      let protocol: string
+      try {
+        protocol = new URL(issuer).protocol
+      } catch {
+        throw fail(`${prefix}ISSUER`, 'must be a URL')
+      }
+      if (protocol !== 'https:' && protocol !== 'http:') {
+        throw fail(`${prefix}ISSUER`, 'must use https: (http: only for local testing)')
+      }
+      const scope = str(env, `${prefix}SCOPE`) ?? 'openid email profile'
+      if (!scope.split(/\s+/).includes('openid')) {
+        throw fail(`${prefix}SCOPE`, 'must include openid')
+      }
+      return Object.freeze({
+        name,
+        issuer,
+        clientId,
+        clientSecret: str(env, `${prefix}CLIENT_SECRET`),
+        scope,
+      })
+    }),
+  )
 }
 
 /** Reads and validates the environment once; the result is frozen. */

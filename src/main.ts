@@ -8,7 +8,7 @@ import {
   migrationStatus,
 } from './platform/db/migrations.js'
 import { createLogger } from './platform/telemetry/logger.js'
-import { allMigrations } from './modules/index.js'
+import { allMigrations } from './composition.js'
 import { createRuntime, migrateDatabase, type Runtime } from './runtime.js'
 
 const USAGE = `usage: emporium [start | serve | worker | migrate up|down|down-all|status | seed]

@@ -18,7 +18,7 @@ import { createRedis, pingRedis } from './platform/cache/redis.js'
 import type { ReadinessCheck } from './platform/http/health.js'
 import { pruneIdempotencyKeysJob } from './platform/http/idempotency.js'
 import { createRateLimitStore, type RateLimitStore } from './platform/ratelimit/store.js'
-import { allMigrations, createModules, type Modules } from './modules/index.js'
+import { allMigrations, createModules, type Modules } from './composition.js'
 
 /** Everything one process runs, wired once; the roles (`start`, `serve`, `worker`) use parts. */
 export interface Runtime {
@@ -89,7 +89,7 @@ export function createRuntime(
     prefix: config.cachePrefix,
     onError: (err) => logger.warn({ err }, 'cache generation unreadable; caching paused'),
   })
-  const modules = createModules({ config, logger, database, uow, jobs, mailer, rateLimits, caches })
+  const modules = createModules({ logger, database, uow, jobs, mailer, rateLimits, caches }, config)
 
   for (const runtime of modules.runtimes) {
     if (consume)

@@ -1,7 +1,13 @@
 import type { TSchema } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import type { CacheFactory } from './cache/cache.js'
+import type { Database } from './db/database.js'
+import type { UnitOfWork } from './db/unit-of-work.js'
 import type { EventHandler } from './events/types.js'
-import type { JobDefinition } from './jobs/jobs.js'
+import type { JobDefinition, Jobs } from './jobs/jobs.js'
+import type { Mailer } from './mail/mailer.js'
+import type { RateLimitStore } from './ratelimit/store.js'
 
 /** A module's REST routes: a plugin that registers full `/v1/...` paths. */
 export type RoutePlugin = (app: FastifyInstance) => Promise<void>
@@ -23,4 +29,20 @@ export interface ModuleRuntime {
   schemas?: TSchema[]
   jobs?: JobDefinition[]
   subscriptions?: Subscription[]
+}
+
+/**
+ * What every module factory may take from the platform. Configuration is not here: the
+ * composition root maps it to each module's own settings type, so a module states what it reads.
+ */
+export interface PlatformDeps {
+  logger: Logger
+  database: Database
+  uow: UnitOfWork
+  jobs: Jobs
+  mailer: Mailer
+  /** Counters for limits and lockouts; shared across processes when Redis is configured. */
+  rateLimits: RateLimitStore
+  /** In-process caches; their invalidations reach every process when Redis is configured. */
+  caches: CacheFactory
 }

@@ -8,7 +8,7 @@ import {
   migrateUp,
   migrationStatus,
 } from '../../src/platform/db/migrations.js'
-import { allMigrations } from '../../src/modules/index.js'
+import { allMigrations } from '../../src/composition.js'
 import { engine, openTestDatabase } from '../helpers/context.js'
 
 let database: Database

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { MigrationSet } from '../../platform/db/migrations.js'
 import type { ModuleRuntime } from '../../platform/module.js'
 import type { DomainEvent } from '../../platform/events/types.js'
-import type { ModuleDeps } from '../index.js'
+import type { PlatformDeps } from '../../platform/module.js'
 import { auditRoutes } from './audit.routes.js'
 import type { AuditAction } from './audit.schema.js'
 import { createAuditService, type AuditService } from './audit.service.js'
@@ -40,7 +40,7 @@ function recordFrom(service: AuditService, db: Kysely<AuditTables>, action: Audi
   }
 }
 
-export function createAuditModule(deps: ModuleDeps): AuditModule {
+export function createAuditModule(deps: PlatformDeps): AuditModule {
   const db = deps.database.db as Kysely<AuditTables>
   const service = createAuditService({ db, logger: deps.logger.child({ module: 'audit' }) })
   const subscriptions = FROM_EVENTS.map((action) => ({

@@ -1,7 +1,7 @@
 import { mailBrand } from '../../platform/mail/layout.js'
 import type { Kysely, Transaction } from 'kysely'
 import type { RoutePlugin, Subscription } from '../../platform/module.js'
-import type { ModuleDeps } from '../index.js'
+import type { AuthDeps } from './auth.settings.js'
 import { accountRoutes } from './account.routes.js'
 import { createAccountService, type AccountService } from './account.service.js'
 import type { AccountDb } from './account.repo.js'
@@ -25,14 +25,14 @@ function revokeAll(reason: string) {
 }
 
 /** Account lifecycle (verification, reset, profile, deletion), wired for the auth module. */
-export function createAccountParts(deps: ModuleDeps, db: Kysely<unknown>): AccountParts {
+export function createAccountParts(deps: AuthDeps, db: Kysely<unknown>): AccountParts {
   const logger = deps.logger.child({ module: 'auth', part: 'account' })
   const accountDb = db as unknown as AccountDb
   const verification = createVerificationService({
     db: accountDb,
     uow: deps.uow,
     mailer: deps.mailer,
-    links: { storefrontUrl: deps.config.storefrontUrl, brand: mailBrand(deps.config.mailFrom) },
+    links: { storefrontUrl: deps.settings.storefrontUrl, brand: mailBrand(deps.settings.mailFrom) },
     logger,
     revokeAllSessions: revokeAll('password_reset'),
   })

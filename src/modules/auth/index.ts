@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Authenticator } from '../../platform/http/access.js'
 import type { MigrationSet } from '../../platform/db/migrations.js'
 import type { ModuleRuntime } from '../../platform/module.js'
-import type { ModuleDeps } from '../index.js'
+import type { AuthDeps } from './auth.settings.js'
 import { authRoutes } from './auth.routes.js'
 import { createAuthService, type AuthService } from './auth.service.js'
 import type { AuthTables } from './auth.tables.js'
@@ -47,7 +47,7 @@ export interface AuthModule {
   directory: StaffDirectory
 }
 
-export function createAuthModule(deps: ModuleDeps & { audit: AuditService }): AuthModule {
+export function createAuthModule(deps: AuthDeps & { audit: AuditService }): AuthModule {
   // Auth reads the primary, never a replica: a login right after registering must see the user.
   const db = deps.database.db as Kysely<AuthTables>
   const tokens = createTokenService(createKeyStore(db))
@@ -58,14 +58,14 @@ export function createAuthModule(deps: ModuleDeps & { audit: AuditService }): Au
     uow: deps.uow,
     tokens,
     logger,
-    refreshTokenTtlDays: deps.config.refreshTokenTtlDays,
+    refreshTokenTtlDays: deps.settings.refreshTokenTtlDays,
   })
   const admin = createAccessAdminParts({ ...deps, sessions, logger })
   const mfa = createMfaParts({ ...deps, sessions, logger })
   const service = admin.protect(
     createAuthService({ db, uow: deps.uow, tokens, sessions, logger, mfa: mfa.service }),
   )
-  const origins = trustedOrigins(deps.config)
+  const origins = trustedOrigins(deps.settings)
   const changePassword = createChangePassword({ db: sessionDb, uow: deps.uow, logger })
   const account = createAccountParts(deps, deps.database.db)
   const routes = [

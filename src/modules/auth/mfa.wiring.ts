@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { RoutePlugin } from '../../platform/module.js'
 import type { AuditService } from '../audit/index.js'
-import type { ModuleDeps } from '../index.js'
+import type { AuthDeps } from './auth.settings.js'
 import { mfaRoutes } from './mfa.routes.js'
 import { createMfaService, type MfaService } from './mfa.service.js'
 import type { MfaTables } from './mfa.tables.js'
@@ -15,9 +15,9 @@ export interface MfaParts {
 
 /** TOTP enrolment, recovery codes and the second sign-in step, wired for the auth module. */
 export function createMfaParts(
-  deps: ModuleDeps & { audit: AuditService; sessions: SessionService; logger: Logger },
+  deps: AuthDeps & { audit: AuditService; sessions: SessionService; logger: Logger },
 ): MfaParts {
-  if (!deps.config.mfaEncryptionKey && deps.config.isProduction) {
+  if (!deps.settings.mfaEncryptionKey && deps.settings.isProduction) {
     deps.logger.warn('MFA_ENCRYPTION_KEY is not set: TOTP secrets are stored unencrypted')
   }
   const service = createMfaService({
@@ -25,7 +25,7 @@ export function createMfaParts(
     uow: deps.uow,
     sessions: deps.sessions,
     logger: deps.logger,
-    encryptionKey: deps.config.mfaEncryptionKey,
+    encryptionKey: deps.settings.mfaEncryptionKey,
     audit: deps.audit,
   })
   return { service, routes: mfaRoutes(service) }

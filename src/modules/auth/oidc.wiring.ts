@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { RoutePlugin } from '../../platform/module.js'
-import type { ModuleDeps } from '../index.js'
+import type { AuthDeps } from './auth.settings.js'
 import type { MfaGate } from './mfa.service.js'
 import { oidcRoutes } from './oidc.routes.js'
 import { createOidcService } from './oidc.service.js'
@@ -10,7 +10,7 @@ import type { SessionService } from './sessions.service.js'
 
 /** OpenID Connect sign-in routes for the configured providers (none: routes answer 404). */
 export function createOidcRoutes(
-  deps: ModuleDeps & { sessions: SessionService; mfa: MfaGate; logger: Logger },
+  deps: AuthDeps & { sessions: SessionService; mfa: MfaGate; logger: Logger },
 ): RoutePlugin {
   const service = createOidcService({
     db: deps.database.db as Kysely<OidcTables>,
@@ -18,8 +18,8 @@ export function createOidcRoutes(
     sessions: deps.sessions,
     mfa: deps.mfa,
     logger: deps.logger,
-    providers: deps.config.oidcProviders,
-    publicUrl: deps.config.publicUrl,
+    providers: deps.settings.oidcProviders,
+    publicUrl: deps.settings.publicUrl,
   })
   return oidcRoutes(service)
 }

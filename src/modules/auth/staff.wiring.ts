@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { RoutePlugin } from '../../platform/module.js'
 import type { AuditService } from '../audit/index.js'
-import type { ModuleDeps } from '../index.js'
+import type { AuthDeps } from './auth.settings.js'
 import type { AccountDb } from './account.repo.js'
 import { apiKeyRoutes } from './api-keys.routes.js'
 import { createApiKeyService } from './api-keys.service.js'
@@ -24,7 +24,7 @@ export interface AccessAdminParts {
 }
 
 export function createAccessAdminParts(
-  deps: ModuleDeps & { audit: AuditService; sessions: SessionService; logger: Logger },
+  deps: AuthDeps & { audit: AuditService; sessions: SessionService; logger: Logger },
 ): AccessAdminParts {
   const { audit, sessions, logger, uow } = deps
   const db = deps.database.db
@@ -32,7 +32,7 @@ export function createAccessAdminParts(
   const staff = createStaffService({ db: db as AccountDb, uow, audit, sessions, logger })
   const lockout = createLoginLockout(deps.rateLimits)
   return {
-    routes: [apiKeyRoutes(apiKeys), staffRoutes(staff, !deps.config.isProduction)],
+    routes: [apiKeyRoutes(apiKeys), staffRoutes(staff, !deps.settings.isProduction)],
     apiKeyStrategy: apiKeys.strategy,
     protect: (service) =>
       withLoginProtection(service, { lockout, audit, db: db as Kysely<unknown> }),

@@ -3,7 +3,7 @@ import type { MigrationSet } from '../../platform/db/migrations.js'
 import type { ModuleRuntime } from '../../platform/module.js'
 import type { CatalogApi } from '../catalog/index.js'
 import type { PromotionsService } from '../promotions/index.js'
-import type { ModuleDeps } from '../index.js'
+import type { PlatformDeps } from '../../platform/module.js'
 import { mailBrand } from '../../platform/mail/layout.js'
 import { abandonedCarts } from './carts.abandoned.js'
 import { cartsRoutes } from './carts.routes.js'
@@ -27,29 +27,40 @@ export interface CartsModule {
   abandoned: ReturnType<typeof abandonedCarts>
 }
 
+/** What the carts module reads from the configuration. */
+export interface CartsSettings {
+  storeCurrency: string
+  pricesIncludeTax: boolean
+  /** Open carts with an email untouched this long get one reminder. */
+  abandonedCartAfterHours: number
+  storefrontUrl: string
+  mailFrom: string
+}
+
 export function createCartsModule(
-  deps: ModuleDeps & {
+  deps: PlatformDeps & {
     catalog: CatalogApi
     promotions: PromotionsService
     /** A signed-in customer's account email, for the abandoned-cart reminder. */
     customerEmail: (customerId: string) => Promise<string | undefined>
   },
+  settings: CartsSettings,
 ): CartsModule {
   const service = createCartsService({
     db: deps.database.db as Kysely<CartsTables>,
     uow: deps.uow,
     catalog: deps.catalog,
     promotions: deps.promotions,
-    storeCurrency: deps.config.storeCurrency,
-    pricesIncludeTax: deps.config.pricesIncludeTax,
+    storeCurrency: settings.storeCurrency,
+    pricesIncludeTax: settings.pricesIncludeTax,
   })
   const abandoned = abandonedCarts({
     db: deps.database.db as Kysely<CartsTables>,
     uow: deps.uow,
     mailer: deps.mailer,
     logger: deps.logger.child({ module: 'carts' }),
-    links: { storefrontUrl: deps.config.storefrontUrl, brand: mailBrand(deps.config.mailFrom) },
-    afterHours: deps.config.abandonedCartAfterHours,
+    links: { storefrontUrl: settings.storefrontUrl, brand: mailBrand(settings.mailFrom) },
+    afterHours: settings.abandonedCartAfterHours,
     customerEmail: deps.customerEmail,
   })
   return {

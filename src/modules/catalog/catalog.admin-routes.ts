@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { expectedVersion, versionEtag } from '../../platform/http/conditional.js'
 import { problems } from '../../platform/http/schemas.js'
-import type { CatalogApi } from './index.js'
+import type { CatalogApi } from './catalog.api.js'
 import {
   AdminProductListQuery,
   AdminProductPage,

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto'
 import zlib, { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Cache, CacheFactory } from '../../platform/cache/cache.js'
-import type { Config } from '../../config.js'
 import type { Subscription } from '../../platform/module.js'
 import { InventoryEvents, type StockChangedPayload } from '../inventory/index.js'
 import { CatalogEvents } from './catalog.events.js'
@@ -69,9 +68,19 @@ export function cacheKey(url: string): string {
   return `${url.slice(0, at)}?${query.toString()}`
 }
 
-export function createCatalogCache(caches: CacheFactory, config: Config): Cache<CachedReply> {
+/** Entry TTL in seconds (0 turns the cache off) and its size bounds. */
+export interface CatalogCacheSettings {
+  ttlSeconds: number
+  maxEntries: number
+  maxBytes: number
+}
+
+export function createCatalogCache(
+  caches: CacheFactory,
+  settings: CatalogCacheSettings,
+): Cache<CachedReply> {
   return caches<CachedReply>('catalog', {
-    ...config.catalogCache,
+    ...settings,
     sizeOf: (entry) =>
       entry.body.length +
       (entry.br?.length ?? 0) +

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Cache } from '../../platform/cache/cache.js'
 import { problems } from '../../platform/http/schemas.js'
 import { readThrough, type CachedReply } from './catalog.cache.js'
-import type { CatalogApi } from './index.js'
+import type { CatalogApi } from './catalog.api.js'
 import {
   CategoryList,
   CategorySchema,

@@ -7,45 +7,35 @@ import {
 } from 'kysely'
 import type { MigrationSet } from '../../platform/db/migrations.js'
 import type { ModuleRuntime } from '../../platform/module.js'
-import type { ModuleDeps } from '../index.js'
+import type { PlatformDeps } from '../../platform/module.js'
 import type { InventoryService } from '../inventory/index.js'
-import { cacheInvalidations, createCatalogCache } from './catalog.cache.js'
+import { createCatalogApi, type CatalogApi } from './catalog.api.js'
+import {
+  cacheInvalidations,
+  createCatalogCache,
+  type CatalogCacheSettings,
+} from './catalog.cache.js'
 import { catalogSchemas } from './catalog.schema.js'
 import { listingQuery } from './listing.repo.js'
-import { createCatalogService } from './catalog.service.js'
 import type { CatalogTables } from './catalog.tables.js'
 import { adminRoutes } from './catalog.admin-routes.js'
 import { storeRoutes } from './catalog.store-routes.js'
-import { createCategoryService } from './categories.service.js'
 import { createCatalogTables } from './migrations/2026_11_21_0630_create_catalog_tables.js'
-import { createProductWriter } from './product-writer.js'
-import { seedDemoCatalog } from './seed.js'
 
 export { CatalogEvents, type ProductEventPayload } from './catalog.events.js'
 export type { AdminProductDto, ProductDto, ProductInput } from './catalog.schema.js'
 export type { VariantPricing } from './catalog.service.js'
+export type { CatalogApi } from './catalog.api.js'
 
 export const catalogMigrations: MigrationSet = {
   '2026_11_21_0630_create_catalog_tables': createCatalogTables,
 }
 
-export type CatalogApi = ReturnType<typeof createCatalogApi>
-
-function createCatalogApi(deps: ModuleDeps & { inventory: InventoryService }) {
-  const catalogDeps = { ...deps, storeCurrency: deps.config.storeCurrency }
-  const products = createCatalogService(catalogDeps)
-  const categories = createCategoryService(deps)
-  return {
-    ...products,
-    categories,
-    seedDemoIfEmpty: () =>
-      seedDemoCatalog({
-        db: deps.database.db as Kysely<CatalogTables>,
-        uow: deps.uow,
-        categories,
-        writer: createProductWriter(catalogDeps),
-      }),
-  }
+/** What the catalog module reads from the configuration. */
+export interface CatalogSettings {
+  storeCurrency: string
+  /** Storefront replies kept in-process: entry TTL (0 turns it off) and size bounds. */
+  cache: CatalogCacheSettings
 }
 
 export interface CatalogModule {
@@ -54,10 +44,11 @@ export interface CatalogModule {
 }
 
 export function createCatalogModule(
-  deps: ModuleDeps & { inventory: InventoryService },
+  deps: PlatformDeps & { inventory: InventoryService },
+  settings: CatalogSettings,
 ): CatalogModule {
-  const service = createCatalogApi(deps)
-  const cache = createCatalogCache(deps.caches, deps.config)
+  const service = createCatalogApi(deps, settings.storeCurrency)
+  const cache = createCatalogCache(deps.caches, settings.cache)
   return {
     service,
     runtime: {

@@ -1,8 +1,8 @@
 import type { Transaction } from 'kysely'
-import type { Emit } from '../../platform/db/unit-of-work.js'
+import type { Emit, UnitOfWork } from '../../platform/db/unit-of-work.js'
 import { CommonErrors, type FieldError } from '../../platform/errors.js'
 import { newId } from '../../shared/ids.js'
-import type { CatalogDeps } from './catalog.service.js'
+import type { InventoryService } from '../inventory/index.js'
 import { CatalogErrors } from './catalog.errors.js'
 import { CatalogEvents } from './catalog.events.js'
 import { slugify } from './catalog.mappers.js'
@@ -34,7 +34,13 @@ function pricesOf(
 }
 
 /** Writes products and variants; every function runs inside the caller's transaction. */
-export function createProductWriter(deps: CatalogDeps) {
+/** What the writer needs: its own narrow deps, so it does not import the service that uses it. */
+export interface ProductWriterDeps {
+  uow: UnitOfWork
+  inventory: Pick<InventoryService, 'track'>
+}
+
+export function createProductWriter(deps: ProductWriterDeps) {
   async function checkSkus(
     trx: Trx,
     skus: { sku: string; path: string }[],

@@ -1,5 +1,5 @@
 import type { ModuleRuntime } from '../../platform/module.js'
-import type { ModuleDeps } from '../index.js'
+import type { PlatformDeps } from '../../platform/module.js'
 import { cartCheckout, type CartsService } from '../carts/index.js'
 import type { InventoryService } from '../inventory/index.js'
 import type { OrdersService } from '../orders/index.js'
@@ -11,6 +11,16 @@ import { createSettlement, type SettlementService } from './checkout.settle.js'
 
 export const RECONCILE_JOB = 'checkout.reconcile-payments'
 
+/** What checkout reads from the configuration. */
+export interface CheckoutSettings {
+  /** How long checkout holds stock for an order awaiting payment. */
+  reservationTtlSeconds: number
+  /** How long checkout waits for the payment provider. */
+  paymentTimeoutMs: number
+  /** Age at which the reconciliation job settles an order still awaiting payment. */
+  reconcileAfterSeconds: number
+}
+
 export interface CheckoutModule {
   runtime: ModuleRuntime
   service: CheckoutService
@@ -19,16 +29,16 @@ export interface CheckoutModule {
 
 /** Checkout owns no tables: its state is the order, the reservation and the provider's record. */
 export function createCheckoutModule(
-  deps: ModuleDeps & {
+  deps: PlatformDeps & {
     carts: CartsService
     inventory: InventoryService
     orders: OrdersService
     promotions: PromotionsService
     provider: PaymentProvider
   },
+  settings: CheckoutSettings,
 ): CheckoutModule {
   const logger = deps.logger.child({ module: 'checkout' })
-  const settings = deps.config.checkout
   const settlement = createSettlement({ ...deps, carts: cartCheckout, logger })
   const service = createCheckoutService({
     ...deps,

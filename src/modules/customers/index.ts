@@ -3,7 +3,7 @@ import type { MigrationSet } from '../../platform/db/migrations.js'
 import type { DomainEvent } from '../../platform/events/types.js'
 import type { ModuleRuntime } from '../../platform/module.js'
 import { AccountEvents } from '../auth/index.js'
-import type { ModuleDeps } from '../index.js'
+import type { PlatformDeps } from '../../platform/module.js'
 import { customersRoutes } from './customers.routes.js'
 import { createCustomersService, type CustomersService } from './customers.service.js'
 import type { CustomersTables } from './customers.tables.js'
@@ -18,7 +18,7 @@ export interface CustomersModule {
   service: CustomersService
 }
 
-export function createCustomersModule(deps: ModuleDeps): CustomersModule {
+export function createCustomersModule(deps: PlatformDeps): CustomersModule {
   const db = deps.database.db as Kysely<CustomersTables>
   const service = createCustomersService({
     db,

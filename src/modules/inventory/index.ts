@@ -2,7 +2,7 @@ import type { MigrationSet } from '../../platform/db/migrations.js'
 import type { ModuleRuntime } from '../../platform/module.js'
 import { mailBrand } from '../../platform/mail/layout.js'
 import type { StaffDirectory } from '../auth/index.js'
-import type { ModuleDeps } from '../index.js'
+import type { PlatformDeps } from '../../platform/module.js'
 import { createStockLevels } from './migrations/2026_11_21_0620_create_stock_levels.js'
 import { createReservations } from './migrations/2026_11_21_0810_create_reservations.js'
 import { inventoryJobs } from './inventory.jobs.js'
@@ -38,7 +38,8 @@ export interface InventoryModule {
 }
 
 export function createInventoryModule(
-  deps: ModuleDeps & { staff: StaffDirectory; variantLabels: VariantLabels },
+  deps: PlatformDeps & { staff: StaffDirectory; variantLabels: VariantLabels },
+  settings: { mailFrom: string },
 ): InventoryModule {
   const service = createInventoryService(deps)
   const logger = deps.logger.child({ module: 'inventory' })
@@ -47,7 +48,7 @@ export function createInventoryModule(
     labels: deps.variantLabels,
     staff: deps.staff,
     mailer: deps.mailer,
-    brand: mailBrand(deps.config.mailFrom),
+    brand: mailBrand(settings.mailFrom),
     logger,
   })
   return {

@@ -1,5 +1,5 @@
 import type { ModuleRuntime } from '../../platform/module.js'
-import type { ModuleDeps } from '../index.js'
+import type { PlatformDeps } from '../../platform/module.js'
 import { operationsRoutes } from './operations.routes.js'
 import { createOperationsService, type OperationsService } from './operations.service.js'
 
@@ -9,7 +9,7 @@ export interface OperationsModule {
 }
 
 /** Operator views of the platform (jobs and schedules); it owns no tables. */
-export function createOperationsModule(deps: ModuleDeps): OperationsModule {
+export function createOperationsModule(deps: PlatformDeps): OperationsModule {
   const service = createOperationsService({ db: deps.database.db, jobs: deps.jobs })
   return { service, runtime: { name: 'operations', routes: operationsRoutes(service) } }
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { MigrationSet } from '../../platform/db/migrations.js'
 import { mailBrand } from '../../platform/mail/layout.js'
 import type { ModuleRuntime } from '../../platform/module.js'
-import type { ModuleDeps } from '../index.js'
+import type { PlatformDeps } from '../../platform/module.js'
 import type { InventoryService } from '../inventory/index.js'
 import type { PaymentProvider } from '../payments/index.js'
 import * as createOrders from './migrations/2026_11_21_1030_create_orders.js'
@@ -28,11 +28,12 @@ export interface OrdersModule {
 }
 
 export function createOrdersModule(
-  deps: ModuleDeps & {
+  deps: PlatformDeps & {
     inventory: InventoryService
     provider: PaymentProvider
     promotions: OrderRefundsDeps['promotions']
   },
+  settings: { storefrontUrl: string; mailFrom: string },
 ): OrdersModule {
   const db = deps.database.db as Kysely<OrdersTables>
   const logger = deps.logger.child({ module: 'orders' })
@@ -46,7 +47,7 @@ export function createOrdersModule(
     promotions: deps.promotions,
     logger,
   })
-  const links = { storefrontUrl: deps.config.storefrontUrl, brand: mailBrand(deps.config.mailFrom) }
+  const links = { storefrontUrl: settings.storefrontUrl, brand: mailBrand(settings.mailFrom) }
   return {
     service,
     refunds,

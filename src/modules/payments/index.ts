@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { MigrationSet } from '../../platform/db/migrations.js'
-import type { ModuleDeps } from '../index.js'
+import type { PlatformDeps } from '../../platform/module.js'
 import * as createTestPayments from './migrations/2026_11_21_1020_create_test_payments.js'
 import type { PaymentProvider } from './payments.provider.js'
 import type { PaymentsTables } from './payments.tables.js'
@@ -18,11 +18,21 @@ export interface PaymentsModule {
   webhookSecret: string
 }
 
-export function createPaymentsModule(deps: ModuleDeps): PaymentsModule {
-  const webhookSecret =
-    deps.config.checkout.paymentWebhookSecret ?? randomBytes(32).toString('base64url')
+/** What the payments module reads from the configuration. */
+export interface PaymentsSettings {
+  /** Secret of the test provider's webhooks; unset: random per process. */
+  webhookSecret: string | undefined
+  /** How long the test provider's `tok_timeout` keeps checkout waiting before it times out. */
+  testProviderDelayMs: number
+}
+
+export function createPaymentsModule(
+  deps: PlatformDeps,
+  settings: PaymentsSettings,
+): PaymentsModule {
+  const webhookSecret = settings.webhookSecret ?? randomBytes(32).toString('base64url')
   const provider = createTestProvider(deps.database.db as Kysely<PaymentsTables>, {
-    timeoutDelayMs: deps.config.checkout.testProviderDelayMs,
+    timeoutDelayMs: settings.testProviderDelayMs,
     webhookSecret,
   })
   return { provider, webhookSecret }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { MigrationSet } from '../../platform/db/migrations.js'
 import type { ModuleRuntime } from '../../platform/module.js'
-import type { ModuleDeps } from '../index.js'
+import type { PlatformDeps } from '../../platform/module.js'
 import * as createPromotions from './migrations/2026_11_21_1000_create_promotions.js'
 import { promotionsRoutes } from './promotions.routes.js'
 import { createPromotionsService, type PromotionsService } from './promotions.service.js'
@@ -16,7 +16,7 @@ export interface PromotionsModule {
   service: PromotionsService
 }
 
-export function createPromotionsModule(deps: ModuleDeps): PromotionsModule {
+export function createPromotionsModule(deps: PlatformDeps): PromotionsModule {
   const service = createPromotionsService({ db: deps.database.db as Kysely<PromotionsTables> })
   return { service, runtime: { name: 'promotions', routes: promotionsRoutes(service) } }
 }

@@ -3,7 +3,7 @@ import type { MigrationSet } from '../../platform/db/migrations.js'
 import type { ModuleRuntime } from '../../platform/module.js'
 import { mailBrand } from '../../platform/mail/layout.js'
 import type { StaffDirectory } from '../auth/index.js'
-import type { ModuleDeps } from '../index.js'
+import type { PlatformDeps } from '../../platform/module.js'
 import { endpointDisabledMailer } from './webhooks.alerts.js'
 import * as createWebhooks from './migrations/2026_11_21_0830_create_webhooks.js'
 import * as addSecretRotation from './migrations/2026_11_21_1500_add_secret_rotation.js'
@@ -30,10 +30,22 @@ export interface WebhooksModule {
   deliveries: WebhookDeliveryService
 }
 
-export function createWebhooksModule(deps: ModuleDeps & { staff: StaffDirectory }): WebhooksModule {
+/** What the webhooks module reads from the configuration. */
+export interface WebhooksSettings {
+  /** Base64 AES-256 key sealing signing secrets at rest; unset stores them unencrypted. */
+  encryptionKey: string | undefined
+  /** Lets endpoints point at loopback/private addresses (off: refused, against SSRF). */
+  allowPrivateNetworks: boolean
+  mailFrom: string
+}
+
+export function createWebhooksModule(
+  deps: PlatformDeps & { staff: StaffDirectory },
+  settings: WebhooksSettings,
+): WebhooksModule {
   const db = deps.database.db as Kysely<WebhooksTables>
-  const secrets = createSecretBox(deps.config.webhookEncryptionKey)
-  const allowPrivateNetworks = deps.config.webhookAllowPrivateNetworks
+  const secrets = createSecretBox(settings.encryptionKey)
+  const allowPrivateNetworks = settings.allowPrivateNetworks
   const endpoints = createWebhookEndpointService({ db, secrets, allowPrivateNetworks })
   const logger = deps.logger.child({ module: 'webhooks' })
   const deliveries = createWebhookDeliveryService({
@@ -47,7 +59,7 @@ export function createWebhooksModule(deps: ModuleDeps & { staff: StaffDirectory 
   const mailAdmins = endpointDisabledMailer({
     mailer: deps.mailer,
     staff: deps.staff,
-    brand: mailBrand(deps.config.mailFrom),
+    brand: mailBrand(settings.mailFrom),
     logger,
   })
   return {

@@ -1,5 +1,6 @@
 import pino, { type Logger, type LoggerOptions } from 'pino'
-import type { LogLevel } from '../../config.js'
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 
 /**
  * Paths that may carry secrets, censored wherever they appear in a log line. Request bodies are

@@ -1,4 +1,4 @@
-import type { DemoCategory } from './demo-catalog.js'
+import type { DemoCategory } from './types.js'
 
 export const categories: DemoCategory[] = [
   {

@@ -1,6 +1,6 @@
 // Small deterministic helpers used to expand the compact seed tables into DemoProduct records.
 // No randomness and no clock: the same input always yields the same output.
-import type { DemoProduct, DemoVariant } from './demo-catalog.js'
+import type { DemoProduct, DemoVariant } from './types.js'
 
 export type Dim = readonly [name: string, values: readonly string[]]
 

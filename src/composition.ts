@@ -1,0 +1,183 @@
+import type { Config } from './config.js'
+import type { MigrationSet } from './platform/db/migrations.js'
+import { platformMigrations } from './platform/db/platform.migrations.js'
+import type { ModuleRuntime, PlatformDeps } from './platform/module.js'
+import { auditMigrations, createAuditModule, type AuditModule } from './modules/audit/index.js'
+import { authMigrations, createAuthModule, type AuthModule } from './modules/auth/index.js'
+import { cartsMigrations, createCartsModule, type CartsModule } from './modules/carts/index.js'
+import {
+  catalogMigrations,
+  createCatalogModule,
+  type CatalogModule,
+} from './modules/catalog/index.js'
+import {
+  createCustomersModule,
+  customersMigrations,
+  type CustomersModule,
+} from './modules/customers/index.js'
+import {
+  createInventoryModule,
+  inventoryMigrations,
+  type InventoryModule,
+} from './modules/inventory/index.js'
+import {
+  createPromotionsModule,
+  promotionsMigrations,
+  type PromotionsModule,
+} from './modules/promotions/index.js'
+import {
+  createWebhooksModule,
+  webhooksMigrations,
+  type WebhooksModule,
+} from './modules/webhooks/index.js'
+import { createOperationsModule, type OperationsModule } from './modules/operations/index.js'
+import { createCheckoutModule, type CheckoutModule } from './modules/checkout/index.js'
+import { createOrdersModule, ordersMigrations, type OrdersModule } from './modules/orders/index.js'
+import {
+  createPaymentsModule,
+  paymentsMigrations,
+  type PaymentsModule,
+} from './modules/payments/index.js'
+
+/** Every migration of the platform and the modules; names order them across modules. */
+export const allMigrations: MigrationSet[] = [
+  platformMigrations,
+  authMigrations,
+  inventoryMigrations,
+  catalogMigrations,
+  customersMigrations,
+  auditMigrations,
+  cartsMigrations,
+  webhooksMigrations,
+  promotionsMigrations,
+  paymentsMigrations,
+  ordersMigrations,
+]
+
+export interface Modules {
+  audit: AuditModule
+  auth: AuthModule
+  inventory: InventoryModule
+  catalog: CatalogModule
+  customers: CustomersModule
+  carts: CartsModule
+  webhooks: WebhooksModule
+  promotions: PromotionsModule
+  operations: OperationsModule
+  payments: PaymentsModule
+  orders: OrdersModule
+  checkout: CheckoutModule
+  runtimes: ModuleRuntime[]
+}
+
+/**
+ * The composition root: maps the configuration to each module's own settings and wires the
+ * modules in dependency order, each getting the platform and the doors of the modules it uses.
+ */
+export function createModules(platform: PlatformDeps, config: Config): Modules {
+  const audit = createAuditModule(platform)
+  const auth = createAuthModule({
+    ...platform,
+    audit: audit.service,
+    settings: {
+      refreshTokenTtlDays: config.refreshTokenTtlDays,
+      isProduction: config.isProduction,
+      corsOrigins: config.corsOrigins,
+      publicUrl: config.publicUrl,
+      storefrontUrl: config.storefrontUrl,
+      mailFrom: config.mailFrom,
+      mfaEncryptionKey: config.mfaEncryptionKey,
+      oidcProviders: config.oidcProviders,
+    },
+  })
+  const inventory = createInventoryModule(
+    {
+      ...platform,
+      staff: auth.directory,
+      // The digest names variants through the catalog, created below (called only at run time).
+      variantLabels: (ids) => catalog.service.getVariantsForPricing(ids, config.storeCurrency),
+    },
+    { mailFrom: config.mailFrom },
+  )
+  const catalog = createCatalogModule(
+    { ...platform, inventory: inventory.service },
+    { storeCurrency: config.storeCurrency, cache: config.catalogCache },
+  )
+  const customers = createCustomersModule(platform)
+  const promotions = createPromotionsModule(platform)
+  const carts = createCartsModule(
+    {
+      ...platform,
+      catalog: catalog.service,
+      promotions: promotions.service,
+      customerEmail: async (id) => (await auth.service.getMe(id).catch(() => undefined))?.email,
+    },
+    {
+      storeCurrency: config.storeCurrency,
+      pricesIncludeTax: config.pricesIncludeTax,
+      abandonedCartAfterHours: config.abandonedCartAfterHours,
+      storefrontUrl: config.storefrontUrl,
+      mailFrom: config.mailFrom,
+    },
+  )
+  const webhooks = createWebhooksModule(
+    { ...platform, staff: auth.directory },
+    {
+      encryptionKey: config.webhookEncryptionKey,
+      allowPrivateNetworks: config.webhookAllowPrivateNetworks,
+      mailFrom: config.mailFrom,
+    },
+  )
+  const operations = createOperationsModule(platform)
+  const payments = createPaymentsModule(platform, {
+    webhookSecret: config.checkout.paymentWebhookSecret,
+    testProviderDelayMs: config.checkout.testProviderDelayMs,
+  })
+  const orders = createOrdersModule(
+    {
+      ...platform,
+      inventory: inventory.service,
+      provider: payments.provider,
+      promotions: promotions.service,
+    },
+    { storefrontUrl: config.storefrontUrl, mailFrom: config.mailFrom },
+  )
+  const checkout = createCheckoutModule(
+    {
+      ...platform,
+      carts: carts.service,
+      inventory: inventory.service,
+      orders: orders.service,
+      promotions: promotions.service,
+      provider: payments.provider,
+    },
+    config.checkout,
+  )
+  return {
+    audit,
+    auth,
+    inventory,
+    catalog,
+    customers,
+    carts,
+    webhooks,
+    promotions,
+    operations,
+    payments,
+    orders,
+    checkout,
+    runtimes: [
+      auth.runtime,
+      inventory.runtime,
+      catalog.runtime,
+      customers.runtime,
+      audit.runtime,
+      carts.runtime,
+      webhooks.runtime,
+      promotions.runtime,
+      operations.runtime,
+      orders.runtime,
+      checkout.runtime,
+    ],
+  }
+}

@@ -1,0 +1,21 @@
+import type { PlatformDeps } from '../../platform/module.js'
+import type { OidcProviderSettings } from './oidc.settings.js'
+
+/** What the auth module reads from the configuration (the composition root maps it). */
+export interface AuthSettings {
+  /** Lifetime of a refresh token; each rotation starts a new one (sliding session). */
+  refreshTokenTtlDays: number
+  isProduction: boolean
+  /** Origins allowed to use the refresh cookie, besides the public URL's own. */
+  corsOrigins: readonly string[]
+  publicUrl: string
+  /** Where links in account mails point (the storefront's account pages). */
+  storefrontUrl: string
+  mailFrom: string
+  /** Base64 AES-256 key sealing TOTP secrets at rest; unset stores them unencrypted. */
+  mfaEncryptionKey: string | undefined
+  oidcProviders: readonly OidcProviderSettings[]
+}
+
+/** The platform plus the auth settings, as the auth module's parts take them. */
+export type AuthDeps = PlatformDeps & { settings: AuthSettings }

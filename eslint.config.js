@@ -25,7 +25,7 @@ function moduleDoorRules(depth) {
             {
               regex: `^${up}[^./][^/]*/(?!index\\.js$).+`,
               message:
-                'Import another module only through its door: ../<module>/index.js (DESIGN.md, "Modules own their tables").',
+                'Import another module only through its door: ../<module>/index.js (docs/architecture.md, "Modules").',
             },
             {
               regex: '^(\\.\\./)+(config|composition|runtime|app|main)\\.js$',
@@ -91,7 +91,7 @@ export default defineConfig(
             {
               regex: '^(\\.\\./)+(src/)?modules(/|$)',
               message:
-                'Platform code must not import from src/modules: pass what it needs in (DESIGN.md, "Plain functions and explicit wiring").',
+                'Platform code must not import from src/modules: pass what it needs in (docs/architecture.md, "Platform").',
             },
           ],
         },

@@ -165,7 +165,7 @@ export function loadTable(results: BenchResults): string {
 
 export function verdictTable(list: Verdict[]): string {
   return [
-    '| budget (DESIGN.md) | figure | limit | verdict |',
+    '| budget | figure | limit | verdict |',
     '| --- | --- | --- | --- |',
     ...list.map((v) => `| ${v.budget} | ${v.figure} | ${v.limit} | ${verdictWord(v.pass)} |`),
   ].join('\n')

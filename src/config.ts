@@ -28,10 +28,10 @@ export interface Config {
   /** Lifetime of a refresh token; each rotation starts a new one (sliding session). */
   readonly refreshTokenTtlDays: number
   readonly shutdownGraceMs: number
-  /** How long an `Idempotency-Key` and its stored reply are kept (API.md: at least 24 h). */
+  /** How long an `Idempotency-Key` and its stored reply are kept (at least 24 h, the API's promise). */
   readonly idempotencyKeyTtlHours: number
   readonly isProduction: boolean
-  /** Redis for rate limits (and later cache, pub/sub); unset keeps them in-process. */
+  /** Redis for rate limits, lockouts and cache invalidations; unset keeps them in-process. */
   readonly redisUrl: string | undefined
   /** NATS with JetStream (`nats://`) for domain events; unset keeps the in-process bus. */
   readonly natsUrl: string | undefined

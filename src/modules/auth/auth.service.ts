@@ -28,7 +28,7 @@ import type { PublicJwk, TokenService } from './tokens.js'
 
 export type CreateUserInput = RegisterInput & { role: Role }
 
-/** The auth module's API, shared by REST, GraphQL, the CLI and other modules. */
+/** The auth module's API, shared by REST, the CLI and other modules. */
 export interface AuthService {
   /** Self-service sign-up: always a customer. */
   register(input: RegisterInput): Promise<PublicUser>
@@ -38,7 +38,7 @@ export interface AuthService {
    */
   login(input: LoginInput, client?: ClientInfo): Promise<SessionTokens | MfaChallenge>
   getMe(userId: string): Promise<PublicUser>
-  /** Any role; for operators, tests and (later) staff invitations. */
+  /** Any role; for operators, tests and staff invitations. */
   createUser(input: CreateUserInput): Promise<PublicUser>
   /** Creates the admin unless the email exists; true when it created it. */
   ensureAdmin(email: string, password: string): Promise<boolean>

@@ -68,7 +68,7 @@ export interface InventoryService {
   getReservation(reference: string): Promise<Reservation | undefined>
   /** Held reservations of a variant, soonest expiry first (staff view). */
   listHeld(variantId: string, limit: number): Promise<ReservationLine[]>
-  /** Releases expired holds in batches until none is left (or `maxBatches`); returns references. */
+  /** Releases expired holds in batches until none is left (or `maxBatches`); returns how many. */
   releaseExpired(options?: { batchSize?: number; maxBatches?: number }): Promise<number>
   /** Variants at or below their low-stock threshold, least available first (the daily digest). */
   listLowStock(limit: number): Promise<StockLevel[]>

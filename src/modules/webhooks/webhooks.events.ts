@@ -1,5 +1,5 @@
 /**
- * Event types an endpoint may subscribe to (API.md), plus `*` for all of them. Only these leave
+ * Event types an endpoint may subscribe to (docs/api/webhooks.md), plus `*` for all of them. Only these leave
  * the system: internal events (auth tokens, cache signals) are never sent, even to `*`.
  */
 export const WEBHOOK_EVENT_TYPES = [

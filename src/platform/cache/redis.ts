@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis'
 
 /**
- * One Redis connection per process, shared by the rate limiter and (later) the cache. Commands
+ * One Redis connection per process, shared by the rate limiter and the cache. Commands
  * fail fast instead of queueing forever when Redis is down, so a request is never held by it.
  */
 export function createRedis(url: string): Redis {

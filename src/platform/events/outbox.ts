@@ -58,16 +58,16 @@ function toEvent(row: OutboxRow): DomainEvent {
   }
 }
 
-/**
- * Leases the oldest unpublished events for `leaseSeconds`. SKIP LOCKED plus the lease lets several
- * relays share the table; a relay that dies loses its lease and another picks the events up.
- */
 /** An event leased for publishing, with how many times it has been leased (this one included). */
 export interface LeasedEvent {
   event: DomainEvent
   attempts: number
 }
 
+/**
+ * Leases the oldest unpublished events for `leaseSeconds`. SKIP LOCKED plus the lease lets several
+ * relays share the table; a relay that dies loses its lease and another picks the events up.
+ */
 export async function leasePending(
   db: Kysely<unknown>,
   limit: number,

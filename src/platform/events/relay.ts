@@ -66,6 +66,12 @@ export function createOutboxRelay(
     }
   }
 
+  /**
+   * Publishes one leased batch; returns how many events it published, 0 when nothing was pending,
+   * or -1 when events were leased but none was published (each failed and waits for its retry).
+   * The -1 is not "idle" to a caller that counts, yet not progress either: `drain` stops on it
+   * rather than spin on events held back, and the scheduler waits `idleMs` before polling again.
+   */
   async function publishBatch(): Promise<number> {
     const leased = await leasePending(db, batchSize, leaseSeconds)
     const byAggregate = new Map<string, LeasedEvent[]>()

@@ -25,8 +25,9 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     /**
-     * The validated `Idempotency-Key` of a POST that holds it, else null. A service that keeps its
-     * own record of the key in its own transaction (checkout) makes its effects exactly-once too.
+     * The validated `Idempotency-Key` of a POST that holds it, else null. No route reads it today:
+     * the stored reply already makes a retry harmless, and checkout's money calls are keyed by the
+     * order id instead.
      */
     idempotencyKey: string | null
   }
@@ -186,7 +187,7 @@ async function finish(
 const claims = new WeakMap<FastifyRequest, Claim>()
 
 /**
- * `Idempotency-Key` on every POST route (API.md, Conventions): the key is claimed after the access
+ * `Idempotency-Key` on every POST route (docs/api/README.md, Idempotency): the key is claimed after the access
  * control, the body parsing and the validation, right before the handler, and the first reply is
  * stored in `onSend`. Register after the cookie plugin (its `onSend` writes `Set-Cookie`).
  */
@@ -220,7 +221,7 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
   })
 }
 
-/** The schedule that forgets keys older than the TTL (at least 24 h, API.md). */
+/** The schedule that forgets keys older than the TTL (at least 24 h, the API's promise). */
 export function pruneIdempotencyKeysJob(
   db: Kysely<unknown>,
   ttlHours: number,

@@ -32,6 +32,7 @@ import { createWebhooksModule, webhooksMigrations, type WebhooksModule } from '.
 import { createOperationsModule, type OperationsModule } from './operations/index.js'
 import { createCheckoutModule, type CheckoutModule } from './checkout/index.js'
 import { createOrdersModule, ordersMigrations, type OrdersModule } from './orders/index.js'
+import { createNotificationsModule, type NotificationsModule } from './notifications/index.js'
 import { createPaymentsModule, paymentsMigrations, type PaymentsModule } from './payments/index.js'
 
 /** Every migration of the platform and the modules; names order them across modules. */
@@ -75,6 +76,7 @@ export interface Modules {
   payments: PaymentsModule
   orders: OrdersModule
   checkout: CheckoutModule
+  notifications: NotificationsModule
   runtimes: ModuleRuntime[]
 }
 
@@ -82,12 +84,7 @@ export interface Modules {
 export function createModules(deps: ModuleDeps): Modules {
   const audit = createAuditModule(deps)
   const auth = createAuthModule({ ...deps, audit: audit.service })
-  const inventory = createInventoryModule({
-    ...deps,
-    staff: auth.directory,
-    // The digest names variants through the catalog, created below (called only at run time).
-    variantLabels: (ids) => catalog.service.getVariantsForPricing(ids, deps.config.storeCurrency),
-  })
+  const inventory = createInventoryModule(deps)
   const catalog = createCatalogModule({ ...deps, inventory: inventory.service })
   const customers = createCustomersModule(deps)
   const promotions = createPromotionsModule(deps)
@@ -95,9 +92,8 @@ export function createModules(deps: ModuleDeps): Modules {
     ...deps,
     catalog: catalog.service,
     promotions: promotions.service,
-    customerEmail: async (id) => (await auth.service.getMe(id).catch(() => undefined))?.email,
   })
-  const webhooks = createWebhooksModule({ ...deps, staff: auth.directory })
+  const webhooks = createWebhooksModule(deps)
   const operations = createOperationsModule(deps)
   const payments = createPaymentsModule(deps)
   const orders = createOrdersModule({
@@ -114,6 +110,13 @@ export function createModules(deps: ModuleDeps): Modules {
     promotions: promotions.service,
     provider: payments.provider,
   })
+  const notifications = createNotificationsModule({
+    ...deps,
+    auth,
+    catalog: catalog.service,
+    inventory: inventory.service,
+    orders: orders.service,
+  })
   return {
     audit,
     auth,
@@ -127,6 +130,7 @@ export function createModules(deps: ModuleDeps): Modules {
     payments,
     orders,
     checkout,
+    notifications,
     runtimes: [
       auth.runtime,
       inventory.runtime,
@@ -139,6 +143,7 @@ export function createModules(deps: ModuleDeps): Modules {
       operations.runtime,
       orders.runtime,
       checkout.runtime,
+      notifications.runtime,
     ],
   }
 }

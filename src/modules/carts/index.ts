@@ -4,7 +4,6 @@ import type { ModuleRuntime } from '../../platform/module.js'
 import type { CatalogApi } from '../catalog/index.js'
 import type { PromotionsService } from '../promotions/index.js'
 import type { ModuleDeps } from '../index.js'
-import { mailBrand } from '../../platform/mail/layout.js'
 import { abandonedCarts } from './carts.abandoned.js'
 import { cartsRoutes } from './carts.routes.js'
 import { createCartsService, type CartsService } from './carts.service.js'
@@ -31,8 +30,6 @@ export function createCartsModule(
   deps: ModuleDeps & {
     catalog: CatalogApi
     promotions: PromotionsService
-    /** A signed-in customer's account email, for the abandoned-cart reminder. */
-    customerEmail: (customerId: string) => Promise<string | undefined>
   },
 ): CartsModule {
   const service = createCartsService({
@@ -46,11 +43,7 @@ export function createCartsModule(
   const abandoned = abandonedCarts({
     db: deps.database.db as Kysely<CartsTables>,
     uow: deps.uow,
-    mailer: deps.mailer,
-    logger: deps.logger.child({ module: 'carts' }),
-    links: { storefrontUrl: deps.config.storefrontUrl, brand: mailBrand(deps.config.mailFrom) },
     afterHours: deps.config.abandonedCartAfterHours,
-    customerEmail: deps.customerEmail,
   })
   return {
     service,
@@ -59,14 +52,17 @@ export function createCartsModule(
       name: 'carts',
       routes: cartsRoutes(service),
       jobs: [abandoned.job],
-      subscriptions: [abandoned.subscription],
     },
   }
 }
 
 export type { CartCaller, CartsService } from './carts.service.js'
 export { cartCheckout, type CartCheckout } from './carts.checkout.js'
-export { CART_ABANDONED, REMIND_ABANDONED_JOB } from './carts.abandoned.js'
+export {
+  CART_ABANDONED,
+  REMIND_ABANDONED_JOB,
+  type AbandonedCartPayload,
+} from './carts.abandoned.js'
 export type { Cart, CartCoupon, CartItem, ShippingMethod } from './carts.schema.js'
 export { CartErrors } from './carts.errors.js'
 export {

@@ -1,7 +1,12 @@
 import type { Config } from './config.js'
 import type { MigrationSet } from './platform/db/migrations.js'
 import { platformMigrations } from './platform/db/platform.migrations.js'
+import type { Mailer } from './platform/mail/mailer.js'
 import type { ModuleRuntime, PlatformDeps } from './platform/module.js'
+import {
+  createNotificationsModule,
+  type NotificationsModule,
+} from './modules/notifications/index.js'
 import { auditMigrations, createAuditModule, type AuditModule } from './modules/audit/index.js'
 import { authMigrations, createAuthModule, type AuthModule } from './modules/auth/index.js'
 import { cartsMigrations, createCartsModule, type CartsModule } from './modules/carts/index.js'
@@ -65,6 +70,7 @@ export interface Modules {
   promotions: PromotionsModule
   operations: OperationsModule
   payments: PaymentsModule
+  notifications: NotificationsModule
   orders: OrdersModule
   checkout: CheckoutModule
   runtimes: ModuleRuntime[]
@@ -74,7 +80,7 @@ export interface Modules {
  * The composition root: maps the configuration to each module's own settings and wires the
  * modules in dependency order, each getting the platform and the doors of the modules it uses.
  */
-export function createModules(platform: PlatformDeps, config: Config): Modules {
+export function createModules(platform: PlatformDeps, mailer: Mailer, config: Config): Modules {
   const audit = createAuditModule(platform)
   const auth = createAuthModule({
     ...platform,
@@ -84,21 +90,11 @@ export function createModules(platform: PlatformDeps, config: Config): Modules {
       isProduction: config.isProduction,
       corsOrigins: config.corsOrigins,
       publicUrl: config.publicUrl,
-      storefrontUrl: config.storefrontUrl,
-      mailFrom: config.mailFrom,
       mfaEncryptionKey: config.mfaEncryptionKey,
       oidcProviders: config.oidcProviders,
     },
   })
-  const inventory = createInventoryModule(
-    {
-      ...platform,
-      staff: auth.directory,
-      // The digest names variants through the catalog, created below (called only at run time).
-      variantLabels: (ids) => catalog.service.getVariantsForPricing(ids, config.storeCurrency),
-    },
-    { mailFrom: config.mailFrom },
-  )
+  const inventory = createInventoryModule(platform)
   const catalog = createCatalogModule(
     { ...platform, inventory: inventory.service },
     { storeCurrency: config.storeCurrency, cache: config.catalogCache },
@@ -110,38 +106,28 @@ export function createModules(platform: PlatformDeps, config: Config): Modules {
       ...platform,
       catalog: catalog.service,
       promotions: promotions.service,
-      customerEmail: async (id) => (await auth.service.getMe(id).catch(() => undefined))?.email,
     },
     {
       storeCurrency: config.storeCurrency,
       pricesIncludeTax: config.pricesIncludeTax,
       abandonedCartAfterHours: config.abandonedCartAfterHours,
-      storefrontUrl: config.storefrontUrl,
-      mailFrom: config.mailFrom,
     },
   )
-  const webhooks = createWebhooksModule(
-    { ...platform, staff: auth.directory },
-    {
-      encryptionKey: config.webhookEncryptionKey,
-      allowPrivateNetworks: config.webhookAllowPrivateNetworks,
-      mailFrom: config.mailFrom,
-    },
-  )
+  const webhooks = createWebhooksModule(platform, {
+    encryptionKey: config.webhookEncryptionKey,
+    allowPrivateNetworks: config.webhookAllowPrivateNetworks,
+  })
   const operations = createOperationsModule(platform)
   const payments = createPaymentsModule(platform, {
     webhookSecret: config.checkout.paymentWebhookSecret,
     testProviderDelayMs: config.checkout.testProviderDelayMs,
   })
-  const orders = createOrdersModule(
-    {
-      ...platform,
-      inventory: inventory.service,
-      provider: payments.provider,
-      promotions: promotions.service,
-    },
-    { storefrontUrl: config.storefrontUrl, mailFrom: config.mailFrom },
-  )
+  const orders = createOrdersModule({
+    ...platform,
+    inventory: inventory.service,
+    provider: payments.provider,
+    promotions: promotions.service,
+  })
   const checkout = createCheckoutModule(
     {
       ...platform,
@@ -152,6 +138,21 @@ export function createModules(platform: PlatformDeps, config: Config): Modules {
       provider: payments.provider,
     },
     config.checkout,
+  )
+  const notifications = createNotificationsModule(
+    {
+      ...platform,
+      mailer,
+      auth,
+      catalog: catalog.service,
+      inventory: inventory.service,
+      orders: orders.service,
+    },
+    {
+      mailFrom: config.mailFrom,
+      storefrontUrl: config.storefrontUrl,
+      storeCurrency: config.storeCurrency,
+    },
   )
   return {
     audit,
@@ -166,6 +167,7 @@ export function createModules(platform: PlatformDeps, config: Config): Modules {
     payments,
     orders,
     checkout,
+    notifications,
     runtimes: [
       auth.runtime,
       inventory.runtime,
@@ -178,6 +180,7 @@ export function createModules(platform: PlatformDeps, config: Config): Modules {
       operations.runtime,
       orders.runtime,
       checkout.runtime,
+      notifications.runtime,
     ],
   }
 }

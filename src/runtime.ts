@@ -89,7 +89,7 @@ export function createRuntime(
     prefix: config.cachePrefix,
     onError: (err) => logger.warn({ err }, 'cache generation unreadable; caching paused'),
   })
-  const modules = createModules({ logger, database, uow, jobs, mailer, rateLimits, caches }, config)
+  const modules = createModules({ logger, database, uow, jobs, rateLimits, caches }, mailer, config)
 
   for (const runtime of modules.runtimes) {
     if (consume)

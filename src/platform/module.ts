@@ -6,7 +6,6 @@ import type { Database } from './db/database.js'
 import type { UnitOfWork } from './db/unit-of-work.js'
 import type { EventHandler } from './events/types.js'
 import type { JobDefinition, Jobs } from './jobs/jobs.js'
-import type { Mailer } from './mail/mailer.js'
 import type { RateLimitStore } from './ratelimit/store.js'
 
 /** A module's REST routes: a plugin that registers full `/v1/...` paths. */
@@ -40,7 +39,6 @@ export interface PlatformDeps {
   database: Database
   uow: UnitOfWork
   jobs: Jobs
-  mailer: Mailer
   /** Counters for limits and lockouts; shared across processes when Redis is configured. */
   rateLimits: RateLimitStore
   /** In-process caches; their invalidations reach every process when Redis is configured. */

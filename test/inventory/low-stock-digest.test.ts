@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { InventoryJobs } from '../../src/modules/inventory/index.js'
+import { NotificationJobs } from '../../src/modules/notifications/index.js'
 import { createProduct } from '../helpers/catalog.js'
 import { createTestContext, engine, type TestContext } from '../helpers/context.js'
 import { readMailDir, tempDataDir } from '../helpers/mailbox.js'
@@ -19,8 +19,8 @@ describe(`the low-stock digest on ${engine}`, () => {
   })
 
   const digestJob = () => {
-    const job = ctx.runtime.modules.inventory.runtime.jobs?.find(
-      (j) => j.name === InventoryJobs.lowStockDigest,
+    const job = ctx.runtime.modules.notifications.runtime.jobs?.find(
+      (j) => j.name === NotificationJobs.lowStockDigest,
     )
     assert.ok(job, 'the digest is a defined job')
     return job

@@ -1,12 +1,9 @@
-import { mailBrand } from '../../platform/mail/layout.js'
 import type { Kysely, Transaction } from 'kysely'
-import type { RoutePlugin, Subscription } from '../../platform/module.js'
+import type { RoutePlugin } from '../../platform/module.js'
 import type { AuthDeps } from './auth.settings.js'
 import { accountRoutes } from './account.routes.js'
 import { createAccountService, type AccountService } from './account.service.js'
 import type { AccountDb } from './account.repo.js'
-import { AccountEvents } from './account.events.js'
-import { AuthEvents } from './auth.events.js'
 import { revokeUserSessions } from './sessions.repo.js'
 import { sessionTrx } from './sessions.service.js'
 import { createVerificationService, type VerificationService } from './verification.service.js'
@@ -15,7 +12,6 @@ export interface AccountParts {
   verification: VerificationService
   account: AccountService
   routes: RoutePlugin
-  subscriptions: Subscription[]
 }
 
 /** Session revocation inside the caller's transaction, tagged with why. */
@@ -31,8 +27,6 @@ export function createAccountParts(deps: AuthDeps, db: Kysely<unknown>): Account
   const verification = createVerificationService({
     db: accountDb,
     uow: deps.uow,
-    mailer: deps.mailer,
-    links: { storefrontUrl: deps.settings.storefrontUrl, brand: mailBrand(deps.settings.mailFrom) },
     logger,
     revokeAllSessions: revokeAll('password_reset'),
   })
@@ -42,27 +36,9 @@ export function createAccountParts(deps: AuthDeps, db: Kysely<unknown>): Account
     logger,
     revokeAllSessions: revokeAll('account_deleted'),
   })
-  const { handlers } = verification
   return {
     verification,
     account,
     routes: accountRoutes(verification, account),
-    subscriptions: [
-      {
-        type: AuthEvents.CUSTOMER_CREATED,
-        consumer: 'auth.welcome-mail',
-        handler: handlers.onCustomerCreated,
-      },
-      {
-        type: AccountEvents.EMAIL_VERIFICATION_REQUESTED,
-        consumer: 'auth.verification-mail',
-        handler: handlers.onVerificationRequested,
-      },
-      {
-        type: AccountEvents.PASSWORD_RESET_REQUESTED,
-        consumer: 'auth.password-reset-mail',
-        handler: handlers.onPasswordResetRequested,
-      },
-    ],
   }
 }

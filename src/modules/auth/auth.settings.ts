@@ -9,9 +9,6 @@ export interface AuthSettings {
   /** Origins allowed to use the refresh cookie, besides the public URL's own. */
   corsOrigins: readonly string[]
   publicUrl: string
-  /** Where links in account mails point (the storefront's account pages). */
-  storefrontUrl: string
-  mailFrom: string
   /** Base64 AES-256 key sealing TOTP secrets at rest; unset stores them unencrypted. */
   mfaEncryptionKey: string | undefined
   oidcProviders: readonly OidcProviderSettings[]

@@ -19,6 +19,7 @@ import { createSessionService, type SessionService } from './sessions.service.js
 import type { SessionTables } from './sessions.tables.js'
 import { createKeyStore, createTokenService } from './tokens.js'
 import { createAccountParts } from './account.wiring.js'
+import type { AccountTokens } from './verification.service.js'
 import * as createAccountTokens from './migrations/2026_11_21_0740_create_account_tokens.js'
 import * as createMfa from './migrations/2026_11_21_0730_create_mfa.js'
 import { createMfaParts } from './mfa.wiring.js'
@@ -45,6 +46,8 @@ export interface AuthModule {
   authenticate: Authenticator
   /** Staff and admin addresses, for operational mails sent by other modules. */
   directory: StaffDirectory
+  /** Single-use tokens for the account mails, issued when the mail is sent (notifications). */
+  accountTokens: AccountTokens
 }
 
 export function createAuthModule(deps: AuthDeps & { audit: AuditService }): AuthModule {
@@ -79,7 +82,6 @@ export function createAuthModule(deps: AuthDeps & { audit: AuditService }): Auth
   return {
     runtime: {
       name: 'auth',
-      subscriptions: account.subscriptions,
       jobs: authJobs(deps.database.db, logger),
       routes: async (app) => {
         for (const plugin of routes) await plugin(app)
@@ -88,6 +90,7 @@ export function createAuthModule(deps: AuthDeps & { audit: AuditService }): Auth
     service,
     sessions,
     directory: createStaffDirectory(db),
+    accountTokens: { issueAccountToken: account.verification.issueAccountToken },
     authenticate: createAuthenticator([
       admin.apiKeyStrategy,
       accessTokenStrategy(tokens, (sessionId, userId) =>
@@ -104,6 +107,8 @@ export type { LoginResult, PublicUser } from './auth.schema.js'
 export { AuthErrors } from './auth.errors.js'
 export { AuthJobs } from './auth.jobs.js'
 export type { StaffDirectory } from './staff-directory.js'
+export type { AccountTokens, IssuedAccountToken } from './verification.service.js'
+export type { AccountTokenPurpose } from './verification.tables.js'
 export { AuthEvents, type CustomerCreatedPayload } from './auth.events.js'
 export { AccountEvents, type AccountEventPayload } from './account.events.js'
 export { assertPasswordAllowed, passwordPolicyError } from './password-policy.js'

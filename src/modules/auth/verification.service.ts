@@ -2,9 +2,6 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Transaction } from 'kysely'
 import type { Logger } from 'pino'
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
-import type { DomainEvent } from '../../platform/events/types.js'
-import type { Mailer } from '../../platform/mail/mailer.js'
-import type { RenderedMail } from '../../platform/mail/layout.js'
 import { AccountErrors } from './account.errors.js'
 import { AccountEvents, accountEvent } from './account.events.js'
 import {
@@ -21,12 +18,6 @@ import { findUserById, type AuthDb } from './auth.repo.js'
 import { normalizeEmail } from './auth.service.js'
 import { assertPasswordAllowed } from './password-policy.js'
 import { hashPassword } from './passwords.js'
-import {
-  passwordResetMail,
-  verificationMail,
-  welcomeMail,
-  type AccountMailLinks,
-} from './verification.mails.js'
 import type { AccountTables, AccountTokenPurpose } from './verification.tables.js'
 
 export const EMAIL_VERIFICATION_TTL_SECONDS = 24 * 3600
@@ -41,19 +32,29 @@ export interface VerificationService {
   forgotPassword(email: string): Promise<void>
   /** Sets the password and ends every session of the account. */
   resetPassword(token: string, newPassword: string): Promise<void>
-  /** Outbox subscribers: each issues a token and sends its mail (at least once). */
-  handlers: {
-    onCustomerCreated(event: DomainEvent): Promise<void>
-    onVerificationRequested(event: DomainEvent): Promise<void>
-    onPasswordResetRequested(event: DomainEvent): Promise<void>
-  }
+  /**
+   * A fresh single-use token for the account mail of `purpose`, with where and to whom to send
+   * it; null when no mail is due (the account is gone or inactive, or already verified).
+   * Called by the mail consumer after the commit, so the raw token never sits in the outbox.
+   */
+  issueAccountToken(
+    userId: string,
+    purpose: AccountTokenPurpose,
+  ): Promise<IssuedAccountToken | null>
+}
+
+/** The part of verification the account mails need (the auth door hands out only this). */
+export type AccountTokens = Pick<VerificationService, 'issueAccountToken'>
+
+export interface IssuedAccountToken {
+  token: string
+  email: string
+  name: string
 }
 
 export interface VerificationServiceDeps {
   db: AccountDb
   uow: UnitOfWork
-  mailer: Mailer
-  links: AccountMailLinks
   logger: Logger
   /**
    * Ends every session of the user inside the reset's transaction (sessions live in the same
@@ -73,38 +74,34 @@ function accountTrx(trx: Transaction<unknown>): AccountDb {
   return trx as unknown as Transaction<AccountTables>
 }
 
-type MailTemplate = (to: { name: string }, token: string, links: AccountMailLinks) => RenderedMail
-
 export function createVerificationService(deps: VerificationServiceDeps): VerificationService {
-  const { db, uow, mailer, links, logger } = deps
+  const { db, uow, logger } = deps
+  const TTL_SECONDS: Record<AccountTokenPurpose, number> = {
+    email_verification: EMAIL_VERIFICATION_TTL_SECONDS,
+    password_reset: PASSWORD_RESET_TTL_SECONDS,
+  }
 
   /**
-   * The token is made here, after the commit, rather than in the request: the raw token then
-   * exists only in the mail, never in the outbox. A redelivered event mails a second, equally
-   * valid token, which is harmless.
+   * The token is made here, when the mail is about to go, rather than in the request: the raw
+   * token then exists only in the mail, never in the outbox. A redelivered event mails a second,
+   * equally valid token, which is harmless.
    */
-  async function issueAndMail(
-    event: DomainEvent,
+  async function issueAccountToken(
+    userId: string,
     purpose: AccountTokenPurpose,
-    ttlSeconds: number,
-    template: MailTemplate,
-  ): Promise<void> {
-    const userId = event.aggregateId
+  ): Promise<IssuedAccountToken | null> {
     const user = await findUserById(db as unknown as AuthDb, userId)
-    if (!user || user.status !== 'active') return
-    if (purpose === 'email_verification' && user.emailVerifiedAt) return
+    if (!user || user.status !== 'active') return null
+    if (purpose === 'email_verification' && user.emailVerifiedAt) return null
     const token = randomBytes(32).toString('base64url')
     await insertAccountToken(db, {
       tokenHash: hashAccountToken(token),
       userId,
       purpose,
-      ttlSeconds,
+      ttlSeconds: TTL_SECONDS[purpose],
     })
-    const sent = await mailer.send({ to: user.email, ...template(user, token, links) })
-    logger.info(
-      { userId, purpose, messageId: sent.messageId, eventId: event.id },
-      'account mail sent',
-    )
+    logger.info({ userId, purpose }, 'account token issued')
+    return { token, email: user.email, name: user.name }
   }
 
   async function spend(token: string, purpose: AccountTokenPurpose, trx: AccountDb) {
@@ -163,13 +160,6 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
       logger.info({ userId, revokedSessions: revoked }, 'password reset')
     },
 
-    handlers: {
-      onCustomerCreated: (event) =>
-        issueAndMail(event, 'email_verification', EMAIL_VERIFICATION_TTL_SECONDS, welcomeMail),
-      onVerificationRequested: (event) =>
-        issueAndMail(event, 'email_verification', EMAIL_VERIFICATION_TTL_SECONDS, verificationMail),
-      onPasswordResetRequested: (event) =>
-        issueAndMail(event, 'password_reset', PASSWORD_RESET_TTL_SECONDS, passwordResetMail),
-    },
+    issueAccountToken,
   }
 }

@@ -1,11 +1,6 @@
 import { sql, type Kysely } from 'kysely'
-import type { Logger } from 'pino'
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
-import type { DomainEvent } from '../../platform/events/types.js'
-import { renderMail } from '../../platform/mail/layout.js'
-import type { Mailer } from '../../platform/mail/mailer.js'
 import type { JobDefinition } from '../../platform/jobs/jobs.js'
-import type { Subscription } from '../../platform/module.js'
 import type { CartsTables } from './carts.tables.js'
 
 export const CART_ABANDONED = 'cart.abandoned'
@@ -22,20 +17,15 @@ export interface AbandonedCartPayload extends Record<string, unknown> {
 export interface AbandonedCartDeps {
   db: Kysely<CartsTables>
   uow: UnitOfWork
-  mailer: Mailer
-  logger: Logger
-  links: { storefrontUrl: string; brand: string }
   /** Carts untouched for this long, with an email and items, get one reminder. */
   afterHours: number
-  /** A signed-in customer's account email (the auth module owns it). */
-  customerEmail: (customerId: string) => Promise<string | undefined>
 }
 
 /**
  * Abandoned carts: an hourly job marks each open cart with items and an email (given on the cart,
  * or the signed-in customer's), untouched for
- * `afterHours`, as reminded and emits `cart.abandoned` in the same transaction; a consumer of
- * that event sends the mail. One reminder per cart, whatever the number of workers.
+ * `afterHours`, as reminded and emits `cart.abandoned` in the same transaction; the notifications
+ * module mails the reminder. One reminder per cart, whatever the number of workers.
  */
 export function abandonedCarts(deps: AbandonedCartDeps) {
   async function remindBatch(limit = 100): Promise<number> {
@@ -92,27 +82,6 @@ export function abandonedCarts(deps: AbandonedCartDeps) {
     })
   }
 
-  async function sendReminder(event: DomainEvent): Promise<void> {
-    const { cartId, customerId, items } = event.payload as AbandonedCartPayload
-    const email =
-      (event.payload as AbandonedCartPayload).email ??
-      (customerId ? await deps.customerEmail(customerId) : undefined)
-    if (!email) return
-    const url = `${deps.links.storefrontUrl}/cart?cart=${encodeURIComponent(cartId)}`
-    const mail = renderMail({
-      brand: deps.links.brand,
-      subject: 'You left something in your cart',
-      greeting: 'Hello,',
-      paragraphs: [
-        `Your cart still holds ${items} ${items === 1 ? 'item' : 'items'}. They are not reserved for you yet.`,
-      ],
-      action: { label: 'Back to my cart', url },
-      footer: ['We send this reminder once per cart.'],
-    })
-    const sent = await deps.mailer.send({ to: email, ...mail })
-    deps.logger.info({ cartId, messageId: sent.messageId }, 'abandoned cart reminder sent')
-  }
-
   const job: JobDefinition = {
     name: REMIND_ABANDONED_JOB,
     schedule: '17 * * * *',
@@ -120,10 +89,5 @@ export function abandonedCarts(deps: AbandonedCartDeps) {
       while ((await remindBatch()) === 100);
     },
   }
-  const subscription: Subscription = {
-    type: CART_ABANDONED,
-    consumer: 'carts.abandoned-mail',
-    handler: sendReminder,
-  }
-  return { remindBatch, job, subscription }
+  return { remindBatch, job }
 }

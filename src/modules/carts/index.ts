@@ -4,7 +4,6 @@ import type { ModuleRuntime } from '../../platform/module.js'
 import type { CatalogApi } from '../catalog/index.js'
 import type { PromotionsService } from '../promotions/index.js'
 import type { PlatformDeps } from '../../platform/module.js'
-import { mailBrand } from '../../platform/mail/layout.js'
 import { abandonedCarts } from './carts.abandoned.js'
 import { cartsRoutes } from './carts.routes.js'
 import { createCartsService, type CartsService } from './carts.service.js'
@@ -31,18 +30,14 @@ export interface CartsModule {
 export interface CartsSettings {
   storeCurrency: string
   pricesIncludeTax: boolean
-  /** Open carts with an email untouched this long get one reminder. */
+  /** Open carts with an email untouched this long are marked abandoned (a reminder follows). */
   abandonedCartAfterHours: number
-  storefrontUrl: string
-  mailFrom: string
 }
 
 export function createCartsModule(
   deps: PlatformDeps & {
     catalog: CatalogApi
     promotions: PromotionsService
-    /** A signed-in customer's account email, for the abandoned-cart reminder. */
-    customerEmail: (customerId: string) => Promise<string | undefined>
   },
   settings: CartsSettings,
 ): CartsModule {
@@ -57,11 +52,7 @@ export function createCartsModule(
   const abandoned = abandonedCarts({
     db: deps.database.db as Kysely<CartsTables>,
     uow: deps.uow,
-    mailer: deps.mailer,
-    logger: deps.logger.child({ module: 'carts' }),
-    links: { storefrontUrl: settings.storefrontUrl, brand: mailBrand(settings.mailFrom) },
     afterHours: settings.abandonedCartAfterHours,
-    customerEmail: deps.customerEmail,
   })
   return {
     service,
@@ -70,14 +61,17 @@ export function createCartsModule(
       name: 'carts',
       routes: cartsRoutes(service),
       jobs: [abandoned.job],
-      subscriptions: [abandoned.subscription],
     },
   }
 }
 
 export type { CartCaller, CartsService } from './carts.service.js'
 export { cartCheckout, type CartCheckout } from './carts.checkout.js'
-export { CART_ABANDONED, REMIND_ABANDONED_JOB } from './carts.abandoned.js'
+export {
+  CART_ABANDONED,
+  REMIND_ABANDONED_JOB,
+  type AbandonedCartPayload,
+} from './carts.abandoned.js'
 export type { Cart, CartCoupon, CartItem, ShippingMethod } from './carts.schema.js'
 export { CartErrors } from './carts.errors.js'
 export {

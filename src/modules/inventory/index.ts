@@ -1,14 +1,11 @@
 import type { MigrationSet } from '../../platform/db/migrations.js'
 import type { ModuleRuntime } from '../../platform/module.js'
-import { mailBrand } from '../../platform/mail/layout.js'
-import type { StaffDirectory } from '../auth/index.js'
 import type { PlatformDeps } from '../../platform/module.js'
 import { createStockLevels } from './migrations/2026_11_21_0620_create_stock_levels.js'
 import { createReservations } from './migrations/2026_11_21_0810_create_reservations.js'
 import { inventoryJobs } from './inventory.jobs.js'
 import { inventoryRoutes } from './inventory.routes.js'
 import { createInventoryService, type InventoryService } from './inventory.service.js'
-import { createLowStockDigest, type VariantLabels } from './low-stock-digest.js'
 
 export type { InventoryService, StockLevel, StockLevelChange } from './inventory.service.js'
 export type {
@@ -25,7 +22,6 @@ export {
 } from './inventory.events.js'
 export { InventoryErrors, type Shortage } from './inventory.errors.js'
 export { InventoryJobs } from './inventory.jobs.js'
-export type { VariantLabel, VariantLabels } from './low-stock-digest.js'
 
 export const inventoryMigrations: MigrationSet = {
   '2026_11_21_0620_create_stock_levels': createStockLevels,
@@ -37,26 +33,15 @@ export interface InventoryModule {
   service: InventoryService
 }
 
-export function createInventoryModule(
-  deps: PlatformDeps & { staff: StaffDirectory; variantLabels: VariantLabels },
-  settings: { mailFrom: string },
-): InventoryModule {
+export function createInventoryModule(deps: PlatformDeps): InventoryModule {
   const service = createInventoryService(deps)
   const logger = deps.logger.child({ module: 'inventory' })
-  const digest = createLowStockDigest({
-    inventory: service,
-    labels: deps.variantLabels,
-    staff: deps.staff,
-    mailer: deps.mailer,
-    brand: mailBrand(settings.mailFrom),
-    logger,
-  })
   return {
     service,
     runtime: {
       name: 'inventory',
       routes: inventoryRoutes(service),
-      jobs: inventoryJobs(service, digest, logger),
+      jobs: inventoryJobs(service, logger),
     },
   }
 }

@@ -1,13 +1,11 @@
 import type { Kysely } from 'kysely'
 import type { MigrationSet } from '../../platform/db/migrations.js'
-import { mailBrand } from '../../platform/mail/layout.js'
 import type { ModuleRuntime } from '../../platform/module.js'
 import type { PlatformDeps } from '../../platform/module.js'
 import type { InventoryService } from '../inventory/index.js'
 import type { PaymentProvider } from '../payments/index.js'
 import * as createOrders from './migrations/2026_11_21_1030_create_orders.js'
 import { adminOrderRoutes } from './orders.admin-routes.js'
-import { orderMailSubscriptions } from './orders.mails.js'
 import { createOrderRefunds, type OrderRefunds, type OrderRefundsDeps } from './orders.refunds.js'
 import { orderRoutes } from './orders.routes.js'
 import { orderStreamRoutes } from './orders.stream.js'
@@ -33,7 +31,6 @@ export function createOrdersModule(
     provider: PaymentProvider
     promotions: OrderRefundsDeps['promotions']
   },
-  settings: { storefrontUrl: string; mailFrom: string },
 ): OrdersModule {
   const db = deps.database.db as Kysely<OrdersTables>
   const logger = deps.logger.child({ module: 'orders' })
@@ -47,7 +44,6 @@ export function createOrdersModule(
     promotions: deps.promotions,
     logger,
   })
-  const links = { storefrontUrl: settings.storefrontUrl, brand: mailBrand(settings.mailFrom) }
   return {
     service,
     refunds,
@@ -59,12 +55,6 @@ export function createOrdersModule(
         await adminOrderRoutes(service, refunds)(app)
         await orderStreamRoutes(service, { pollMs: 500, heartbeatMs: 15_000 })(app)
       },
-      subscriptions: orderMailSubscriptions({
-        mailer: deps.mailer,
-        links,
-        logger,
-        getState: (id) => service.getState(id),
-      }),
       jobs: [
         {
           name: SETTLE_REFUNDS_JOB,

@@ -1,10 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { MigrationSet } from '../../platform/db/migrations.js'
 import type { ModuleRuntime } from '../../platform/module.js'
-import { mailBrand } from '../../platform/mail/layout.js'
-import type { StaffDirectory } from '../auth/index.js'
 import type { PlatformDeps } from '../../platform/module.js'
-import { endpointDisabledMailer } from './webhooks.alerts.js'
 import * as createWebhooks from './migrations/2026_11_21_0830_create_webhooks.js'
 import * as addSecretRotation from './migrations/2026_11_21_1500_add_secret_rotation.js'
 import {
@@ -16,7 +13,7 @@ import {
 import { webhookRoutes } from './webhooks.routes.js'
 import { createWebhookEndpointService, type WebhookEndpointService } from './webhooks.service.js'
 import { createSecretBox } from './webhooks.signing.js'
-import { WEBHOOK_EVENT_TYPES, WebhookEvents } from './webhooks.events.js'
+import { WEBHOOK_EVENT_TYPES } from './webhooks.events.js'
 import type { WebhooksTables } from './webhooks.tables.js'
 
 export const webhooksMigrations: MigrationSet = {
@@ -36,11 +33,10 @@ export interface WebhooksSettings {
   encryptionKey: string | undefined
   /** Lets endpoints point at loopback/private addresses (off: refused, against SSRF). */
   allowPrivateNetworks: boolean
-  mailFrom: string
 }
 
 export function createWebhooksModule(
-  deps: PlatformDeps & { staff: StaffDirectory },
+  deps: PlatformDeps,
   settings: WebhooksSettings,
 ): WebhooksModule {
   const db = deps.database.db as Kysely<WebhooksTables>
@@ -56,12 +52,6 @@ export function createWebhooksModule(
     allowPrivateNetworks,
     logger,
   })
-  const mailAdmins = endpointDisabledMailer({
-    mailer: deps.mailer,
-    staff: deps.staff,
-    brand: mailBrand(settings.mailFrom),
-    logger,
-  })
   return {
     endpoints,
     deliveries,
@@ -69,18 +59,11 @@ export function createWebhooksModule(
       name: 'webhooks',
       routes: webhookRoutes(endpoints, deliveries),
       // The bus has no wildcard: one subscription per public type (an endpoint's `*` means these).
-      subscriptions: [
-        ...WEBHOOK_EVENT_TYPES.map((type) => ({
-          type,
-          consumer: 'webhooks.fanout',
-          handler: deliveries.fanout,
-        })),
-        {
-          type: WebhookEvents.endpointDisabled,
-          consumer: 'webhooks.disabled-mail',
-          handler: mailAdmins,
-        },
-      ],
+      subscriptions: WEBHOOK_EVENT_TYPES.map((type) => ({
+        type,
+        consumer: 'webhooks.fanout',
+        handler: deliveries.fanout,
+      })),
       // Retries after a failed attempt are ours (the schedule and the attempt log). pg-boss only
       // re-runs a job whose worker died (expired) or threw: the same attempt, which the attempt
       // count and the claim make safe to run twice.
@@ -97,7 +80,11 @@ export function createWebhooksModule(
   }
 }
 
-export { WEBHOOK_EVENT_TYPES, WebhookEvents } from './webhooks.events.js'
+export {
+  WEBHOOK_EVENT_TYPES,
+  WebhookEvents,
+  type EndpointDisabledPayload,
+} from './webhooks.events.js'
 export {
   DELIVER_JOB,
   MAX_ATTEMPTS,

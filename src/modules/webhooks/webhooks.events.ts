@@ -19,5 +19,12 @@ export const WebhookEvents = {
   endpointDisabled: 'webhook_endpoint.disabled',
 } as const
 
+/** Payload of `webhook_endpoint.disabled`; the notifications module mails the admins. */
+export interface EndpointDisabledPayload {
+  endpointId: string
+  url?: string
+  consecutiveFailures: number
+}
+
 export const isWebhookEventType = (type: string): boolean =>
   (WEBHOOK_EVENT_TYPES as readonly string[]).includes(type)

@@ -1,0 +1,111 @@
+import type { EndpointDisabledPayload } from '../webhooks/index.js'
+import type { OrderState } from '../orders/index.js'
+import type { TemplateValues } from './notifications.templates.js'
+
+/** Minor units as a plain amount with its code: `12.50 EUR` (currencies here have 2 decimals). */
+export function formatAmount(amount: number, currency: string): string {
+  const sign = amount < 0 ? '-' : ''
+  const abs = Math.abs(amount)
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')} ${currency}`
+}
+
+/** Storefront page links: `link('/orders/ord_1')` is `${STOREFRONT_URL}/orders/ord_1`. */
+export type Link = (pathAndQuery: string) => string
+
+const orderUrl = (link: Link, order: OrderState) => link(`/orders/${encodeURIComponent(order.id)}`)
+
+/** The receipt: every line and the totals, as charged. */
+export function orderConfirmationValues(order: OrderState, link: Link): TemplateValues {
+  const f = (amount: number) => formatAmount(amount, order.currency)
+  const t = order.totals
+  return {
+    name: order.shippingAddress.name,
+    number: order.number,
+    lines: order.items.map((i) => ({
+      quantity: i.quantity,
+      label: [i.productTitle, i.title].filter(Boolean).join(' - ') || i.sku || i.variantId,
+      unitPrice: f(i.unitPrice),
+      lineTotal: f(i.lineTotal),
+    })),
+    subtotal: f(t.subtotal),
+    discount: f(t.discount),
+    shipping: f(t.shipping),
+    tax: f(t.tax),
+    total: f(t.total),
+    orderUrl: orderUrl(link, order),
+    city: order.shippingAddress.city,
+    country: order.shippingAddress.country,
+  }
+}
+
+export function orderShippedValues(order: OrderState, link: Link): TemplateValues {
+  const last = order.fulfillments[order.fulfillments.length - 1]
+  return {
+    name: order.shippingAddress.name,
+    number: order.number,
+    trackingNumber: last?.trackingNumber ?? null,
+    carrier: last?.carrier ?? null,
+    orderUrl: orderUrl(link, order),
+  }
+}
+
+export function orderRefundValues(order: OrderState, amount: number, link: Link): TemplateValues {
+  return {
+    name: order.shippingAddress.name,
+    number: order.number,
+    amount: formatAmount(amount, order.currency),
+    cancelled: order.status === 'cancelled',
+    orderUrl: orderUrl(link, order),
+  }
+}
+
+export function cartAbandonedValues(cartId: string, items: number, link: Link): TemplateValues {
+  return { items, single: items === 1, cartUrl: link(`/cart?cart=${encodeURIComponent(cartId)}`) }
+}
+
+/** The account pages take the token as a query parameter; the mail also shows it as a code. */
+export function accountValues(
+  to: { name: string; token: string },
+  page: 'verify-email' | 'reset-password',
+  link: Link,
+): TemplateValues {
+  const url = link(`/account/${page}?token=${encodeURIComponent(to.token)}`)
+  return {
+    name: to.name,
+    token: to.token,
+    verifyUrl: page === 'verify-email' ? url : null,
+    resetUrl: page === 'reset-password' ? url : null,
+  }
+}
+
+export function endpointDisabledValues(payload: EndpointDisabledPayload): TemplateValues {
+  return {
+    endpointId: payload.endpointId,
+    url: payload.url ?? 'unknown URL',
+    target: payload.url ?? payload.endpointId,
+    failures: payload.consecutiveFailures,
+  }
+}
+
+/** One digest line: what the catalog calls the variant, and its stock figures. */
+export interface DigestLine {
+  sku: string
+  productTitle: string
+  title: string
+  available: number
+  threshold: number
+}
+
+export function lowStockDigestValues(lines: DigestLine[], more: boolean): TemplateValues {
+  return {
+    count: lines.length,
+    single: lines.length === 1,
+    more,
+    lines: lines.map((l) => ({
+      sku: l.sku,
+      name: l.title ? `${l.productTitle} — ${l.title}` : l.productTitle,
+      available: l.available,
+      threshold: l.threshold,
+    })),
+  }
+}

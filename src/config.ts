@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { readRateLimitSettings, type RateLimitSettings } from './platform/ratelimit/settings.js'
-import { readOidcSettings, type OidcProviderSettings } from './modules/auth/oidc.settings.js'
+import { readOidcSettings, type OidcProviderSettings } from './modules/auth/oidc/oidc.settings.js'
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 

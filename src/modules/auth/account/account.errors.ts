@@ -1,4 +1,4 @@
-import { AppError } from '../../platform/errors.js'
+import { AppError } from '../../../platform/errors.js'
 
 /** Account lifecycle errors; codes are part of the public API. */
 export const AccountErrors = {

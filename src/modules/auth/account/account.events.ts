@@ -1,4 +1,4 @@
-import type { NewEvent } from '../../platform/events/types.js'
+import type { NewEvent } from '../../../platform/events/types.js'
 
 /**
  * Account lifecycle events. They carry the user id only: the mail subscribers read the current

@@ -1,9 +1,9 @@
-import { CREDENTIAL_LIMIT } from '../../platform/ratelimit/http.js'
+import { CREDENTIAL_LIMIT } from '../../../platform/ratelimit/http.js'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { principalOf } from '../../platform/http/access.js'
-import { problems } from '../../platform/http/schemas.js'
-import type { RoutePlugin } from '../../platform/module.js'
+import { principalOf } from '../../../platform/http/access.js'
+import { problems } from '../../../platform/http/schemas.js'
+import type { RoutePlugin } from '../../../platform/module.js'
 import {
   AcceptedReply,
   DeleteMeBody,
@@ -13,7 +13,7 @@ import {
   VerifyEmailBody,
 } from './account.schema.js'
 import type { AccountService } from './account.service.js'
-import { PublicUserSchema } from './auth.schema.js'
+import { PublicUserSchema } from '../core/auth.schema.js'
 import type { VerificationService } from './verification.service.js'
 
 const FORGOT_REPLY = {

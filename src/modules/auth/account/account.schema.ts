@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.js'
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../core/passwords.js'
 import { ACCOUNT_TOKEN_PATTERN } from './verification.service.js'
 
 const Token = Type.String({

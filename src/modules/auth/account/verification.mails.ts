@@ -1,4 +1,4 @@
-import { renderMail, type RenderedMail } from '../../platform/mail/layout.js'
+import { renderMail, type RenderedMail } from '../../../platform/mail/layout.js'
 
 /** What the account mails need; names are plain text (the layout escapes them). */
 export interface AccountMailLinks {

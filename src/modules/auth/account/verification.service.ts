@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Transaction } from 'kysely'
 import type { Logger } from 'pino'
-import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
-import type { DomainEvent } from '../../platform/events/types.js'
-import type { Mailer } from '../../platform/mail/mailer.js'
-import type { RenderedMail } from '../../platform/mail/layout.js'
+import type { UnitOfWork } from '../../../platform/db/unit-of-work.js'
+import type { DomainEvent } from '../../../platform/events/types.js'
+import type { Mailer } from '../../../platform/mail/mailer.js'
+import type { RenderedMail } from '../../../platform/mail/layout.js'
 import { AccountErrors } from './account.errors.js'
 import { AccountEvents, accountEvent } from './account.events.js'
 import {
@@ -16,11 +16,11 @@ import {
   spendAllAccountTokens,
   type AccountDb,
 } from './account.repo.js'
-import { AuthErrors } from './auth.errors.js'
-import { findUserById, type AuthDb } from './auth.repo.js'
-import { normalizeEmail } from './auth.service.js'
-import { assertPasswordAllowed } from './password-policy.js'
-import { hashPassword } from './passwords.js'
+import { AuthErrors } from '../core/auth.errors.js'
+import { findUserById, type AuthDb } from '../core/auth.repo.js'
+import { normalizeEmail } from '../core/auth.service.js'
+import { assertPasswordAllowed } from '../core/password-policy.js'
+import { hashPassword } from '../core/passwords.js'
 import {
   passwordResetMail,
   verificationMail,

@@ -1,5 +1,5 @@
 import type { ColumnType } from 'kysely'
-import type { AuthTables } from './auth.tables.js'
+import type { AuthTables } from '../core/auth.tables.js'
 
 export type AccountTokenPurpose = 'email_verification' | 'password_reset'
 

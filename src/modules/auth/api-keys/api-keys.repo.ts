@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely'
 import type { ApiKeyTable, ApiKeyTables } from './api-keys.tables.js'
-import type { Role } from './permissions.js'
+import type { Role } from '../core/permissions.js'
 
 export type ApiKeyDb = Kysely<ApiKeyTables>
 export type ApiKeyRow = Omit<Selectable<ApiKeyTable>, 'key_hash' | 'lookup'>

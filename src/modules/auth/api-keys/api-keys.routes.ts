@@ -1,8 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { principalOf } from '../../platform/http/access.js'
-import { problems } from '../../platform/http/schemas.js'
-import type { RoutePlugin } from '../../platform/module.js'
+import { principalOf } from '../../../platform/http/access.js'
+import { problems } from '../../../platform/http/schemas.js'
+import type { RoutePlugin } from '../../../platform/module.js'
 import {
   ApiKeyListQuery,
   ApiKeyPage,
@@ -11,7 +11,7 @@ import {
   CreatedApiKeyReply,
 } from './api-keys.schema.js'
 import type { ApiKeyService } from './api-keys.service.js'
-import { clientOf } from './csrf.js'
+import { clientOf } from '../sessions/sessions.cookies.js'
 
 const access = { permission: 'api_keys:manage' }
 const security = [{ bearer: [] }]

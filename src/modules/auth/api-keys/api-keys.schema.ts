@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { PageOf, PageQuery } from '../../platform/http/schemas.js'
-import { PERMISSIONS } from './permissions.js'
+import { PageOf, PageQuery } from '../../../platform/http/schemas.js'
+import { PERMISSIONS } from '../core/permissions.js'
 
 const Scope = Type.Union(PERMISSIONS.map((p) => Type.Literal(p)))
 

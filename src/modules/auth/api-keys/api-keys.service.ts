@@ -1,13 +1,13 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Transaction } from 'kysely'
 import type { Logger } from 'pino'
-import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
-import { AppError, CommonErrors } from '../../platform/errors.js'
-import type { Principal } from '../../platform/http/access.js'
-import { newId } from '../../shared/ids.js'
-import { decodeCursor, toPage, type Page } from '../../shared/pagination.js'
-import type { AuditClient, AuditService } from '../audit/index.js'
-import { AuthErrors } from './auth.errors.js'
+import type { UnitOfWork } from '../../../platform/db/unit-of-work.js'
+import { AppError, CommonErrors } from '../../../platform/errors.js'
+import type { Principal } from '../../../platform/http/access.js'
+import { newId } from '../../../shared/ids.js'
+import { decodeCursor, toPage, type Page } from '../../../shared/pagination.js'
+import type { AuditClient, AuditService } from '../../audit/index.js'
+import { AuthErrors } from '../core/auth.errors.js'
 import {
   findLiveKeyByLookup,
   insertApiKey,
@@ -18,8 +18,8 @@ import {
   type ApiKeyRow,
 } from './api-keys.repo.js'
 import type { ApiKeyDto, ApiKeyListInput, CreateApiKeyInput } from './api-keys.schema.js'
-import type { CredentialStrategy } from './authenticator.js'
-import { permissionsFor } from './permissions.js'
+import type { CredentialStrategy } from '../core/authenticator.js'
+import { permissionsFor } from '../core/permissions.js'
 
 export const API_KEY_PREFIX = 'emp_'
 // emp_ + 16 selector characters + 43 secret characters (32 random bytes, base64url).

@@ -1,4 +1,4 @@
-import type { NewEvent } from '../../platform/events/types.js'
+import type { NewEvent } from '../../../platform/events/types.js'
 
 /** Event types the auth module emits through the outbox. */
 export const AuthEvents = {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
-import type { JobDefinition } from '../../platform/jobs/jobs.js'
+import type { JobDefinition } from '../../../platform/jobs/jobs.js'
 import { deleteSpentTokens } from './cleanup.repo.js'
 
 export const AuthJobs = { pruneSpentTokens: 'auth.prune-spent-tokens' } as const

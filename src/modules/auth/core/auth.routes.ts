@@ -1,8 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { principalOf } from '../../platform/http/access.js'
-import { CREDENTIAL_LIMIT } from '../../platform/ratelimit/http.js'
-import { problems } from '../../platform/http/schemas.js'
-import type { RoutePlugin } from '../../platform/module.js'
+import { principalOf } from '../../../platform/http/access.js'
+import { CREDENTIAL_LIMIT } from '../../../platform/ratelimit/http.js'
+import { problems } from '../../../platform/http/schemas.js'
+import type { RoutePlugin } from '../../../platform/module.js'
 import {
   JwksReply,
   LoginBody,
@@ -11,9 +11,9 @@ import {
   RegisterReply,
 } from './auth.schema.js'
 import type { AuthService } from './auth.service.js'
-import { clientOf } from './csrf.js'
-import { deliverSignIn } from './mfa.routes.js'
-import { SignInReply } from './mfa.schema.js'
+import { clientOf } from '../sessions/sessions.cookies.js'
+import { deliverSignIn } from '../mfa/mfa.routes.js'
+import { SignInReply } from '../mfa/mfa.schema.js'
 
 // Verifiers cache the key set for this long; they refetch sooner when they meet an unknown kid.
 const JWKS_CACHE_CONTROL = 'public, max-age=300'

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.js'
-import { RefreshTokenIn } from './sessions.schema.js'
+import { RefreshTokenIn } from '../sessions/sessions.schema.js'
 
 // Patterns, not `format`, so validation does not depend on which ajv formats are loaded. Login
 // accepts any address the ADMIN_EMAIL setting accepts (admin@localhost); registration wants a dot.

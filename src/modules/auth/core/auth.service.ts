@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely'
 import type { Logger } from 'pino'
-import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
-import { newId } from '../../shared/ids.js'
+import type { UnitOfWork } from '../../../platform/db/unit-of-work.js'
+import { newId } from '../../../shared/ids.js'
 import { AuthErrors } from './auth.errors.js'
 import { customerCreated } from './auth.events.js'
 import {
@@ -21,9 +21,9 @@ import {
   passwordPolicyViolation,
   verifyPassword,
 } from './passwords.js'
-import type { MfaChallenge, MfaGate } from './mfa.service.js'
+import type { MfaChallenge, MfaGate } from '../mfa/mfa.service.js'
 import type { Role } from './permissions.js'
-import type { ClientInfo, SessionService, SessionTokens } from './sessions.service.js'
+import type { ClientInfo, SessionService, SessionTokens } from '../sessions/sessions.service.js'
 import type { PublicJwk, TokenService } from './tokens.js'
 
 export type CreateUserInput = RegisterInput & { role: Role }

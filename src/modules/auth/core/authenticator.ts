@@ -1,4 +1,4 @@
-import type { Authenticator, Principal } from '../../platform/http/access.js'
+import type { Authenticator, Principal } from '../../../platform/http/access.js'
 import { AuthErrors } from './auth.errors.js'
 import { permissionsFor, type Role } from './permissions.js'
 import type { TokenService } from './tokens.js'

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
-import type { RateLimitStore } from '../../platform/ratelimit/store.js'
-import { hashKey, RateLimitErrors } from '../../platform/ratelimit/http.js'
-import type { AuditService } from '../audit/index.js'
+import type { RateLimitStore } from '../../../platform/ratelimit/store.js'
+import { hashKey, RateLimitErrors } from '../../../platform/ratelimit/http.js'
+import type { AuditService } from '../../audit/index.js'
 import { normalizeEmail, type AuthService } from './auth.service.js'
 
 /**

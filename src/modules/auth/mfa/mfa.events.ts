@@ -1,5 +1,5 @@
-import type { NewEvent } from '../../platform/events/types.js'
-import type { ClientInfo } from './sessions.events.js'
+import type { NewEvent } from '../../../platform/events/types.js'
+import type { ClientInfo } from '../sessions/sessions.events.js'
 
 /** Security events of the second factor, for the audit log and "was this you?" mails. */
 export const MfaEvents = {

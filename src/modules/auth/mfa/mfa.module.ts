@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
-import type { RoutePlugin } from '../../platform/module.js'
-import type { AuditService } from '../audit/index.js'
-import type { ModuleDeps } from '../index.js'
+import type { RoutePlugin } from '../../../platform/module.js'
+import type { AuditService } from '../../audit/index.js'
+import type { ModuleDeps } from '../../index.js'
 import { mfaRoutes } from './mfa.routes.js'
 import { createMfaService, type MfaService } from './mfa.service.js'
 import type { MfaTables } from './mfa.tables.js'
-import type { SessionService } from './sessions.service.js'
+import type { SessionService } from '../sessions/sessions.service.js'
 
 export interface MfaParts {
   service: MfaService

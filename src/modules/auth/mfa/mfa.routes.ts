@@ -1,12 +1,12 @@
 import { Type } from '@sinclair/typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { principalOf } from '../../platform/http/access.js'
-import { problems } from '../../platform/http/schemas.js'
-import type { RoutePlugin } from '../../platform/module.js'
-import type { RouteRateLimit } from '../../platform/ratelimit/http.js'
-import { LoginReply } from './auth.schema.js'
-import { clientOf, deliverTokens } from './csrf.js'
+import { principalOf } from '../../../platform/http/access.js'
+import { problems } from '../../../platform/http/schemas.js'
+import type { RoutePlugin } from '../../../platform/module.js'
+import type { RouteRateLimit } from '../../../platform/ratelimit/http.js'
+import { LoginReply } from '../core/auth.schema.js'
+import { clientOf, deliverTokens } from '../sessions/sessions.cookies.js'
 import { MfaErrors } from './mfa.errors.js'
 import {
   MfaStatusReply,
@@ -16,8 +16,8 @@ import {
   TotpEnrolmentReply,
 } from './mfa.schema.js'
 import { isMfaChallenge, type MfaChallenge, type MfaService } from './mfa.service.js'
-import type { RefreshTokenDelivery } from './sessions.schema.js'
-import type { SessionTokens } from './sessions.service.js'
+import type { RefreshTokenDelivery } from '../sessions/sessions.schema.js'
+import type { SessionTokens } from '../sessions/sessions.service.js'
 
 const bearer = [{ bearer: [] }]
 

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { LoginReply } from './auth.schema.js'
-import { RefreshTokenIn } from './sessions.schema.js'
+import { LoginReply } from '../core/auth.schema.js'
+import { RefreshTokenIn } from '../sessions/sessions.schema.js'
 
 export const MFA_TOKEN_PATTERN = '^mfa_[A-Za-z0-9_-]{43}$'
 

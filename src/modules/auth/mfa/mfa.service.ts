@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import type { Transaction } from 'kysely'
 import type { Logger } from 'pino'
-import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
-import type { AuditService } from '../audit/index.js'
-import { AuthErrors } from './auth.errors.js'
-import { findUserById, type AuthDb, type User } from './auth.repo.js'
-import type { PublicUser } from './auth.schema.js'
-import { toPublicUser } from './auth.service.js'
+import type { UnitOfWork } from '../../../platform/db/unit-of-work.js'
+import type { AuditService } from '../../audit/index.js'
+import { AuthErrors } from '../core/auth.errors.js'
+import { findUserById, type AuthDb, type User } from '../core/auth.repo.js'
+import type { PublicUser } from '../core/auth.schema.js'
+import { toPublicUser } from '../core/auth.service.js'
 import {
   createSecretBox,
   hashRecoveryCode,
@@ -36,8 +36,8 @@ import {
 } from './mfa.repo.js'
 import type { MfaStatus } from './mfa.schema.js'
 import type { MfaTables } from './mfa.tables.js'
-import type { ClientInfo } from './sessions.events.js'
-import type { SessionService, SessionTokens } from './sessions.service.js'
+import type { ClientInfo } from '../sessions/sessions.events.js'
+import type { SessionService, SessionTokens } from '../sessions/sessions.service.js'
 
 /** Login's answer when the password was right but a second factor is still owed. */
 export interface MfaChallenge {

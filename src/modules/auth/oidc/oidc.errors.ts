@@ -1,4 +1,4 @@
-import { AppError } from '../../platform/errors.js'
+import { AppError } from '../../../platform/errors.js'
 
 /** Coded errors of federated sign-in; codes are part of the public API. */
 export const OidcErrors = {

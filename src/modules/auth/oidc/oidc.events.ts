@@ -1,4 +1,4 @@
-import type { NewEvent } from '../../platform/events/types.js'
+import type { NewEvent } from '../../../platform/events/types.js'
 
 export const OidcEvents = {
   IDENTITY_LINKED: 'auth.identity_linked',

@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
-import type { RoutePlugin } from '../../platform/module.js'
-import type { ModuleDeps } from '../index.js'
-import type { MfaGate } from './mfa.service.js'
+import type { RoutePlugin } from '../../../platform/module.js'
+import type { ModuleDeps } from '../../index.js'
+import type { MfaGate } from '../mfa/mfa.service.js'
 import { oidcRoutes } from './oidc.routes.js'
 import { createOidcService } from './oidc.service.js'
 import type { OidcTables } from './oidc.tables.js'
-import type { SessionService } from './sessions.service.js'
+import type { SessionService } from '../sessions/sessions.service.js'
 
 /** OpenID Connect sign-in routes for the configured providers (none: routes answer 404). */
 export function createOidcRoutes(

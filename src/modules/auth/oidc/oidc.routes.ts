@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { problems } from '../../platform/http/schemas.js'
-import type { RoutePlugin } from '../../platform/module.js'
-import { clientOf } from './csrf.js'
-import { deliverSignIn } from './mfa.routes.js'
-import { SignInReply } from './mfa.schema.js'
+import { problems } from '../../../platform/http/schemas.js'
+import type { RoutePlugin } from '../../../platform/module.js'
+import { clientOf } from '../sessions/sessions.cookies.js'
+import { deliverSignIn } from '../mfa/mfa.routes.js'
+import { SignInReply } from '../mfa/mfa.schema.js'
 import type { OidcService } from './oidc.service.js'
 
 const ProviderParams = Type.Object({

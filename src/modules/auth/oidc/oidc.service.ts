@@ -2,13 +2,18 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Transaction } from 'kysely'
 import * as oidc from 'openid-client'
 import type { Logger } from 'pino'
-import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
-import { newId } from '../../shared/ids.js'
-import { AuthErrors } from './auth.errors.js'
-import { customerCreated } from './auth.events.js'
-import { findUserById, insertUserUnlessEmailTaken, type AuthDb, type User } from './auth.repo.js'
-import { normalizeEmail } from './auth.service.js'
-import type { MfaChallenge, MfaGate } from './mfa.service.js'
+import type { UnitOfWork } from '../../../platform/db/unit-of-work.js'
+import { newId } from '../../../shared/ids.js'
+import { AuthErrors } from '../core/auth.errors.js'
+import { customerCreated } from '../core/auth.events.js'
+import {
+  findUserById,
+  insertUserUnlessEmailTaken,
+  type AuthDb,
+  type User,
+} from '../core/auth.repo.js'
+import { normalizeEmail } from '../core/auth.service.js'
+import type { MfaChallenge, MfaGate } from '../mfa/mfa.service.js'
 import { OidcErrors } from './oidc.errors.js'
 import { identityLinked } from './oidc.events.js'
 import {
@@ -22,9 +27,9 @@ import {
 } from './oidc.repo.js'
 import type { OidcProviderSettings } from './oidc.settings.js'
 import type { OidcTables } from './oidc.tables.js'
-import { hashPassword } from './passwords.js'
-import type { ClientInfo } from './sessions.events.js'
-import type { SessionService, SessionTokens } from './sessions.service.js'
+import { hashPassword } from '../core/passwords.js'
+import type { ClientInfo } from '../sessions/sessions.events.js'
+import type { SessionService, SessionTokens } from '../sessions/sessions.service.js'
 
 /** OpenID Connect sign-in: authorization code with PKCE, state and nonce kept server-side. */
 export interface OidcService {

@@ -1,6 +1,6 @@
 import type { CookieSerializeOptions } from '@fastify/cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { AuthErrors } from './auth.errors.js'
+import { AuthErrors } from '../core/auth.errors.js'
 import type { ClientInfo } from './sessions.events.js'
 import type { RefreshTokenDelivery } from './sessions.schema.js'
 import type { SessionTokens } from './sessions.service.js'

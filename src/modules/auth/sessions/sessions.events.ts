@@ -1,4 +1,4 @@
-import type { NewEvent } from '../../platform/events/types.js'
+import type { NewEvent } from '../../../platform/events/types.js'
 
 /** Security events of sessions, for the audit log and "was this you?" mails. No secrets inside. */
 export const SessionEvents = {

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino'
-import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
-import { AuthErrors } from './auth.errors.js'
-import { assertPasswordAllowed } from './password-policy.js'
-import { hashPassword, verifyPassword } from './passwords.js'
+import type { UnitOfWork } from '../../../platform/db/unit-of-work.js'
+import { AuthErrors } from '../core/auth.errors.js'
+import { assertPasswordAllowed } from '../core/password-policy.js'
+import { hashPassword, verifyPassword } from '../core/passwords.js'
 import { passwordChanged, type ClientInfo } from './sessions.events.js'
 import {
   findPasswordHash,

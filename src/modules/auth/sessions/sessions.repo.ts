@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely'
-import type { Role } from './permissions.js'
+import type { Role } from '../core/permissions.js'
 import type { SessionTables } from './sessions.tables.js'
 
 /** Repository functions take `db` or a `trx` first; inside a transaction pass the `trx`. */

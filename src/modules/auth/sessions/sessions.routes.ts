@@ -1,13 +1,18 @@
 import { Type } from '@sinclair/typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import { principalOf } from '../../platform/http/access.js'
-import { problems } from '../../platform/http/schemas.js'
-import type { RoutePlugin } from '../../platform/module.js'
-import { AuthErrors } from './auth.errors.js'
-import { LoginReply } from './auth.schema.js'
-import { clearRefreshCookie, clientOf, deliverTokens, refreshTokenFromCookie } from './csrf.js'
-import type { ChangePassword } from './password-change.js'
+import { principalOf } from '../../../platform/http/access.js'
+import { problems } from '../../../platform/http/schemas.js'
+import type { RoutePlugin } from '../../../platform/module.js'
+import { AuthErrors } from '../core/auth.errors.js'
+import { LoginReply } from '../core/auth.schema.js'
+import {
+  clearRefreshCookie,
+  clientOf,
+  deliverTokens,
+  refreshTokenFromCookie,
+} from './sessions.cookies.js'
+import type { ChangePassword } from './sessions.password-change.js'
 import {
   ChangePasswordBody,
   LogoutBody,

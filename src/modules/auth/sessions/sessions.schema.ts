@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { PageInfoSchema, PageQuery } from '../../platform/http/schemas.js'
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.js'
+import { PageInfoSchema, PageQuery } from '../../../platform/http/schemas.js'
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../core/passwords.js'
 
 /** `rt_` then 32 random bytes in base64url: recognisable to secret scanners. */
 export const REFRESH_TOKEN_PATTERN = '^rt_[A-Za-z0-9_-]{43}$'

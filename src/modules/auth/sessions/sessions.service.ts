@@ -1,14 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Transaction } from 'kysely'
 import type { Logger } from 'pino'
-import { CommonErrors } from '../../platform/errors.js'
-import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
-import { hasPrefix, newId } from '../../shared/ids.js'
-import { AuthErrors } from './auth.errors.js'
-import { findUserById, type AuthDb, type User } from './auth.repo.js'
-import type { PublicUser } from './auth.schema.js'
-import { toPublicUser } from './auth.service.js'
-import type { Role } from './permissions.js'
+import { CommonErrors } from '../../../platform/errors.js'
+import type { UnitOfWork } from '../../../platform/db/unit-of-work.js'
+import { hasPrefix, newId } from '../../../shared/ids.js'
+import { AuthErrors } from '../core/auth.errors.js'
+import { findUserById, type AuthDb, type User } from '../core/auth.repo.js'
+import type { PublicUser } from '../core/auth.schema.js'
+import { toPublicUser } from '../core/auth.service.js'
+import type { Role } from '../core/permissions.js'
 import { refreshReuseDetected, type ClientInfo } from './sessions.events.js'
 import {
   findLiveSessionRole,
@@ -29,7 +29,7 @@ import {
   type SessionsPageResult,
 } from './sessions.schema.js'
 import type { SessionTables } from './sessions.tables.js'
-import type { TokenService } from './tokens.js'
+import type { TokenService } from '../core/tokens.js'
 
 export type { ClientInfo } from './sessions.events.js'
 

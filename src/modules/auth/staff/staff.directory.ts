@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
-import type { AuthTables } from './auth.tables.js'
-import type { Role } from './permissions.js'
+import type { AuthTables } from '../core/auth.tables.js'
+import type { Role } from '../core/permissions.js'
 
 /** Who to tell about operational matters (disabled webhooks, low stock): other modules ask here. */
 export interface StaffDirectory {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
-import type { AccountDb } from './account.repo.js'
-import { USER_COLUMNS, type UserRow } from './auth.repo.js'
-import type { Role } from './permissions.js'
+import type { AccountDb } from '../account/account.repo.js'
+import { USER_COLUMNS, type UserRow } from '../core/auth.repo.js'
+import type { Role } from '../core/permissions.js'
 
 export type StaffRow = UserRow
 

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { PageOf, PageQuery } from '../../platform/http/schemas.js'
-import { PublicUserSchema } from './auth.schema.js'
+import { PageOf, PageQuery } from '../../../platform/http/schemas.js'
+import { PublicUserSchema } from '../core/auth.schema.js'
 
 const StaffRole = Type.Union([Type.Literal('staff'), Type.Literal('admin')])
 

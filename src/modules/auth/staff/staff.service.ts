@@ -1,19 +1,19 @@
 import { randomBytes } from 'node:crypto'
 import type { Transaction } from 'kysely'
 import type { Logger } from 'pino'
-import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
-import { AppError, CommonErrors } from '../../platform/errors.js'
-import { newId } from '../../shared/ids.js'
-import { decodeCursor, toPage, type Page } from '../../shared/pagination.js'
-import type { AuditService } from '../audit/index.js'
-import { accountEvent, AccountEvents } from './account.events.js'
-import { insertAccountToken, type AccountDb } from './account.repo.js'
-import type { ActorContext } from './api-keys.service.js'
-import { AuthErrors } from './auth.errors.js'
-import { insertUserUnlessEmailTaken, type AuthDb } from './auth.repo.js'
-import { normalizeEmail, toPublicUser } from './auth.service.js'
-import { hashPassword } from './passwords.js'
-import type { SessionService } from './sessions.service.js'
+import type { UnitOfWork } from '../../../platform/db/unit-of-work.js'
+import { AppError, CommonErrors } from '../../../platform/errors.js'
+import { newId } from '../../../shared/ids.js'
+import { decodeCursor, toPage, type Page } from '../../../shared/pagination.js'
+import type { AuditService } from '../../audit/index.js'
+import { accountEvent, AccountEvents } from '../account/account.events.js'
+import { insertAccountToken, type AccountDb } from '../account/account.repo.js'
+import type { ActorContext } from '../api-keys/api-keys.service.js'
+import { AuthErrors } from '../core/auth.errors.js'
+import { insertUserUnlessEmailTaken, type AuthDb } from '../core/auth.repo.js'
+import { normalizeEmail, toPublicUser } from '../core/auth.service.js'
+import { hashPassword } from '../core/passwords.js'
+import type { SessionService } from '../sessions/sessions.service.js'
 import type {
   InviteStaffInput,
   StaffListInput,
@@ -21,7 +21,7 @@ import type {
   UpdateStaffInput,
 } from './staff.schema.js'
 import { listStaff, lockUser, updateRoleAndStatus, type StaffRow } from './staff.repo.js'
-import { hashAccountToken } from './verification.service.js'
+import { hashAccountToken } from '../account/verification.service.js'
 
 const INVITE_TTL_SECONDS = 7 * 24 * 3600
 

@@ -11,7 +11,7 @@ import {
   CreatedApiKeyReply,
 } from './api-keys.schema.js'
 import type { ApiKeyService } from './api-keys.service.js'
-import { clientOf } from '../sessions/sessions.cookies.js'
+import { clientOf } from '../../../platform/http/client.js'
 
 const access = { permission: 'api_keys:manage' }
 const security = [{ bearer: [] }]

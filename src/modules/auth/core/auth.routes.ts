@@ -11,7 +11,7 @@ import {
   RegisterReply,
 } from './auth.schema.js'
 import type { AuthService } from './auth.service.js'
-import { clientOf } from '../sessions/sessions.cookies.js'
+import { clientOf } from '../../../platform/http/client.js'
 import { deliverSignIn } from '../mfa/mfa.routes.js'
 import { SignInReply } from '../mfa/mfa.schema.js'
 

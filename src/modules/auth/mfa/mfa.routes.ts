@@ -6,7 +6,8 @@ import { problems } from '../../../platform/http/schemas.js'
 import type { RoutePlugin } from '../../../platform/module.js'
 import type { RouteRateLimit } from '../../../platform/ratelimit/http.js'
 import { LoginReply } from '../core/auth.schema.js'
-import { clientOf, deliverTokens } from '../sessions/sessions.cookies.js'
+import { clientOf } from '../../../platform/http/client.js'
+import { deliverTokens } from '../sessions/sessions.cookies.js'
 import { MfaErrors } from './mfa.errors.js'
 import {
   MfaStatusReply,

@@ -1,7 +1,6 @@
 import type { CookieSerializeOptions } from '@fastify/cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { AuthErrors } from '../core/auth.errors.js'
-import type { ClientInfo } from './sessions.events.js'
 import type { RefreshTokenDelivery } from './sessions.schema.js'
 import type { SessionTokens } from './sessions.service.js'
 
@@ -88,9 +87,4 @@ export function deliverTokens(
   if (delivery === 'body') return { ...rest, refreshToken }
   reply.setCookie(REFRESH_COOKIE, refreshToken, { ...COOKIE_OPTIONS, maxAge: refreshExpiresIn })
   return rest
-}
-
-export function clientOf(request: FastifyRequest): ClientInfo {
-  const userAgent = request.headers['user-agent']
-  return { ip: request.ip || null, userAgent: userAgent || null }
 }

@@ -1,4 +1,5 @@
 import type { NewEvent } from '../../../platform/events/types.js'
+import type { ClientInfo } from '../../../platform/http/client.js'
 
 /** Security events of sessions, for the audit log and "was this you?" mails. No secrets inside. */
 export const SessionEvents = {
@@ -6,11 +7,7 @@ export const SessionEvents = {
   PASSWORD_CHANGED: 'auth.password_changed',
 } as const
 
-/** Where a request came from, as far as the server can tell. */
-export type ClientInfo = {
-  ip: string | null
-  userAgent: string | null
-}
+export type { ClientInfo }
 
 export type RefreshReuseDetectedPayload = { userId: string; sessionId: string } & ClientInfo
 

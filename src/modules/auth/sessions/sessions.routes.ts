@@ -4,14 +4,10 @@ import type { FastifyRequest } from 'fastify'
 import { principalOf } from '../../../platform/http/access.js'
 import { problems } from '../../../platform/http/schemas.js'
 import type { RoutePlugin } from '../../../platform/module.js'
+import { clientOf } from '../../../platform/http/client.js'
 import { AuthErrors } from '../core/auth.errors.js'
 import { LoginReply } from '../core/auth.schema.js'
-import {
-  clearRefreshCookie,
-  clientOf,
-  deliverTokens,
-  refreshTokenFromCookie,
-} from './sessions.cookies.js'
+import { clearRefreshCookie, deliverTokens, refreshTokenFromCookie } from './sessions.cookies.js'
 import type { ChangePassword } from './sessions.password-change.js'
 import {
   ChangePasswordBody,

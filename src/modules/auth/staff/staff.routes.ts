@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { principalOf } from '../../../platform/http/access.js'
 import { problems } from '../../../platform/http/schemas.js'
 import type { RoutePlugin } from '../../../platform/module.js'
-import { clientOf } from '../sessions/sessions.cookies.js'
+import { clientOf } from '../../../platform/http/client.js'
 import {
   InviteStaffBody,
   InviteStaffReply,

@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely'
 import type { Logger } from 'pino'
-import type { UnitOfWork } from '../../../platform/db/unit-of-work.js'
+import type { Emit, UnitOfWork } from '../../../platform/db/unit-of-work.js'
 import { newId } from '../../../shared/ids.js'
 import { AuthErrors } from './auth.errors.js'
 import { customerCreated } from './auth.events.js'
@@ -77,6 +77,28 @@ function authTrx(trx: Transaction<unknown>): AuthDb {
   return trx as unknown as Transaction<AuthTables>
 }
 
+/**
+ * Inserts a user inside the caller's transaction (registration, staff invitation); undefined
+ * when the email is taken. A new customer is announced for the welcome mail and the profile.
+ */
+export async function insertNewUser(
+  trx: Transaction<unknown>,
+  emit: Emit,
+  user: { email: string; name: string; role: Role; passwordHash: string },
+): Promise<User | undefined> {
+  const inserted = await insertUserUnlessEmailTaken(authTrx(trx), {
+    id: newId('usr'),
+    email: normalizeEmail(user.email),
+    name: user.name.trim(),
+    role: user.role,
+    passwordHash: user.passwordHash,
+  })
+  if (inserted?.role === 'customer') {
+    emit(customerCreated({ userId: inserted.id, email: inserted.email, name: inserted.name }))
+  }
+  return inserted
+}
+
 export function createAuthService(deps: AuthServiceDeps): AuthService {
   const { db, uow, tokens, sessions, logger } = deps
   const dummyPasswordHash = createDummyHash()
@@ -90,20 +112,10 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     assertPasswordAllowed(input.password, { email: input.email })
     // Hashing is slow CPU work: do it before the transaction holds a connection.
     const passwordHash = await hashPassword(input.password)
-    const row = {
-      id: newId('usr'),
-      email: normalizeEmail(input.email),
-      name: input.name.trim(),
-      role: input.role,
-      passwordHash,
-    }
-    const user = await uow.run(async (trx, emit) => {
-      const inserted = await insertUserUnlessEmailTaken(authTrx(trx), row)
-      if (inserted?.role === 'customer') {
-        emit(customerCreated({ userId: inserted.id, email: inserted.email, name: inserted.name }))
-      }
-      return inserted
-    })
+    const { email, name, role } = input
+    const user = await uow.run((trx, emit) =>
+      insertNewUser(trx, emit, { email, name, role, passwordHash }),
+    )
     if (user) logger.info({ userId: user.id, role: user.role }, 'user created')
     return user
   }

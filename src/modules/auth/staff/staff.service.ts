@@ -3,15 +3,13 @@ import type { Transaction } from 'kysely'
 import type { Logger } from 'pino'
 import type { UnitOfWork } from '../../../platform/db/unit-of-work.js'
 import { AppError, CommonErrors } from '../../../platform/errors.js'
-import { newId } from '../../../shared/ids.js'
 import { decodeCursor, toPage, type Page } from '../../../shared/pagination.js'
 import type { AuditService } from '../../audit/index.js'
 import { accountEvent, AccountEvents } from '../account/account.events.js'
 import { insertAccountToken, type AccountDb } from '../account/account.repo.js'
 import type { ActorContext } from '../api-keys/api-keys.service.js'
 import { AuthErrors } from '../core/auth.errors.js'
-import { insertUserUnlessEmailTaken, type AuthDb } from '../core/auth.repo.js'
-import { normalizeEmail, toPublicUser } from '../core/auth.service.js'
+import { insertNewUser, toPublicUser } from '../core/auth.service.js'
 import { hashPassword } from '../core/passwords.js'
 import type { SessionService } from '../sessions/sessions.service.js'
 import type {
@@ -79,14 +77,7 @@ export function createStaffService(deps: {
       const passwordHash = await hashPassword(randomBytes(32).toString('base64url'))
       const token = randomBytes(32).toString('base64url')
       const user = await uow.run(async (trx, emit) => {
-        const row = {
-          id: newId('usr'),
-          email: normalizeEmail(input.email),
-          name: input.name.trim(),
-          role: input.role,
-          passwordHash,
-        }
-        const created = await insertUserUnlessEmailTaken(trx as unknown as AuthDb, row)
+        const created = await insertNewUser(trx, emit, { ...input, passwordHash })
         if (!created) throw AuthErrors.emailTaken()
         await insertAccountToken(accountTrx(trx), {
           tokenHash: hashAccountToken(token),

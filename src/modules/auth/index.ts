@@ -67,7 +67,7 @@ export function createAuthModule(deps: ModuleDeps & { audit: AuditService }): Au
   )
   const origins = trustedOrigins(deps.config)
   const changePassword = createChangePassword({ db: sessionDb, uow: deps.uow, logger })
-  const account = createAccountParts(deps, deps.database.db)
+  const account = createAccountParts({ ...deps, sessions }, deps.database.db)
   const routes = [
     authRoutes(service),
     sessionRoutes({ sessions, changePassword, trustedOrigins: origins }),

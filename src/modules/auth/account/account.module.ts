@@ -1,5 +1,5 @@
 import { mailBrand } from '../../../platform/mail/layout.js'
-import type { Kysely, Transaction } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { RoutePlugin, Subscription } from '../../../platform/module.js'
 import type { ModuleDeps } from '../../index.js'
 import { accountRoutes } from './account.routes.js'
@@ -7,8 +7,7 @@ import { createAccountService, type AccountService } from './account.service.js'
 import type { AccountDb } from './account.repo.js'
 import { AccountEvents } from './account.events.js'
 import { AuthEvents } from '../core/auth.events.js'
-import { revokeUserSessions } from '../sessions/sessions.repo.js'
-import { sessionTrx } from '../sessions/sessions.service.js'
+import type { SessionService } from '../sessions/sessions.service.js'
 import { createVerificationService, type VerificationService } from './verification.service.js'
 
 export interface AccountParts {
@@ -18,14 +17,11 @@ export interface AccountParts {
   subscriptions: Subscription[]
 }
 
-/** Session revocation inside the caller's transaction, tagged with why. */
-function revokeAll(reason: string) {
-  return (trx: Transaction<unknown>, userId: string) =>
-    revokeUserSessions(sessionTrx(trx), userId, reason)
-}
-
 /** Account lifecycle (verification, reset, profile, deletion), wired for the auth module. */
-export function createAccountParts(deps: ModuleDeps, db: Kysely<unknown>): AccountParts {
+export function createAccountParts(
+  deps: ModuleDeps & { sessions: SessionService },
+  db: Kysely<unknown>,
+): AccountParts {
   const logger = deps.logger.child({ module: 'auth', part: 'account' })
   const accountDb = db as unknown as AccountDb
   const verification = createVerificationService({
@@ -34,13 +30,15 @@ export function createAccountParts(deps: ModuleDeps, db: Kysely<unknown>): Accou
     mailer: deps.mailer,
     links: { storefrontUrl: deps.config.storefrontUrl, brand: mailBrand(deps.config.mailFrom) },
     logger,
-    revokeAllSessions: revokeAll('password_reset'),
+    revokeAllSessions: (trx, userId) =>
+      deps.sessions.revokeAllSessionsIn(trx, userId, 'password_reset'),
   })
   const account = createAccountService({
     db: accountDb,
     uow: deps.uow,
     logger,
-    revokeAllSessions: revokeAll('account_deleted'),
+    revokeAllSessions: (trx, userId) =>
+      deps.sessions.revokeAllSessionsIn(trx, userId, 'account_deleted'),
   })
   const { handlers } = verification
   return {

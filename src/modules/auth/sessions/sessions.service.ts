@@ -59,6 +59,8 @@ export interface SessionService {
    * deactivation); `reason` is recorded on each. Returns how many were live.
    */
   revokeAllSessions(userId: string, exceptSessionId?: string, reason?: string): Promise<number>
+  /** The same inside the caller's transaction, so the revocation commits with its cause. */
+  revokeAllSessionsIn(trx: Transaction<unknown>, userId: string, reason: string): Promise<number>
   listSessions(
     userId: string,
     currentSessionId: string | undefined,
@@ -210,6 +212,9 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       logger.info({ userId, count, kept: exceptSessionId ?? null, reason }, 'sessions revoked')
       return count
     },
+
+    revokeAllSessionsIn: (trx, userId, reason) =>
+      revokeUserSessions(sessionTrx(trx), userId, reason),
 
     async listSessions(userId, currentSessionId, { limit, cursor }) {
       if (cursor !== undefined && !hasPrefix(cursor, 'ses')) throw CommonErrors.invalidCursor()

@@ -11,17 +11,17 @@ import { trustedOrigins } from './sessions/sessions.cookies.js'
 import * as createAuthTables from './migrations/2026_11_21_0610_create_auth_tables.js'
 import * as createSessions from './migrations/2026_11_21_0700_create_sessions.js'
 import * as createApiKeys from './migrations/2026_11_21_0725_create_api_keys.js'
-import { createAccessAdminParts } from './staff/staff.module.js'
+import { createStaffFeature } from './staff/staff.module.js'
 import type { AuditService } from '../audit/index.js'
 import { createChangePassword } from './sessions/sessions.password-change.js'
 import { sessionRoutes } from './sessions/sessions.routes.js'
 import { createSessionService, type SessionService } from './sessions/sessions.service.js'
 import type { SessionTables } from './sessions/sessions.tables.js'
 import { createKeyStore, createTokenService } from './core/tokens.js'
-import { createAccountParts } from './account/account.module.js'
+import { createAccountFeature } from './account/account.module.js'
 import * as createAccountTokens from './migrations/2026_11_21_0740_create_account_tokens.js'
 import * as createMfa from './migrations/2026_11_21_0730_create_mfa.js'
-import { createMfaParts } from './mfa/mfa.module.js'
+import { createMfaFeature } from './mfa/mfa.module.js'
 import * as createIdentities from './migrations/2026_11_21_0735_create_identities.js'
 import { createOidcRoutes } from './oidc/oidc.module.js'
 import { createStaffDirectory, type StaffDirectory } from './staff/staff.directory.js'
@@ -60,14 +60,14 @@ export function createAuthModule(deps: ModuleDeps & { audit: AuditService }): Au
     logger,
     refreshTokenTtlDays: deps.config.refreshTokenTtlDays,
   })
-  const admin = createAccessAdminParts({ ...deps, sessions, logger })
-  const mfa = createMfaParts({ ...deps, sessions, logger })
+  const admin = createStaffFeature({ ...deps, sessions, logger })
+  const mfa = createMfaFeature({ ...deps, sessions, logger })
   const service = admin.protect(
     createAuthService({ db, uow: deps.uow, tokens, sessions, logger, mfa: mfa.service }),
   )
   const origins = trustedOrigins(deps.config)
   const changePassword = createChangePassword({ db: sessionDb, uow: deps.uow, logger })
-  const account = createAccountParts({ ...deps, sessions }, deps.database.db)
+  const account = createAccountFeature({ ...deps, sessions }, deps.database.db)
   const routes = [
     authRoutes(service),
     sessionRoutes({ sessions, changePassword, trustedOrigins: origins }),

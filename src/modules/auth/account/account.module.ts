@@ -10,7 +10,7 @@ import { AuthEvents } from '../core/auth.events.js'
 import type { SessionService } from '../sessions/sessions.service.js'
 import { createVerificationService, type VerificationService } from './verification.service.js'
 
-export interface AccountParts {
+export interface AccountFeature {
   verification: VerificationService
   account: AccountService
   routes: RoutePlugin
@@ -18,10 +18,10 @@ export interface AccountParts {
 }
 
 /** Account lifecycle (verification, reset, profile, deletion), wired for the auth module. */
-export function createAccountParts(
+export function createAccountFeature(
   deps: ModuleDeps & { sessions: SessionService },
   db: Kysely<unknown>,
-): AccountParts {
+): AccountFeature {
   const logger = deps.logger.child({ module: 'auth', part: 'account' })
   const accountDb = db as unknown as AccountDb
   const verification = createVerificationService({

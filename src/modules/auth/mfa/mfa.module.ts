@@ -8,15 +8,15 @@ import { createMfaService, type MfaService } from './mfa.service.js'
 import type { MfaTables } from './mfa.tables.js'
 import type { SessionService } from '../sessions/sessions.service.js'
 
-export interface MfaParts {
+export interface MfaFeature {
   service: MfaService
   routes: RoutePlugin
 }
 
 /** TOTP enrolment, recovery codes and the second sign-in step, wired for the auth module. */
-export function createMfaParts(
+export function createMfaFeature(
   deps: ModuleDeps & { audit: AuditService; sessions: SessionService; logger: Logger },
-): MfaParts {
+): MfaFeature {
   if (!deps.config.mfaEncryptionKey && deps.config.isProduction) {
     deps.logger.warn('MFA_ENCRYPTION_KEY is not set: TOTP secrets are stored unencrypted')
   }

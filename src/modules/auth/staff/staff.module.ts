@@ -15,7 +15,7 @@ import { staffRoutes } from './staff.routes.js'
 import { createStaffService } from './staff.service.js'
 
 /** Staff administration, API keys and sign-in protection, wired for the auth module's door. */
-export interface AccessAdminParts {
+export interface StaffFeature {
   routes: RoutePlugin[]
   /** `emp_…` bearer credentials; goes in front of the JWT strategy. */
   apiKeyStrategy: CredentialStrategy
@@ -23,9 +23,9 @@ export interface AccessAdminParts {
   protect(service: AuthService): AuthService
 }
 
-export function createAccessAdminParts(
+export function createStaffFeature(
   deps: ModuleDeps & { audit: AuditService; sessions: SessionService; logger: Logger },
-): AccessAdminParts {
+): StaffFeature {
   const { audit, sessions, logger, uow } = deps
   const db = deps.database.db
   const apiKeys = createApiKeyService({ db: db as Kysely<ApiKeyTables>, uow, audit, logger })

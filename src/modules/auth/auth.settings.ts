@@ -1,5 +1,5 @@
 import type { PlatformDeps } from '../../platform/module.js'
-import type { OidcProviderSettings } from './oidc.settings.js'
+import type { OidcProviderSettings } from './oidc/oidc.settings.js'
 
 /** What the auth module reads from the configuration (the composition root maps it). */
 export interface AuthSettings {

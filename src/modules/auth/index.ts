@@ -3,30 +3,30 @@ import type { Authenticator } from '../../platform/http/access.js'
 import type { MigrationSet } from '../../platform/db/migrations.js'
 import type { ModuleRuntime } from '../../platform/module.js'
 import type { AuthDeps } from './auth.settings.js'
-import { authRoutes } from './auth.routes.js'
-import { createAuthService, type AuthService } from './auth.service.js'
-import type { AuthTables } from './auth.tables.js'
-import { accessTokenStrategy, createAuthenticator } from './authenticator.js'
-import { trustedOrigins } from './csrf.js'
+import { authRoutes } from './core/auth.routes.js'
+import { createAuthService, type AuthService } from './core/auth.service.js'
+import type { AuthTables } from './core/auth.tables.js'
+import { accessTokenStrategy, createAuthenticator } from './core/authenticator.js'
+import { trustedOrigins } from './sessions/sessions.cookies.js'
 import * as createAuthTables from './migrations/2026_11_21_0610_create_auth_tables.js'
 import * as createSessions from './migrations/2026_11_21_0700_create_sessions.js'
 import * as createApiKeys from './migrations/2026_11_21_0725_create_api_keys.js'
-import { createAccessAdminParts } from './staff.wiring.js'
+import { createStaffFeature } from './staff/staff.module.js'
 import type { AuditService } from '../audit/index.js'
-import { createChangePassword } from './password-change.js'
-import { sessionRoutes } from './sessions.routes.js'
-import { createSessionService, type SessionService } from './sessions.service.js'
-import type { SessionTables } from './sessions.tables.js'
-import { createKeyStore, createTokenService } from './tokens.js'
-import { createAccountParts } from './account.wiring.js'
-import type { AccountTokens } from './verification.service.js'
+import { createChangePassword } from './sessions/sessions.password-change.js'
+import { sessionRoutes } from './sessions/sessions.routes.js'
+import { createSessionService, type SessionService } from './sessions/sessions.service.js'
+import type { SessionTables } from './sessions/sessions.tables.js'
+import { createKeyStore, createTokenService } from './core/tokens.js'
+import { createAccountFeature } from './account/account.module.js'
+import type { AccountTokens } from './account/verification.service.js'
 import * as createAccountTokens from './migrations/2026_11_21_0740_create_account_tokens.js'
 import * as createMfa from './migrations/2026_11_21_0730_create_mfa.js'
-import { createMfaParts } from './mfa.wiring.js'
+import { createMfaFeature } from './mfa/mfa.module.js'
 import * as createIdentities from './migrations/2026_11_21_0735_create_identities.js'
-import { createOidcRoutes } from './oidc.wiring.js'
-import { createStaffDirectory, type StaffDirectory } from './staff-directory.js'
-import { authJobs } from './auth.jobs.js'
+import { createOidcRoutes } from './oidc/oidc.module.js'
+import { createStaffDirectory, type StaffDirectory } from './staff/staff.directory.js'
+import { authJobs } from './core/auth.jobs.js'
 
 export const authMigrations: MigrationSet = {
   '2026_11_21_0610_create_auth_tables': createAuthTables,
@@ -63,14 +63,14 @@ export function createAuthModule(deps: AuthDeps & { audit: AuditService }): Auth
     logger,
     refreshTokenTtlDays: deps.settings.refreshTokenTtlDays,
   })
-  const admin = createAccessAdminParts({ ...deps, sessions, logger })
-  const mfa = createMfaParts({ ...deps, sessions, logger })
+  const admin = createStaffFeature({ ...deps, sessions, logger })
+  const mfa = createMfaFeature({ ...deps, sessions, logger })
   const service = admin.protect(
     createAuthService({ db, uow: deps.uow, tokens, sessions, logger, mfa: mfa.service }),
   )
   const origins = trustedOrigins(deps.settings)
   const changePassword = createChangePassword({ db: sessionDb, uow: deps.uow, logger })
-  const account = createAccountParts(deps, deps.database.db)
+  const account = createAccountFeature({ ...deps, sessions }, deps.database.db)
   const routes = [
     authRoutes(service),
     sessionRoutes({ sessions, changePassword, trustedOrigins: origins }),
@@ -100,18 +100,18 @@ export function createAuthModule(deps: AuthDeps & { audit: AuditService }): Auth
   }
 }
 
-export type { AuthService, CreateUserInput } from './auth.service.js'
-export type { ClientInfo, SessionService, SessionTokens } from './sessions.service.js'
-export { SessionEvents } from './sessions.events.js'
-export type { LoginResult, PublicUser } from './auth.schema.js'
-export { AuthErrors } from './auth.errors.js'
-export { AuthJobs } from './auth.jobs.js'
-export type { StaffDirectory } from './staff-directory.js'
-export type { AccountTokens, IssuedAccountToken } from './verification.service.js'
-export type { AccountTokenPurpose } from './verification.tables.js'
-export { AuthEvents, type CustomerCreatedPayload } from './auth.events.js'
-export { AccountEvents, type AccountEventPayload } from './account.events.js'
-export { assertPasswordAllowed, passwordPolicyError } from './password-policy.js'
+export type { AuthService, CreateUserInput } from './core/auth.service.js'
+export type { ClientInfo, SessionService, SessionTokens } from './sessions/sessions.service.js'
+export { SessionEvents } from './sessions/sessions.events.js'
+export type { LoginResult, PublicUser } from './core/auth.schema.js'
+export { AuthErrors } from './core/auth.errors.js'
+export { AuthJobs } from './core/auth.jobs.js'
+export type { StaffDirectory } from './staff/staff.directory.js'
+export type { AccountTokens, IssuedAccountToken } from './account/verification.service.js'
+export type { AccountTokenPurpose } from './account/verification.tables.js'
+export { AuthEvents, type CustomerCreatedPayload } from './core/auth.events.js'
+export { AccountEvents, type AccountEventPayload } from './account/account.events.js'
+export { assertPasswordAllowed, passwordPolicyError } from './core/password-policy.js'
 export {
   PERMISSIONS,
   ROLES,
@@ -120,10 +120,10 @@ export {
   permissionsFor,
   type Permission,
   type Role,
-} from './permissions.js'
+} from './core/permissions.js'
 export {
   ACCESS_TOKEN_AUDIENCE,
   ACCESS_TOKEN_ISSUER,
   ACCESS_TOKEN_TTL_SECONDS,
   ACCESS_TOKEN_TYPE,
-} from './tokens.js'
+} from './core/tokens.js'

@@ -1,0 +1,32 @@
+import type { Kysely } from 'kysely'
+import type { Logger } from 'pino'
+import type { RoutePlugin } from '../../../platform/module.js'
+import type { AuditService } from '../../audit/index.js'
+import type { AuthDeps } from '../auth.settings.js'
+import { mfaRoutes } from './mfa.routes.js'
+import { createMfaService, type MfaService } from './mfa.service.js'
+import type { MfaTables } from './mfa.tables.js'
+import type { SessionService } from '../sessions/sessions.service.js'
+
+export interface MfaFeature {
+  service: MfaService
+  routes: RoutePlugin
+}
+
+/** TOTP enrolment, recovery codes and the second sign-in step, wired for the auth module. */
+export function createMfaFeature(
+  deps: AuthDeps & { audit: AuditService; sessions: SessionService; logger: Logger },
+): MfaFeature {
+  if (!deps.settings.mfaEncryptionKey && deps.settings.isProduction) {
+    deps.logger.warn('MFA_ENCRYPTION_KEY is not set: TOTP secrets are stored unencrypted')
+  }
+  const service = createMfaService({
+    db: deps.database.db as Kysely<MfaTables>,
+    uow: deps.uow,
+    sessions: deps.sessions,
+    logger: deps.logger,
+    encryptionKey: deps.settings.mfaEncryptionKey,
+    audit: deps.audit,
+  })
+  return { service, routes: mfaRoutes(service) }
+}

@@ -1,0 +1,40 @@
+import type { Kysely } from 'kysely'
+import type { Logger } from 'pino'
+import type { RoutePlugin } from '../../../platform/module.js'
+import type { AuditService } from '../../audit/index.js'
+import type { AuthDeps } from '../auth.settings.js'
+import type { AccountDb } from '../account/account.repo.js'
+import { apiKeyRoutes } from '../api-keys/api-keys.routes.js'
+import { createApiKeyService } from '../api-keys/api-keys.service.js'
+import type { ApiKeyTables } from '../api-keys/api-keys.tables.js'
+import type { AuthService } from '../core/auth.service.js'
+import type { CredentialStrategy } from '../core/authenticator.js'
+import { createLoginLockout, withLoginProtection } from '../core/lockout.js'
+import type { SessionService } from '../sessions/sessions.service.js'
+import { staffRoutes } from './staff.routes.js'
+import { createStaffService } from './staff.service.js'
+
+/** Staff administration, API keys and sign-in protection, wired for the auth module's door. */
+export interface StaffFeature {
+  routes: RoutePlugin[]
+  /** `emp_…` bearer credentials; goes in front of the JWT strategy. */
+  apiKeyStrategy: CredentialStrategy
+  /** Wraps sign-in with the failed-login lockout and the audit log. */
+  protect(service: AuthService): AuthService
+}
+
+export function createStaffFeature(
+  deps: AuthDeps & { audit: AuditService; sessions: SessionService; logger: Logger },
+): StaffFeature {
+  const { audit, sessions, logger, uow } = deps
+  const db = deps.database.db
+  const apiKeys = createApiKeyService({ db: db as Kysely<ApiKeyTables>, uow, audit, logger })
+  const staff = createStaffService({ db: db as AccountDb, uow, audit, sessions, logger })
+  const lockout = createLoginLockout(deps.rateLimits)
+  return {
+    routes: [apiKeyRoutes(apiKeys), staffRoutes(staff, !deps.settings.isProduction)],
+    apiKeyStrategy: apiKeys.strategy,
+    protect: (service) =>
+      withLoginProtection(service, { lockout, audit, db: db as Kysely<unknown> }),
+  }
+}

@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto'
+import type { Transaction } from 'kysely'
+import type { Logger } from 'pino'
+import type { UnitOfWork } from '../../../platform/db/unit-of-work.js'
+import { AppError, CommonErrors } from '../../../platform/errors.js'
+import { decodeCursor, toPage, type Page } from '../../../shared/pagination.js'
+import type { AuditService } from '../../audit/index.js'
+import { accountEvent, AccountEvents } from '../account/account.events.js'
+import { insertAccountToken, type AccountDb } from '../account/account.repo.js'
+import type { ActorContext } from '../api-keys/api-keys.service.js'
+import { AuthErrors } from '../core/auth.errors.js'
+import { insertNewUser, toPublicUser } from '../core/auth.service.js'
+import { hashPassword } from '../core/passwords.js'
+import type { SessionService } from '../sessions/sessions.service.js'
+import type {
+  InviteStaffInput,
+  StaffListInput,
+  StaffMember,
+  UpdateStaffInput,
+} from './staff.schema.js'
+import { listStaff, lockUser, updateRoleAndStatus, type StaffRow } from './staff.repo.js'
+import { hashAccountToken } from '../account/verification.service.js'
+
+const INVITE_TTL_SECONDS = 7 * 24 * 3600
+
+export const StaffErrors = {
+  cannotChangeSelf: () =>
+    new AppError({
+      kind: 'conflict',
+      code: 'cannot_change_self',
+      title: 'Cannot change your own access',
+      detail: 'Ask another administrator to change your role or status.',
+    }),
+}
+
+export interface StaffService {
+  /** Creates the account with no usable password and a 7-day token to set one. */
+  invite(
+    input: InviteStaffInput,
+    actor: ActorContext,
+  ): Promise<{ user: StaffMember; token: string }>
+  update(id: string, change: UpdateStaffInput, actor: ActorContext): Promise<StaffMember>
+  list(query: StaffListInput): Promise<Page<StaffMember>>
+}
+
+function toMember(row: StaffRow): StaffMember {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    status: row.status,
+    emailVerified: row.email_verified_at !== null,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  }
+}
+
+const actorOf = ({ principal }: ActorContext) => ({
+  type: principal.via === 'api_key' ? ('api_key' as const) : ('user' as const),
+  id: principal.subject,
+})
+
+export function createStaffService(deps: {
+  db: AccountDb
+  uow: UnitOfWork
+  audit: AuditService
+  sessions: SessionService
+  logger: Logger
+}): StaffService {
+  const { db, uow, audit, sessions, logger } = deps
+  const accountTrx = (trx: Transaction<unknown>) => trx as unknown as AccountDb
+
+  return {
+    async invite(input, actor) {
+      // Nobody knows this password: the invitee sets their own with the token.
+      const passwordHash = await hashPassword(randomBytes(32).toString('base64url'))
+      const token = randomBytes(32).toString('base64url')
+      const user = await uow.run(async (trx, emit) => {
+        const created = await insertNewUser(trx, emit, { ...input, passwordHash })
+        if (!created) throw AuthErrors.emailTaken()
+        await insertAccountToken(accountTrx(trx), {
+          tokenHash: hashAccountToken(token),
+          userId: created.id,
+          purpose: 'password_reset',
+          ttlSeconds: INVITE_TTL_SECONDS,
+        })
+        // The mail subscriber sends a set-your-password link (a reset mail) to the invitee.
+        emit(accountEvent(AccountEvents.PASSWORD_RESET_REQUESTED, created.id))
+        const detail = { role: created.role, email: created.email }
+        await audit.record(trx, {
+          action: 'staff.invited',
+          actor: actorOf(actor),
+          client: actor.client,
+          subjectId: created.id,
+          detail,
+        })
+        return created
+      })
+      logger.info(
+        { userId: user.id, role: user.role, by: actor.principal.subject },
+        'staff invited',
+      )
+      return { user: { ...toPublicUser(user), status: user.status }, token }
+    },
+
+    async update(id, change, actor) {
+      if (id === actor.principal.subject) throw StaffErrors.cannotChangeSelf()
+      const updated = await uow.run(async (trx) => {
+        const current = await lockUser(accountTrx(trx), id)
+        if (!current) throw AuthErrors.userNotFound(id)
+        const next = { role: change.role ?? current.role, status: change.status ?? current.status }
+        const row = await updateRoleAndStatus(accountTrx(trx), id, next)
+        const base = { actor: actorOf(actor), client: actor.client, subjectId: id }
+        if (next.role !== current.role) {
+          const detail = { from: current.role, to: next.role }
+          await audit.record(trx, { ...base, action: 'staff.role_changed', detail })
+        }
+        if (next.status !== current.status) {
+          const detail = { from: current.status, to: next.status }
+          await audit.record(trx, { ...base, action: 'staff.status_changed', detail })
+        }
+        return row
+      })
+      // Access tokens already check the account on every request; this ends refresh too.
+      if (updated.status === 'disabled') await sessions.revokeAllSessions(id)
+      logger.info({ userId: id, ...change, by: actor.principal.subject }, 'staff member updated')
+      return toMember(updated)
+    },
+
+    async list(query) {
+      const limit = query.limit ?? 20
+      const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 1)
+      if (cursor === null || (cursor && typeof cursor[0] !== 'string')) {
+        throw CommonErrors.invalidCursor()
+      }
+      const rows = await listStaff(db, cursor?.[0] as string | undefined, limit + 1)
+      return toPage(rows, limit, toMember, (r) => [r.id])
+    },
+  }
+}

@@ -7,7 +7,7 @@ import { anonymiseUser, findPasswordHash, updateUserName, type AccountDb } from 
 import { AuthErrors } from '../core/auth.errors.js'
 import { findUserById, type AuthDb } from '../core/auth.repo.js'
 import type { PublicUser } from '../core/auth.schema.js'
-import { toPublicUser } from '../core/auth.service.js'
+import { toPublicUser } from '../core/auth.mappers.js'
 import { verifyPassword } from '../core/passwords.js'
 import type { AccountTables } from './verification.tables.js'
 

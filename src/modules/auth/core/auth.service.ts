@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import type { Emit, UnitOfWork } from '../../../platform/db/unit-of-work.js'
 import { newId } from '../../../shared/ids.js'
 import { AuthErrors } from './auth.errors.js'
+import { toPublicUser } from './auth.mappers.js'
 import { customerCreated } from './auth.events.js'
 import {
   findCredentialsByEmail,
@@ -59,18 +60,6 @@ export interface AuthServiceDeps {
 /** Addresses compare case-insensitively, so only one spelling of each is ever stored. */
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase()
-}
-
-export function toPublicUser(user: User): PublicUser {
-  return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    emailVerified: user.emailVerifiedAt !== null,
-    createdAt: user.createdAt.toISOString(),
-    updatedAt: user.updatedAt.toISOString(),
-  }
 }
 
 function authTrx(trx: Transaction<unknown>): AuthDb {

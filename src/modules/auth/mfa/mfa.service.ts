@@ -6,7 +6,7 @@ import type { AuditService } from '../../audit/index.js'
 import { AuthErrors } from '../core/auth.errors.js'
 import { findUserById, type AuthDb, type User } from '../core/auth.repo.js'
 import type { PublicUser } from '../core/auth.schema.js'
-import { toPublicUser } from '../core/auth.service.js'
+import { toPublicUser } from '../core/auth.mappers.js'
 import {
   createSecretBox,
   hashRecoveryCode,

@@ -7,7 +7,7 @@ import { hasPrefix, newId } from '../../../shared/ids.js'
 import { AuthErrors } from '../core/auth.errors.js'
 import { findUserById, type AuthDb, type User } from '../core/auth.repo.js'
 import type { PublicUser } from '../core/auth.schema.js'
-import { toPublicUser } from '../core/auth.service.js'
+import { toPublicUser } from '../core/auth.mappers.js'
 import type { Role } from '../core/permissions.js'
 import { refreshReuseDetected, type ClientInfo } from './sessions.events.js'
 import {

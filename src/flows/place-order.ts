@@ -1,24 +1,23 @@
 import { randomBytes } from 'node:crypto'
 import type { Logger } from 'pino'
-import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
-import { isAppError } from '../../platform/errors.js'
-import { failpoint } from '../../platform/failpoints.js'
-import { newId } from '../../shared/ids.js'
-import type { Cart, CartCaller, CartCheckout, CartsService } from '../carts/index.js'
-import type { InventoryService } from '../inventory/index.js'
-import type { Order, OrdersService, OrderState } from '../orders/index.js'
-import type { PaymentProvider, ProviderPayment } from '../payments/index.js'
-import type { PromotionsService } from '../promotions/index.js'
-import { CheckoutErrors } from './checkout.errors.js'
-import type { CheckoutInput } from './checkout.schema.js'
-import type { SettlementService } from './checkout.settle.js'
+import type { UnitOfWork } from '../platform/db/unit-of-work.js'
+import { isAppError } from '../platform/errors.js'
+import { failpoint } from '../platform/failpoints.js'
+import { newId } from '../shared/ids.js'
+import type { CartCaller, CartsService, CheckoutSnapshot } from '../modules/carts/index.js'
+import type { InventoryService } from '../modules/inventory/index.js'
+import type { Order, OrderSummary, OrdersService } from '../modules/orders/index.js'
+import type { PaymentProvider, ProviderPayment } from '../modules/payments/index.js'
+import type { PromotionsService } from '../modules/promotions/index.js'
+import { CheckoutErrors } from './flows.errors.js'
+import type { CheckoutInput } from './flows.schema.js'
+import type { SettlementService } from './settle-payment.js'
 
-export interface CheckoutDeps {
+export interface PlaceOrderDeps {
   uow: UnitOfWork
-  carts: CartsService
-  cartCheckout: CartCheckout
-  inventory: InventoryService
-  orders: OrdersService
+  carts: Pick<CartsService, 'checkoutSnapshot' | 'close'>
+  inventory: Pick<InventoryService, 'reserve'>
+  orders: Pick<OrdersService, 'create' | 'ownerView'>
   promotions: Pick<PromotionsService, 'redeem'>
   provider: PaymentProvider
   settlement: SettlementService
@@ -35,122 +34,97 @@ function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error)
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
-/** The cart as it will be ordered: address and email set, a shipping method chosen, all sellable. */
-async function prepareCart(
-  carts: CartsService,
-  caller: CartCaller,
-  cartId: string,
-  input: CheckoutInput,
-): Promise<{ cart: Cart; shippingMethod: { id: string; name: string } }> {
-  const { cart, shippingMethod } = await carts.prepareCheckout(caller, cartId, input)
-  if (cart.items.length === 0) throw CheckoutErrors.cartEmpty()
-  const unavailable = cart.items.flatMap((item, i) =>
-    item.available
+/** The snapshot can be ordered: at least one line, and every line still for sale. */
+function assertOrderable(snapshot: CheckoutSnapshot): void {
+  if (snapshot.lines.length === 0) throw CheckoutErrors.cartEmpty()
+  const unavailable = snapshot.lines.flatMap((line, i) =>
+    line.unavailableReason === null
       ? []
-      : [{ path: `/items/${i}`, message: item.unavailableReason ?? 'unavailable' }],
+      : [{ path: `/items/${i}`, message: line.unavailableReason }],
   )
   if (unavailable.length > 0) throw CheckoutErrors.itemsUnavailable(unavailable)
-  return { cart, shippingMethod: { id: shippingMethod.id, name: shippingMethod.name } }
-}
-
-function orderLines(cart: Cart) {
-  return cart.items.map((i) => ({
-    variantId: i.variantId,
-    productId: i.productId,
-    sku: i.sku,
-    title: i.title,
-    productTitle: i.productTitle,
-    quantity: i.quantity,
-    unitPrice: i.unitPrice!.amount,
-    lineTotal: i.lineTotal.amount,
-  }))
 }
 
 /**
- * Checkout as a saga: (1) one transaction closes the cart, reserves the stock, redeems the coupon
- * and creates the order `pending_payment` with its events; (2) the provider is called outside any
- * transaction, with the order id as idempotency key; (3) the settlement marks the order paid and
- * sells the stock, or compensates (cancel, release, reopen the cart). A timeout or a crash after
- * (1) leaves an order the reconciliation job settles from the provider's own record.
+ * Place an order: a saga that reads top to bottom. Each step names its compensation.
+ *
+ * 1. `carts.checkoutSnapshot`: the cart priced once, read without a transaction.
+ *    Compensation: none, nothing was written.
+ * 2. One transaction: `carts.close` (at the snapshot's version, storing email and address),
+ *    `inventory.reserve`, `promotions.redeem` (with a coupon), `orders.create` (`pending_payment`).
+ *    Compensation: any failure rolls the whole transaction back; after it commits, the
+ *    settlement's `compensate` (order cancelled, stock released, coupon use given back, cart
+ *    reopened).
+ * 3. The provider, outside any transaction, the order id as idempotency key.
+ *    Compensation: the settlement's `reverse` (void or refund) for a payment that arrives
+ *    after its order was cancelled.
+ * 4. `settle-payment`: the order paid and its stock sold, or step 2's compensation.
+ *
+ * A timeout or a crash after step 2 leaves an order the reconciliation job settles from the
+ * provider's own record.
  */
-export function createCheckoutService(deps: CheckoutDeps) {
-  const { uow, orders, provider, settlement, settings, logger } = deps
+export function createPlaceOrder(deps: PlaceOrderDeps) {
+  const { uow, carts, orders, provider, settlement, settings, logger } = deps
 
-  async function placeOrder(
+  async function reserveAndCreate(
     caller: CartCaller,
-    { cart, shippingMethod }: { cart: Cart; shippingMethod: { id: string; name: string } },
+    snapshot: CheckoutSnapshot,
     input: CheckoutInput,
     orderId: string,
     guestToken: string | null,
-  ): Promise<OrderState> {
+  ): Promise<OrderSummary> {
     return uow.run(async (trx, emit) => {
       const tx = { trx, emit }
-      await deps.cartCheckout.close(trx, cart.id, cart.updatedAt)
-      const items = cart.items.map((i) => ({ variantId: i.variantId, quantity: i.quantity }))
+      await carts.close(tx, snapshot)
+      const items = snapshot.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity }))
       await deps.inventory.reserve(tx, orderId, items, settings.reservationTtlSeconds)
-      const totals = {
-        subtotal: cart.totals.subtotal.amount,
-        discount: cart.totals.discount.amount,
-        shipping: cart.totals.shipping.amount,
-        tax: cart.totals.tax.amount,
-        total: cart.totals.total.amount,
-      }
-      // A code that gives nothing now (expired, exhausted …) is not part of the order.
-      const code = cart.coupon && cart.coupon.unavailableReason === null ? cart.coupon.code : null
-      if (code) {
+      const { totals, couponCode } = snapshot
+      if (couponCode) {
         const redeemed = await deps.promotions.redeem(tx, {
-          code,
+          code: couponCode,
           orderId,
           customerId: caller.customerId,
-          email: input.email.toLowerCase(),
-          currency: cart.currency,
+          email: snapshot.email,
+          currency: snapshot.currency,
           subtotal: totals.subtotal,
           shipping: totals.shipping,
         })
         if (redeemed.discount !== totals.discount) throw CheckoutErrors.couponChanged()
       }
-      const address = input.shippingAddress
       return orders.create(tx, {
         id: orderId,
         guestToken,
         customerId: caller.customerId,
-        email: input.email.toLowerCase(),
-        currency: cart.currency,
-        cartId: cart.id,
-        items: orderLines(cart),
+        email: snapshot.email,
+        currency: snapshot.currency,
+        cartId: snapshot.cartId,
+        items: snapshot.lines.map(({ unavailableReason: _, ...line }) => line),
         totals,
-        shippingAddress: { ...address, country: address.country.toUpperCase() },
-        shippingMethod,
-        couponCode: code,
+        shippingAddress: { ...input.shippingAddress, country: snapshot.shippingAddress.country },
+        shippingMethod: snapshot.shippingMethod,
+        couponCode,
         payment: { method: input.payment.method, provider: provider.name, amount: totals.total },
       })
     })
   }
 
   /** Calls the provider; undefined when it did not answer (the reconciliation job will ask). */
-  async function pay(
-    order: OrderState,
-    input: CheckoutInput,
-  ): Promise<ProviderPayment | undefined> {
+  async function pay(order: OrderSummary, input: CheckoutInput) {
     const timeout = () => new Error('payment provider timeout')
+    const call = <T>(promise: Promise<T>) =>
+      withTimeout(promise, settings.paymentTimeoutMs, timeout)
     try {
-      const authorized = await withTimeout(
+      const authorized = await call(
         provider.authorize({
           idempotencyKey: order.id,
-          amount: order.totals.total,
+          amount: order.total,
           currency: order.currency,
           method: input.payment.method,
           token: input.payment.token,
         }),
-        settings.paymentTimeoutMs,
-        timeout,
       )
       return authorized.status === 'authorized'
-        ? await withTimeout(
-            provider.capture(authorized.reference),
-            settings.paymentTimeoutMs,
-            timeout,
-          )
+        ? await call(provider.capture(authorized.reference))
         : authorized
     } catch (err) {
       logger.warn(
@@ -167,12 +141,13 @@ export function createCheckoutService(deps: CheckoutDeps) {
       cartId: string,
       input: CheckoutInput,
     ): Promise<{ order: Order; orderToken: string | null }> {
-      const prepared = await prepareCart(deps.carts, caller, cartId, input)
+      const snapshot = await carts.checkoutSnapshot(caller, cartId, input)
+      assertOrderable(snapshot)
       const orderId = newId('ord')
       const orderToken = caller.customerId ? null : `ot_${randomBytes(32).toString('base64url')}`
-      const order = await placeOrder(caller, prepared, input, orderId, orderToken)
+      const order = await reserveAndCreate(caller, snapshot, input, orderId, orderToken)
       failpoint('checkout.after-order')
-      const payment = await pay(order, input)
+      const payment: ProviderPayment | undefined = await pay(order, input)
       failpoint('checkout.after-payment')
       if (payment) {
         const outcome = await settlement.settle(orderId, payment)
@@ -184,4 +159,4 @@ export function createCheckoutService(deps: CheckoutDeps) {
   }
 }
 
-export type CheckoutService = ReturnType<typeof createCheckoutService>
+export type PlaceOrder = ReturnType<typeof createPlaceOrder>

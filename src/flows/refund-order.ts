@@ -1,132 +1,74 @@
-import type { Kysely, Transaction } from 'kysely'
 import type { Logger } from 'pino'
-import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
-import { isAppError } from '../../platform/errors.js'
-import { newId } from '../../shared/ids.js'
-import type { InventoryTx } from '../inventory/index.js'
-import type { PaymentProvider } from '../payments/index.js'
-import { OrderErrors } from './orders.errors.js'
-import * as repo from './orders.repo.js'
-import type { OrderCaller, OrdersService, OrdersTx } from './orders.service.js'
-import { invalidTransition, type OrderState } from './orders.state.js'
-import type { OrdersTables, RefundTable } from './orders.tables.js'
+import type { UnitOfWork } from '../platform/db/unit-of-work.js'
+import type { InventoryService } from '../modules/inventory/index.js'
+import type { OrdersService, RefundRows } from '../modules/orders/index.js'
+import { isPaymentTimeout, type PaymentProvider } from '../modules/payments/index.js'
+import type { PromotionsService } from '../modules/promotions/index.js'
 
-export interface OrderRefundsDeps {
-  db: Kysely<OrdersTables>
+export interface RefundOrderDeps {
   uow: UnitOfWork
-  orders: OrdersService
+  orders: Pick<OrdersService, 'summary' | 'adminGet'>
+  refunds: RefundRows
+  inventory: Pick<InventoryService, 'restock'>
+  promotions: Pick<PromotionsService, 'releaseRedemption'>
   provider: PaymentProvider
-  inventory: { restock(tx: InventoryTx, reference: string): Promise<unknown> }
-  promotions: { releaseRedemption(tx: OrdersTx, orderId: string): Promise<void> }
   logger: Logger
 }
 
-interface RefundRequest {
-  kind: RefundTable['kind']
-  amount: number | undefined
-  reason: string | null
-  actor: string | null
-}
-
-const ordersTrx = (t: Transaction<unknown>) => t as unknown as Transaction<OrdersTables>
-
-function guard(state: OrderState, kind: RefundTable['kind'], pendingCancel: boolean) {
-  if (pendingCancel) throw OrderErrors.refundInProgress(state.id)
-  if (kind === 'cancel') {
-    if (state.status === 'pending_payment') throw OrderErrors.paymentPending(state.id)
-    if (state.status !== 'paid') throw invalidTransition(state.status, 'order.cancelled')
-  } else if (!['paid', 'fulfilled', 'delivered'].includes(state.status)) {
-    throw invalidTransition(state.status, 'order.refunded')
-  }
-}
-
 /**
- * Refunds and cancellations of paid orders. Each one is three steps: record the refund as pending
- * under the order's lock (so two refunds can never exceed the payment), ask the provider with the
- * refund's id as idempotency key (outside any transaction), then record the outcome in the
- * order's history. A crash between the steps leaves a pending refund that `settleStale` finishes
- * with the same key: the money moves once.
+ * Refund an order (staff), a saga of three steps; cancel-order reuses steps 2 and 3.
+ *
+ * 1. `refunds.open`: the refund recorded pending under the order's lock, so two refunds can never
+ *    exceed the payment. Compensation: `refunds.fail` when the provider refuses for good.
+ * 2. The provider's refund, outside any transaction, the refund's id as idempotency key.
+ *    Compensation: none needed; a timeout or a crash leaves the refund pending and `settleStale`
+ *    asks again with the same key, so the money moves once.
+ * 3. One transaction: `refunds.succeed` records it in the order's history; a cancellation also
+ *    gives the stock back (`inventory.restock`) and the coupon use (`promotions.releaseRedemption`).
  */
-export function createOrderRefunds(deps: OrderRefundsDeps) {
-  const { db, uow, orders, provider, logger } = deps
+export function createRefundOrder(deps: RefundOrderDeps) {
+  const { uow, orders, refunds, provider, logger } = deps
 
-  async function start(orderId: string, request: RefundRequest): Promise<string> {
-    return uow.run(async (t) => {
-      const trx = ordersTrx(t)
-      const row = await repo.lockOrder(trx, orderId)
-      if (!row) throw OrderErrors.notFound(orderId)
-      const state = row.state
-      guard(state, request.kind, await repo.hasPendingCancel(trx, orderId))
-      const pending = Number((await repo.pendingRefundTotal(trx, orderId)).amount)
-      const left = state.payment.amount - state.payment.refunded - pending
-      const amount = request.amount ?? left
-      if (amount > left || (request.kind === 'refund' && amount <= 0))
-        throw OrderErrors.nothingToRefund(left)
-      const id = newId('rfd')
-      await repo.insertRefund(trx, { id, order_id: orderId, ...request, amount })
-      return id
-    })
-  }
-
-  /** Records a refund the provider has made: the order's history and, for a cancel, the stock. */
+  /** Step 3: records a refund the provider has made. */
   async function finish(refundId: string): Promise<void> {
-    await uow.run(async (t, emit) => {
-      const trx = ordersTrx(t)
-      const refund = await repo.lockRefund(trx, refundId)
-      if (!refund || refund.status !== 'pending') return
-      const tx = { trx: t, emit }
-      const amount = Number(refund.amount)
-      if (refund.kind === 'refund') {
-        await orders.record(
-          tx,
-          refund.order_id,
-          { type: 'order.refunded', data: { refundId, amount, reason: refund.reason } },
-          refund.actor,
-        )
-      } else {
-        await orders.record(
-          tx,
-          refund.order_id,
-          {
-            type: 'order.cancelled',
-            data: {
-              reason: refund.reason ?? 'cancelled',
-              refunded: amount,
-              paymentStatus: 'refunded',
-            },
-          },
-          refund.actor,
-        )
-        await deps.inventory.restock(tx, refund.order_id)
-        await deps.promotions.releaseRedemption(tx, refund.order_id)
+    await uow.run(async (trx, emit) => {
+      const tx = { trx, emit }
+      const refund = await refunds.lockPending(tx, refundId)
+      if (!refund) return
+      await refunds.succeed(tx, refund)
+      if (refund.kind === 'cancel') {
+        await deps.inventory.restock(tx, refund.orderId)
+        await deps.promotions.releaseRedemption(tx, refund.orderId)
       }
-      await repo.setRefundStatus(trx, refundId, 'succeeded')
     })
   }
 
+  /** Steps 2 and 3 for a pending refund. */
   async function settle(refundId: string): Promise<void> {
-    const refund = await repo.findRefund(db, refundId)
+    const refund = await refunds.find(refundId)
     if (!refund || refund.status !== 'pending') return
-    const state = (await orders.getState(refund.order_id))!
+    const order = (await orders.summary(refund.orderId))!
     try {
       await provider.refund({
         idempotencyKey: refundId,
-        reference: state.payment.reference!,
-        amount: Number(refund.amount),
+        reference: order.payment.reference!,
+        amount: refund.amount,
       })
     } catch (err) {
       // A definite refusal ends the refund; a timeout leaves it pending for the recovery job.
-      if (isAppError(err) && err.code !== 'payment_timeout')
-        await repo.setRefundStatus(db, refundId, 'failed')
+      if (!isPaymentTimeout(err)) await refunds.fail(refundId)
       throw err
     }
     await finish(refundId)
   }
 
   return {
+    finish,
+    settle,
+
     /** Staff refund: `amount` defaults to all that is left. */
     async refund(orderId: string, input: { amount?: number; reason?: string }, actor: string) {
-      const id = await start(orderId, {
+      const { id } = await refunds.open(orderId, {
         kind: 'refund',
         amount: input.amount,
         reason: input.reason ?? null,
@@ -136,25 +78,10 @@ export function createOrderRefunds(deps: OrderRefundsDeps) {
       return orders.adminGet(orderId)
     },
 
-    /** The customer cancels a paid, unfulfilled order: refunded in full, stock restored. */
-    async cancel(caller: OrderCaller, orderId: string) {
-      await orders.assertVisible(caller, orderId)
-      const id = await start(orderId, {
-        kind: 'cancel',
-        amount: undefined,
-        reason: 'customer_request',
-        actor: caller.customerId ?? 'guest',
-      })
-      const refund = await repo.findRefund(db, id)
-      if (Number(refund!.amount) === 0) await finish(id)
-      else await settle(id)
-      return orders.getForCaller(caller, orderId)
-    },
-
     /** Finishes refunds left pending by a crash or a provider timeout; returns how many settled. */
     async settleStale(olderThan: Date, limit = 100): Promise<number> {
       let settled = 0
-      for (const { id } of await repo.findStalePendingRefunds(db, olderThan, limit)) {
+      for (const id of await refunds.stale(olderThan, limit)) {
         try {
           await settle(id)
           settled++
@@ -167,4 +94,4 @@ export function createOrderRefunds(deps: OrderRefundsDeps) {
   }
 }
 
-export type OrderRefunds = ReturnType<typeof createOrderRefunds>
+export type RefundOrder = ReturnType<typeof createRefundOrder>

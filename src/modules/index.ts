@@ -30,7 +30,7 @@ import {
 } from './promotions/index.js'
 import { createWebhooksModule, webhooksMigrations, type WebhooksModule } from './webhooks/index.js'
 import { createOperationsModule, type OperationsModule } from './operations/index.js'
-import { createCheckoutModule, type CheckoutModule } from './checkout/index.js'
+import { createFlows, type Flows } from '../flows/index.js'
 import { createOrdersModule, ordersMigrations, type OrdersModule } from './orders/index.js'
 import { createPaymentsModule, paymentsMigrations, type PaymentsModule } from './payments/index.js'
 
@@ -74,7 +74,7 @@ export interface Modules {
   operations: OperationsModule
   payments: PaymentsModule
   orders: OrdersModule
-  checkout: CheckoutModule
+  flows: Flows
   runtimes: ModuleRuntime[]
 }
 
@@ -100,17 +100,14 @@ export function createModules(deps: ModuleDeps): Modules {
   const webhooks = createWebhooksModule({ ...deps, staff: auth.directory })
   const operations = createOperationsModule(deps)
   const payments = createPaymentsModule(deps)
-  const orders = createOrdersModule({
+  const orders = createOrdersModule(deps)
+  const flows = createFlows({
     ...deps,
-    inventory: inventory.service,
-    provider: payments.provider,
-    promotions: promotions.service,
-  })
-  const checkout = createCheckoutModule({
-    ...deps,
+    settings: deps.config.checkout,
     carts: carts.service,
     inventory: inventory.service,
     orders: orders.service,
+    refunds: orders.refunds,
     promotions: promotions.service,
     provider: payments.provider,
   })
@@ -126,7 +123,7 @@ export function createModules(deps: ModuleDeps): Modules {
     operations,
     payments,
     orders,
-    checkout,
+    flows,
     runtimes: [
       auth.runtime,
       inventory.runtime,
@@ -138,7 +135,7 @@ export function createModules(deps: ModuleDeps): Modules {
       promotions.runtime,
       operations.runtime,
       orders.runtime,
-      checkout.runtime,
+      flows.runtime,
     ],
   }
 }

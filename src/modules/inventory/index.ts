@@ -12,7 +12,6 @@ import { createLowStockDigest, type VariantLabels } from './low-stock-digest.js'
 
 export type { InventoryService, StockLevel, StockLevelChange } from './inventory.service.js'
 export type {
-  InventoryTx,
   Reservation,
   ReservationLine,
   ReservationStatus,
@@ -23,7 +22,7 @@ export {
   type LowStockPayload,
   type StockChangedPayload,
 } from './inventory.events.js'
-export { InventoryErrors, type Shortage } from './inventory.errors.js'
+export { InventoryErrors, isReservationReleased, type Shortage } from './inventory.errors.js'
 export { InventoryJobs } from './inventory.jobs.js'
 export type { VariantLabel, VariantLabels } from './low-stock-digest.js'
 

@@ -30,6 +30,7 @@ export function createPaymentsModule(deps: ModuleDeps): PaymentsModule {
 
 export {
   PaymentErrors,
+  isPaymentTimeout,
   type AuthorizeInput,
   type PaymentNotification,
   type PaymentProvider,

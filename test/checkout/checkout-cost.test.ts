@@ -24,9 +24,9 @@ type Query = (...args: unknown[]) => Promise<unknown>
  */
 async function statementsOf(fn: () => Promise<unknown>): Promise<string[]> {
   const seen: string[] = []
-  const proto = (
-    engine === 'postgres' ? pg.Client.prototype : PGlite.prototype
-  ) as unknown as Record<'query', Query>
+  const proto = (engine === 'postgres'
+    ? pg.Client.prototype
+    : PGlite.prototype) as unknown as Record<'query', Query>
   const original = proto.query
   proto.query = function (this: unknown, ...args: unknown[]) {
     const text = args[0]
@@ -71,7 +71,7 @@ describe(`the cost of one guest checkout (${engine})`, () => {
     )
     assert.ok(begins <= 2, `${begins} transactions:\n${statements.join('\n')}`)
     assert.equal(commits, begins)
-    assert.ok(statements.length <= 31, `${statements.length} statements:\n${statements.join("\n")}`)
+    assert.ok(statements.length <= 31, `${statements.length} statements:\n${statements.join('\n')}`)
   })
 
   test('a paid guest checkout crosses the module doors 10 times, each once', async () => {

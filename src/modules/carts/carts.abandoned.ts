@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Logger } from 'pino'
-import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
+import { narrow, type UnitOfWork } from '../../platform/db/unit-of-work.js'
 import type { DomainEvent } from '../../platform/events/types.js'
 import { renderMail } from '../../platform/mail/layout.js'
 import type { Mailer } from '../../platform/mail/mailer.js'
@@ -40,7 +40,7 @@ export interface AbandonedCartDeps {
 export function abandonedCarts(deps: AbandonedCartDeps) {
   async function remindBatch(limit = 100): Promise<number> {
     return deps.uow.run(async (t, emit) => {
-      const trx = t as unknown as Kysely<CartsTables>
+      const trx = narrow<CartsTables>(t)
       const cutoff = new Date(Date.now() - deps.afterHours * 3600_000)
       const rows = await trx
         .updateTable('carts.cart')

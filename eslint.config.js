@@ -36,6 +36,12 @@ function moduleDoorRules(depth) {
               regex: `^${up}(\\.\\./)+(src/)?modules/`,
               message: 'Reach other modules with a short relative path to ../<module>/index.js.',
             },
+            {
+              // Flows drive modules, never the reverse: a module reaching a flow is no leaf.
+              regex: '^(\\.\\./)+(src/)?flows(/|$)',
+              message:
+                'Modules are leaves: src/flows drives them through their doors, never the reverse.',
+            },
           ],
         },
       ],
@@ -75,6 +81,24 @@ export default defineConfig(
     },
   },
   Array.from({ length: MAX_DEPTH }, (_, depth) => moduleDoorRules(depth)),
+  {
+    // A flow reaches a module only through its door, like another module would.
+    files: ['src/flows/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./modules/[^/]+/(?!index\\.js$).+',
+              message:
+                'A flow imports a module only through its door: ../modules/<module>/index.js.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     // Platform and shared code carry no business words: they never depend on a module.
     files: ['src/platform/**/*.ts', 'src/shared/**/*.ts'],

@@ -36,7 +36,7 @@ import {
   type WebhooksModule,
 } from './modules/webhooks/index.js'
 import { createOperationsModule, type OperationsModule } from './modules/operations/index.js'
-import { createCheckoutModule, type CheckoutModule } from './modules/checkout/index.js'
+import { createFlows, type Flows } from './flows/index.js'
 import { createOrdersModule, ordersMigrations, type OrdersModule } from './modules/orders/index.js'
 import {
   createPaymentsModule,
@@ -72,7 +72,7 @@ export interface Modules {
   payments: PaymentsModule
   notifications: NotificationsModule
   orders: OrdersModule
-  checkout: CheckoutModule
+  flows: Flows
   runtimes: ModuleRuntime[]
 }
 
@@ -122,23 +122,18 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
     webhookSecret: config.checkout.paymentWebhookSecret,
     testProviderDelayMs: config.checkout.testProviderDelayMs,
   })
-  const orders = createOrdersModule({
+  const orders = createOrdersModule(platform)
+  // Workflows across modules come last: they reach the modules only through their doors.
+  const flows = createFlows({
     ...platform,
+    settings: config.checkout,
+    carts: carts.service,
     inventory: inventory.service,
-    provider: payments.provider,
+    orders: orders.service,
+    refunds: orders.refunds,
     promotions: promotions.service,
+    provider: payments.provider,
   })
-  const checkout = createCheckoutModule(
-    {
-      ...platform,
-      carts: carts.service,
-      inventory: inventory.service,
-      orders: orders.service,
-      promotions: promotions.service,
-      provider: payments.provider,
-    },
-    config.checkout,
-  )
   const notifications = createNotificationsModule(
     {
       ...platform,
@@ -166,7 +161,7 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
     operations,
     payments,
     orders,
-    checkout,
+    flows,
     notifications,
     runtimes: [
       auth.runtime,
@@ -179,7 +174,7 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
       promotions.runtime,
       operations.runtime,
       orders.runtime,
-      checkout.runtime,
+      flows.runtime,
       notifications.runtime,
     ],
   }

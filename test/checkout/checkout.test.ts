@@ -153,7 +153,7 @@ describe(`payments that time out (${engine})`, () => {
     const { order } = res.json() as { order: OrderBody }
     assert.equal(order.status, 'pending_payment')
     assert.equal((await stockOf(ctx, variantId)).reserved, 2)
-    const { settlement } = ctx.runtime.modules.checkout
+    const { settlement } = ctx.runtime.modules.flows
     const future = new Date(Date.now() + 60_000)
     const [first, second] = await Promise.all([
       settlement.reconcileStale(future),
@@ -181,7 +181,7 @@ describe(`payments that time out (${engine})`, () => {
       .deleteFrom('payments.test_payment' as never)
       .where('idempotency_key' as never, '=', order.id as never)
       .execute()
-    const counts = await ctx.runtime.modules.checkout.settlement.reconcileStale(
+    const counts = await ctx.runtime.modules.flows.settlement.reconcileStale(
       new Date(Date.now() + 60_000),
     )
     assert.equal(counts.cancelled, 1)

@@ -131,7 +131,7 @@ describe(`kill -9 during checkout (${engine})`, () => {
         assert.equal(await server.exited, 'SIGKILL')
 
         const runtime = await reopen(server.env)
-        const { orders, inventory, checkout } = runtime.modules
+        const { orders, inventory, flows } = runtime.modules
         const [pending] = await orders.service.awaitingPayment(new Date(Date.now() + 60_000), 10)
         assert.ok(pending, 'the crash left an order awaiting payment')
         assert.equal(
@@ -139,7 +139,7 @@ describe(`kill -9 during checkout (${engine})`, () => {
           2,
           'with its stock held',
         )
-        const counts = await checkout.settlement.reconcileStale(new Date(Date.now() + 60_000))
+        const counts = await flows.settlement.reconcileStale(new Date(Date.now() + 60_000))
         assert.equal(counts.paid + counts.cancelled, 1)
         const order = await orders.service.adminGet(pending)
         assert.equal(order.status, expected.status)
@@ -149,7 +149,7 @@ describe(`kill -9 during checkout (${engine})`, () => {
         if (expected.status === 'paid') assert.equal(payment?.status, 'captured')
         else assert.equal(payment, undefined, 'never charged')
         // A second pass finds nothing left to do.
-        const again = await checkout.settlement.reconcileStale(new Date(Date.now() + 60_000))
+        const again = await flows.settlement.reconcileStale(new Date(Date.now() + 60_000))
         assert.equal(again.paid + again.cancelled, 0)
       },
     )

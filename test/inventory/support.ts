@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
-import type { InventoryTx, ReserveItem } from '../../src/modules/inventory/index.js'
+import type { Tx } from '../../src/platform/db/unit-of-work.js'
+import type { ReserveItem } from '../../src/modules/inventory/index.js'
 import type { Database } from '../../src/platform/db/database.js'
 import { createUnitOfWork } from '../../src/platform/db/unit-of-work.js'
 import type { TestContext } from '../helpers/context.js'
@@ -9,7 +10,7 @@ import { createProduct } from '../helpers/catalog.js'
 export function inventoryCaller(ctx: TestContext, database: Database = ctx.database) {
   const service = ctx.runtime.modules.inventory.service
   const uow = createUnitOfWork(database.db, () => {})
-  const run = <T>(fn: (tx: InventoryTx) => Promise<T>) => uow.run((trx, emit) => fn({ trx, emit }))
+  const run = <T>(fn: (tx: Tx) => Promise<T>) => uow.run((trx, emit) => fn({ trx, emit }))
   return {
     service,
     run,

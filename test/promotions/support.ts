@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
-import type { RedeemInput, RedemptionTx } from '../../src/modules/promotions/index.js'
+import type { Tx } from '../../src/platform/db/unit-of-work.js'
+import type { RedeemInput } from '../../src/modules/promotions/index.js'
 import { openDatabase, type Database } from '../../src/platform/db/database.js'
 import { createUnitOfWork } from '../../src/platform/db/unit-of-work.js'
 import { engine, uniqueSuffix, type TestContext } from '../helpers/context.js'
@@ -56,7 +57,7 @@ export async function createPromotion(
 export function redeemer(ctx: TestContext, database: Database = ctx.database) {
   const service = ctx.runtime.modules.promotions.service
   const uow = createUnitOfWork(database.db, () => {})
-  const run = <T>(fn: (tx: RedemptionTx) => Promise<T>) => uow.run((trx, emit) => fn({ trx, emit }))
+  const run = <T>(fn: (tx: Tx) => Promise<T>) => uow.run((trx, emit) => fn({ trx, emit }))
   return {
     service,
     run,

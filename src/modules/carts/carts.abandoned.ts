@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely'
-import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
+import { narrow, type UnitOfWork } from '../../platform/db/unit-of-work.js'
 import type { JobDefinition } from '../../platform/jobs/jobs.js'
 import type { CartsTables } from './carts.tables.js'
 
@@ -30,7 +30,7 @@ export interface AbandonedCartDeps {
 export function abandonedCarts(deps: AbandonedCartDeps) {
   async function remindBatch(limit = 100): Promise<number> {
     return deps.uow.run(async (t, emit) => {
-      const trx = t as unknown as Kysely<CartsTables>
+      const trx = narrow<CartsTables>(t)
       const cutoff = new Date(Date.now() - deps.afterHours * 3600_000)
       const rows = await trx
         .updateTable('carts.cart')

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely'
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
 import type {
   CartItemTable,
   CartsTables,
@@ -23,6 +23,7 @@ const CART_COLUMNS = [
   'shipping_method_id',
   'coupon_code',
   'reminded_at',
+  'version',
   'created_at',
   'updated_at',
 ] as const
@@ -115,6 +116,7 @@ export async function updateCart(db: CartsDb, id: string, patch: CartPatch): Pro
         ? {}
         : { shipping_method_id: patch.shippingMethodId }),
       ...(patch.couponCode === undefined ? {} : { coupon_code: patch.couponCode }),
+      version: sql<number>`version + 1`,
       updated_at: new Date(),
     })
     .where('id', '=', id)

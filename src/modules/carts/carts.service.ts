@@ -1,9 +1,15 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import type { Transaction } from 'kysely'
-import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
+import { narrow, type Tx, type UnitOfWork } from '../../platform/db/unit-of-work.js'
 import { newId } from '../../shared/ids.js'
 import type { CatalogApi, VariantPricing } from '../catalog/index.js'
 import { couponError, type PromotionsService } from '../promotions/index.js'
+import {
+  closeCart,
+  reopenCart,
+  toSnapshot,
+  type CheckoutAddress,
+  type CheckoutSnapshot,
+} from './carts.checkout.js'
 import { CartErrors } from './carts.errors.js'
 import {
   cartBasis,
@@ -22,6 +28,8 @@ import {
   type ShippingMethod,
   type UpdateCartInput,
 } from './carts.schema.js'
+
+export type { CheckoutAddress, CheckoutLine, CheckoutSnapshot } from './carts.checkout.js'
 import { CART_CURRENCIES, SHIPPING_COUNTRIES } from './carts.settings.js'
 import type { CartsTables } from './carts.tables.js'
 
@@ -46,15 +54,22 @@ export interface CartsService {
   removeItem(caller: CartCaller, cartId: string, itemId: string): Promise<Cart>
   updateCart(caller: CartCaller, cartId: string, input: UpdateCartInput): Promise<Cart>
   /**
-   * For checkout, in one transaction: sets the email and address and keeps the chosen shipping
-   * method if it serves the address, else picks the cheapest that does (none: 409
-   * `shipping_method_unavailable`). Returns the priced cart and its method.
+   * For checkout, read without a transaction: the open cart priced with this email and address
+   * and the chosen shipping method if it serves the address, else the cheapest that does (none:
+   * 409 `shipping_method_unavailable`). Nothing is stored until `close`.
    */
-  prepareCheckout(
+  checkoutSnapshot(
     caller: CartCaller,
     cartId: string,
-    input: { email: string; shippingAddress: NonNullable<UpdateCartInput['shippingAddress']> },
-  ): Promise<{ cart: Cart; shippingMethod: ShippingMethod }>
+    input: { email: string; shippingAddress: CheckoutAddress },
+  ): Promise<CheckoutSnapshot>
+  /**
+   * In the checkout's transaction: closes the cart (`ordered`) with the snapshot's email, address
+   * and method if it is still at the snapshot's version, else 409 `cart_changed`.
+   */
+  close(tx: Tx, snapshot: CheckoutSnapshot): Promise<void>
+  /** In the caller's transaction: opens an `ordered` cart again (payment declined). */
+  reopen(tx: Tx, cartId: string): Promise<void>
   shippingMethods(
     caller: CartCaller,
     cartId: string,
@@ -101,8 +116,6 @@ function canSee(row: CartRow, caller: CartCaller): boolean {
   if (row.customer_id !== null) return row.customer_id === caller.customerId
   return tokenMatches(caller.token, row.token_hash)
 }
-
-const cartsTrx = (t: Transaction<unknown>) => t as unknown as Transaction<CartsTables>
 
 export function createCartsService(deps: CartsServiceDeps): CartsService {
   const { db, uow, catalog } = deps
@@ -167,7 +180,7 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
     fn: (trx: CartsDb, cart: CartRow) => Promise<T>,
   ): Promise<T> {
     return uow.run(async (t) => {
-      const trx = cartsTrx(t)
+      const trx = narrow<CartsTables>(t)
       const [cart] = await repo.lockCarts(trx, [cartId])
       if (!cart || !canSee(cart, caller)) throw CartErrors.notFound(cartId)
       if (cart.status !== 'open') throw CartErrors.notOpen(cartId)
@@ -268,30 +281,41 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
       return (await view(cartId)).cart
     },
 
-    async prepareCheckout(caller, cartId, input) {
+    async checkoutSnapshot(caller, cartId, input) {
       const address = {
         ...input.shippingAddress,
         country: input.shippingAddress.country.toUpperCase(),
       }
       if (!SHIPPING_COUNTRIES.includes(address.country))
         throw CartErrors.countryUnsupported(address.country)
-      // Priced before the lock (the catalog is another module's connection); the lock then
-      // re-checks visibility and status, and checkout re-checks that nothing changed since.
-      const basis = await basisOf(cartId)
-      const methods = shippingMethodsFor(address.country, basis.row.currency, basis.subtotal)
+      const row = await visibleCart(caller, cartId)
+      if (row.status !== 'open') throw CartErrors.notOpen(cartId)
+      const items = await repo.findItems(db, cartId)
+      const pricing = await pricingOf(
+        items.map((i) => i.variant_id),
+        row.currency,
+      )
+      // Free shipping depends on the subtotal, which the address does not change.
+      const { subtotal } = cartBasis(row, items, pricing)
+      const methods = shippingMethodsFor(address.country, row.currency, subtotal)
       const method =
-        methods.find((m) => m.id === basis.row.shipping_method_id) ??
+        methods.find((m) => m.id === row.shipping_method_id) ??
         [...methods].sort((a, b) => a.price.amount - b.price.amount)[0]
-      await withOpenCart(caller, cartId, async (trx) => {
-        if (!method) throw CartErrors.noShippingMethod(address.country)
-        await repo.updateCart(trx, cartId, {
-          email: input.email.toLowerCase(),
-          shippingAddress: address,
-          shippingMethodId: method.id,
-        })
-      })
-      return { cart: (await view(cartId)).cart, shippingMethod: method! }
+      if (!method) throw CartErrors.noShippingMethod(address.country)
+      const email = input.email.toLowerCase()
+      const applied = { ...row, email, shipping_address: address, shipping_method_id: method.id }
+      const basis = cartBasis(applied, items, pricing)
+      const coupon = row.coupon_code === null ? null : await evaluateCoupon(basis, row.coupon_code)
+      return toSnapshot(
+        priceCart(basis, coupon, deps.pricesIncludeTax),
+        row.version,
+        method,
+        address,
+      )
     },
+
+    close: closeCart,
+    reopen: reopenCart,
 
     async shippingMethods(caller, cartId) {
       await visibleCart(caller, cartId)
@@ -329,7 +353,7 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
 
     async mergeGuestCart(guestCartId, customerId) {
       return uow.run(async (t) => {
-        const trx = cartsTrx(t)
+        const trx = narrow<CartsTables>(t)
         const target = await repo.findOpenCartOfCustomer(trx, customerId, guestCartId)
         const locked = await repo.lockCarts(trx, target ? [guestCartId, target.id] : [guestCartId])
         const guest = locked.find((c) => c.id === guestCartId)

@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely'
+import type { ColumnType, Generated } from 'kysely'
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
 
@@ -28,6 +28,8 @@ export interface CartTable {
   /** When the abandoned-cart reminder was sent (one per cart). */
   reminded_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
   coupon_code: string | null
+  /** Bumped on every write of the cart or its lines: what checkout closes the cart at. */
+  version: Generated<number>
   created_at: Timestamp
   updated_at: Timestamp
 }

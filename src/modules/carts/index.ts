@@ -12,12 +12,14 @@ import * as createCarts from './migrations/2026_11_21_0840_create_carts.js'
 import * as addCoupon from './migrations/2026_11_21_1010_add_cart_coupon.js'
 import * as allowOrdered from './migrations/2026_11_21_1015_allow_ordered_carts.js'
 import * as addRemindedAt from './migrations/2026_11_21_1016_add_cart_reminded_at.js'
+import * as addVersion from './migrations/2026_12_01_2345_add_cart_version.js'
 
 export const cartsMigrations: MigrationSet = {
   '2026_11_21_0840_create_carts': createCarts,
   '2026_11_21_1010_add_cart_coupon': addCoupon,
   '2026_11_21_1015_allow_ordered_carts': allowOrdered,
   '2026_11_21_1016_add_cart_reminded_at': addRemindedAt,
+  '2026_12_01_2345_add_cart_version': addVersion,
 }
 
 export interface CartsModule {
@@ -65,8 +67,13 @@ export function createCartsModule(
   }
 }
 
-export type { CartCaller, CartsService } from './carts.service.js'
-export { cartCheckout, type CartCheckout } from './carts.checkout.js'
+export type {
+  CartCaller,
+  CartsService,
+  CheckoutAddress,
+  CheckoutLine,
+  CheckoutSnapshot,
+} from './carts.service.js'
 export {
   CART_ABANDONED,
   REMIND_ABANDONED_JOB,

@@ -1,7 +1,7 @@
-import type { Kysely, Transaction } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { Database } from '../../platform/db/database.js'
 import { uniqueViolation } from '../../platform/db/errors.js'
-import type { Emit, UnitOfWork } from '../../platform/db/unit-of-work.js'
+import { type Emit, narrow, type UnitOfWork } from '../../platform/db/unit-of-work.js'
 import { CommonErrors } from '../../platform/errors.js'
 import { encodeCursor, type Page } from '../../shared/pagination.js'
 import type { InventoryService } from '../inventory/index.js'
@@ -48,7 +48,6 @@ export function createCatalogService(deps: CatalogDeps) {
   const db = deps.database.db as Kysely<CatalogTables>
   const read = () => deps.database.read as Kysely<CatalogTables>
   const writer = createProductWriter(deps)
-  const asTrx = (trx: Transaction<unknown>) => trx as unknown as Transaction<CatalogTables>
 
   async function loadParts(d: repo.Db, ids: string[]): Promise<ProductParts> {
     const variants = await repo.findVariants(d, ids)
@@ -193,7 +192,7 @@ export function createCatalogService(deps: CatalogDeps) {
     async createProduct(input: ProductInput): Promise<AdminProductDto> {
       const row = await mapConflicts(() =>
         deps.uow.run(async (trx, emit) => {
-          const [created] = await writer.insertProducts(asTrx(trx), [input])
+          const [created] = await writer.insertProducts(narrow<CatalogTables>(trx), [input])
           emitProduct(emit, CatalogEvents.productCreated, created!)
           return created!
         }),
@@ -205,7 +204,11 @@ export function createCatalogService(deps: CatalogDeps) {
     async createProducts(inputs: ProductInput[]): Promise<AdminProductDto[]> {
       const rows = await mapConflicts(() =>
         deps.uow.run(async (trx, emit) => {
-          const created = await writer.insertProducts(asTrx(trx), inputs, '/body/products')
+          const created = await writer.insertProducts(
+            narrow<CatalogTables>(trx),
+            inputs,
+            '/body/products',
+          )
           for (const row of created) emitProduct(emit, CatalogEvents.productCreated, row)
           return created
         }),
@@ -220,7 +223,7 @@ export function createCatalogService(deps: CatalogDeps) {
     ): Promise<AdminProductDto> {
       await mapConflicts(() =>
         deps.uow.run(async (trx, emit) => {
-          const t = asTrx(trx)
+          const t = narrow<CatalogTables>(trx)
           const current = await repo.lockProduct(t, id)
           if (!current) throw CatalogErrors.productNotFound(id)
           if (expectedVersion !== undefined && current.version !== expectedVersion)
@@ -234,7 +237,7 @@ export function createCatalogService(deps: CatalogDeps) {
 
     async deleteProduct(id: string, expectedVersion?: number): Promise<void> {
       await deps.uow.run(async (trx, emit) => {
-        const t = asTrx(trx)
+        const t = narrow<CatalogTables>(trx)
         const current = await repo.lockProduct(t, id)
         if (!current) throw CatalogErrors.productNotFound(id)
         if (expectedVersion !== undefined && current.version !== expectedVersion)

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Database } from '../../platform/db/database.js'
 import { uniqueViolation } from '../../platform/db/errors.js'
-import type { Emit, UnitOfWork } from '../../platform/db/unit-of-work.js'
+import { type Emit, narrow, type UnitOfWork } from '../../platform/db/unit-of-work.js'
 import { CommonErrors } from '../../platform/errors.js'
 import { newId } from '../../shared/ids.js'
 import { CatalogErrors } from './catalog.errors.js'
@@ -20,8 +20,6 @@ function emitChanged(emit: Emit, id: string): void {
 }
 
 export function createCategoryService(deps: { database: Database; uow: UnitOfWork }) {
-  const asTrx = (trx: Transaction<unknown>) => trx as unknown as Transaction<CatalogTables>
-
   async function subtree(id: string): Promise<CategoryDto> {
     const [tree] = toCategoryTree(
       await repo.findAllCategories(deps.database.read as Kysely<CatalogTables>),
@@ -68,10 +66,10 @@ export function createCategoryService(deps: { database: Database; uow: UnitOfWor
       const slug = input.slug ?? slugify(input.name)
       const row = await write(slug, () =>
         deps.uow.run(async (trx, emit) => {
-          await checkParent(asTrx(trx), input.parentId)
+          await checkParent(narrow<CatalogTables>(trx), input.parentId)
           const id = newId('cat')
           emitChanged(emit, id)
-          return repo.insertCategory(asTrx(trx), {
+          return repo.insertCategory(narrow<CatalogTables>(trx), {
             id,
             slug,
             name: input.name,
@@ -87,14 +85,14 @@ export function createCategoryService(deps: { database: Database; uow: UnitOfWor
     async update(id: string, patch: CategoryPatch, expectedVersion?: number): Promise<CategoryDto> {
       await write(patch.slug, () =>
         deps.uow.run(async (trx, emit) => {
-          const current = await repo.findCategory(asTrx(trx), id)
+          const current = await repo.findCategory(narrow<CatalogTables>(trx), id)
           if (!current || current.id !== id) throw CatalogErrors.categoryNotFound(id)
           emitChanged(emit, id)
           if (expectedVersion !== undefined && current.version !== expectedVersion)
             throw CommonErrors.staleVersion()
-          await checkParent(asTrx(trx), patch.parentId, id)
+          await checkParent(narrow<CatalogTables>(trx), patch.parentId, id)
           const { parentId, ...rest } = patch
-          await repo.updateCategory(asTrx(trx), id, {
+          await repo.updateCategory(narrow<CatalogTables>(trx), id, {
             ...rest,
             ...(parentId !== undefined ? { parent_id: parentId } : {}),
           })
@@ -105,12 +103,12 @@ export function createCategoryService(deps: { database: Database; uow: UnitOfWor
 
     async remove(id: string): Promise<void> {
       await deps.uow.run(async (trx, emit) => {
-        const current = await repo.findCategory(asTrx(trx), id)
+        const current = await repo.findCategory(narrow<CatalogTables>(trx), id)
         if (!current || current.id !== id) throw CatalogErrors.categoryNotFound(id)
         emitChanged(emit, id)
-        if (await repo.categoryHasChildren(asTrx(trx), id))
+        if (await repo.categoryHasChildren(narrow<CatalogTables>(trx), id))
           throw CatalogErrors.categoryHasChildren()
-        await repo.deleteCategory(asTrx(trx), id)
+        await repo.deleteCategory(narrow<CatalogTables>(trx), id)
       })
     },
 
@@ -121,7 +119,7 @@ export function createCategoryService(deps: { database: Database; uow: UnitOfWor
     ) {
       const ids = new Map<string, string>()
       for (const [position, c] of categories.entries()) {
-        const row = await repo.insertCategory(asTrx(trx), {
+        const row = await repo.insertCategory(narrow<CatalogTables>(trx), {
           id: newId('cat'),
           slug: c.slug,
           name: c.name,

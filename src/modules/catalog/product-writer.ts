@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely'
-import type { Emit, UnitOfWork } from '../../platform/db/unit-of-work.js'
+import { narrow, type Emit, type UnitOfWork } from '../../platform/db/unit-of-work.js'
 import { CommonErrors, type FieldError } from '../../platform/errors.js'
 import { newId } from '../../shared/ids.js'
 import type { InventoryService } from '../inventory/index.js'
@@ -177,7 +177,7 @@ export function createProductWriter(deps: ProductWriterDeps) {
       ) => {
         await mapConflicts(() =>
           deps.uow.run(async (t, emit) => {
-            const trx = t as unknown as Trx
+            const trx = narrow<CatalogTables>(t)
             const current = await repo.lockProduct(trx, productId)
             if (!current) throw CatalogErrors.productNotFound(productId)
             if (expected !== undefined && current.version !== expected)

@@ -1,5 +1,5 @@
-import type { Kysely, Transaction } from 'kysely'
-import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
+import type { Kysely } from 'kysely'
+import { narrow, type UnitOfWork } from '../../platform/db/unit-of-work.js'
 import type { CategoryService } from './categories.service.js'
 import { CatalogEvents } from './catalog.events.js'
 import { analyzeCatalog, countLiveProducts } from './catalog.repo.js'
@@ -39,10 +39,7 @@ export async function seedDemoCatalog(deps: {
         onHand: v.onHand,
       })),
     }))
-    const rows = await deps.writer.insertProducts(
-      trx as unknown as Transaction<CatalogTables>,
-      inputs,
-    )
+    const rows = await deps.writer.insertProducts(narrow<CatalogTables>(trx), inputs)
     for (const row of rows) {
       emit({
         type: CatalogEvents.productCreated,
@@ -51,7 +48,7 @@ export async function seedDemoCatalog(deps: {
         payload: { productId: row.id, slug: row.slug, status: row.status, version: row.version },
       })
     }
-    await analyzeCatalog(trx as unknown as Transaction<CatalogTables>)
+    await analyzeCatalog(narrow<CatalogTables>(trx))
     return rows.length
   })
 }

@@ -1,6 +1,5 @@
-import type { Transaction } from 'kysely'
 import type { Logger } from 'pino'
-import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
+import { narrow, type UnitOfWork } from '../../platform/db/unit-of-work.js'
 import { newId } from '../../shared/ids.js'
 import { CustomersErrors } from './customers.errors.js'
 import {
@@ -78,10 +77,6 @@ function normalize(input: UpdateAddressInput): Partial<AddressFields> {
   return out
 }
 
-function customersTrx(trx: Transaction<unknown>): CustomersDb {
-  return trx as unknown as Transaction<CustomersTables>
-}
-
 export function createCustomersService(deps: CustomersServiceDeps): CustomersService {
   const { db, uow, logger } = deps
 
@@ -99,7 +94,7 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
     async createAddress(userId, input) {
       const fields = normalize(input) as AddressFields
       const created = await uow.run(async (t) => {
-        const trx = customersTrx(t)
+        const trx = narrow<CustomersTables>(t)
         await lockAddressBook(trx, userId)
         const count = await countAddresses(trx, userId)
         if (count >= MAX_ADDRESSES) throw CustomersErrors.addressLimitReached(MAX_ADDRESSES)
@@ -120,7 +115,7 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
 
     async updateAddress(userId, addressId, input) {
       const updated = await uow.run(async (t) => {
-        const trx = customersTrx(t)
+        const trx = narrow<CustomersTables>(t)
         await lockAddressBook(trx, userId)
         if (input.isDefault === true) await clearDefaultAddress(trx, userId, addressId)
         const patch = {
@@ -135,7 +130,7 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
 
     async deleteAddress(userId, addressId) {
       await uow.run(async (t) => {
-        const trx = customersTrx(t)
+        const trx = narrow<CustomersTables>(t)
         await lockAddressBook(trx, userId)
         const deleted = await deleteAddress(trx, userId, addressId)
         if (!deleted) throw CustomersErrors.addressNotFound(addressId)

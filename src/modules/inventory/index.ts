@@ -9,7 +9,6 @@ import { createInventoryService, type InventoryService } from './inventory.servi
 
 export type { InventoryService, StockLevel, StockLevelChange } from './inventory.service.js'
 export type {
-  InventoryTx,
   Reservation,
   ReservationLine,
   ReservationStatus,
@@ -20,7 +19,7 @@ export {
   type LowStockPayload,
   type StockChangedPayload,
 } from './inventory.events.js'
-export { InventoryErrors, type Shortage } from './inventory.errors.js'
+export { InventoryErrors, isReservationReleased, type Shortage } from './inventory.errors.js'
 export { InventoryJobs } from './inventory.jobs.js'
 
 export const inventoryMigrations: MigrationSet = {

@@ -1,4 +1,4 @@
-import { AppError, CommonErrors, type FieldError } from '../../platform/errors.js'
+import { AppError, CommonErrors, isAppError, type FieldError } from '../../platform/errors.js'
 
 export const InventoryErrors = {
   notFound: (variantId: string) =>
@@ -72,3 +72,7 @@ export interface Shortage {
   requested: number
   available: number
 }
+
+/** The hold a reference took is gone (expired or cancelled): nothing is left to sell or keep. */
+export const isReservationReleased = (err: unknown): boolean =>
+  isAppError(err) && err.code === 'reservation_released'

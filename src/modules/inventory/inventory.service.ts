@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Database } from '../../platform/db/database.js'
-import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
+import { narrow, type Tx, type UnitOfWork } from '../../platform/db/unit-of-work.js'
 import { CommonErrors } from '../../platform/errors.js'
 import { InventoryErrors } from './inventory.errors.js'
 import { stockChangeEvents } from './inventory.events.js'
@@ -14,7 +14,6 @@ import {
 import type { InventoryTables } from './inventory.tables.js'
 import {
   createReservations,
-  type InventoryTx,
   type Reservation,
   type ReservationLine,
   type ReserveItem,
@@ -30,12 +29,15 @@ export interface StockLevelChange {
 /**
  * Stock per variant and the reservations checkout takes on it. Every change emits
  * `inventory.stock_changed` (absolute figures) and, when available stock falls to the variant's
- * threshold, `inventory.low_stock`. Methods taking an `InventoryTx` run in the caller's unit of
+ * threshold, `inventory.low_stock`. Methods taking an `Tx` run in the caller's unit of
  * work; given `undefined`, they run in one of their own.
  */
 export interface InventoryService {
   /** Starts tracking stock for new variants, inside the caller's transaction. */
-  track(trx: Transaction<unknown>, levels: { variantId: string; onHand: number }[]): Promise<void>
+  track(
+    trx: Tx | Transaction<unknown>,
+    levels: { variantId: string; onHand: number }[],
+  ): Promise<void>
   getLevels(variantIds: string[]): Promise<Map<string, StockLevel>>
   getLevel(variantId: string): Promise<StockLevel>
   /** Sets on-hand stock and/or the low-stock threshold; `expectedVersion` (If-Match) → 412. */
@@ -51,20 +53,20 @@ export interface InventoryService {
    * `reservation_mismatch`, a released one `reservation_released`.
    */
   reserve(
-    tx: InventoryTx | undefined,
+    tx: Tx | undefined,
     reference: string,
     items: ReserveItem[],
     ttlSeconds: number,
   ): Promise<Reservation>
   /** Payment succeeded: held → committed, the units leave on-hand stock. Idempotent. */
-  commit(tx: InventoryTx | undefined, reference: string): Promise<Reservation>
+  commit(tx: Tx | undefined, reference: string): Promise<Reservation>
   /**
    * Decline, cancel or expiry: held → released, the units are available again. Idempotent; a
    * missing reference is a no-op (undefined) and a committed one is returned untouched.
    */
-  release(tx: InventoryTx | undefined, reference: string): Promise<Reservation | undefined>
+  release(tx: Tx | undefined, reference: string): Promise<Reservation | undefined>
   /** Cancellation after payment: committed → released, the units return to on-hand stock. */
-  restock(tx: InventoryTx | undefined, reference: string): Promise<Reservation>
+  restock(tx: Tx | undefined, reference: string): Promise<Reservation>
   getReservation(reference: string): Promise<Reservation | undefined>
   /** Held reservations of a variant, soonest expiry first (staff view). */
   listHeld(variantId: string, limit: number): Promise<ReservationLine[]>
@@ -79,7 +81,6 @@ export function createInventoryService(deps: {
   uow: UnitOfWork
 }): InventoryService {
   const db = deps.database.db as Kysely<InventoryTables>
-  const asTrx = (trx: Transaction<unknown>) => trx as unknown as Transaction<InventoryTables>
   const reservations = createReservations(deps)
 
   async function getLevel(variantId: string): Promise<StockLevel> {
@@ -89,7 +90,7 @@ export function createInventoryService(deps: {
   }
 
   return {
-    track: (trx, levels) => insertStockLevels(asTrx(trx), levels),
+    track: (trx, levels) => insertStockLevels(narrow<InventoryTables>(trx), levels),
     async getLevels(variantIds) {
       const levels = await findStockLevels(db, variantIds)
       return new Map(levels.map((l) => [l.variantId, l]))
@@ -97,7 +98,7 @@ export function createInventoryService(deps: {
     getLevel,
     updateLevel: (variantId, change, expected) =>
       deps.uow.run(async (trx, emit) => {
-        const t = asTrx(trx)
+        const t = narrow<InventoryTables>(trx)
         const [current] = await findStockLevels(t, [variantId])
         if (!current) throw InventoryErrors.notFound(variantId)
         if (expected !== undefined && current.version !== expected)

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Database } from '../../platform/db/database.js'
-import type { Emit, UnitOfWork } from '../../platform/db/unit-of-work.js'
+import { narrow, type Emit, type Tx, type UnitOfWork } from '../../platform/db/unit-of-work.js'
 import type { FieldError } from '../../platform/errors.js'
 import { InventoryErrors, type Shortage } from './inventory.errors.js'
 import { stockChangeEvents } from './inventory.events.js'
@@ -18,15 +18,6 @@ import {
 } from './reservations.repo.js'
 
 export type { ReservationLine, ReservationStatus }
-
-/**
- * The caller's unit of work: pass the `trx` and `emit` that `UnitOfWork.run` hands you, and the
- * stock change and its events commit (or roll back) with your own change.
- */
-export interface InventoryTx {
-  trx: Transaction<unknown>
-  emit: Emit
-}
 
 export interface ReserveItem {
   variantId: string
@@ -219,21 +210,21 @@ const RESTOCK: Delta = { onHand: 1, reserved: 0 }
 
 export function createReservations(deps: { database: Database; uow: UnitOfWork }) {
   const db = deps.database.db as Kysely<InventoryTables>
-  const within = <T>(tx: InventoryTx | undefined, work: Work<T>): Promise<T> =>
+  const within = <T>(tx: Tx | undefined, work: Work<T>): Promise<T> =>
     tx
-      ? work(tx.trx as unknown as Trx, tx.emit)
-      : deps.uow.run((trx, emit) => work(trx as unknown as Trx, emit))
+      ? work(narrow<InventoryTables>(tx), tx.emit)
+      : deps.uow.run((trx, emit) => work(narrow<InventoryTables>(trx), emit))
 
   return {
-    reserve(tx: InventoryTx | undefined, reference: string, items: ReserveItem[], ttl: number) {
+    reserve(tx: Tx | undefined, reference: string, items: ReserveItem[], ttl: number) {
       const lines = normalize(items, ttl)
       return within(tx, (trx, emit) => reserveLines(trx, emit, reference, lines, ttl))
     },
-    commit: (tx: InventoryTx | undefined, reference: string) =>
+    commit: (tx: Tx | undefined, reference: string) =>
       within(tx, (trx, emit) => commitLines(trx, emit, reference)),
-    release: (tx: InventoryTx | undefined, reference: string) =>
+    release: (tx: Tx | undefined, reference: string) =>
       within(tx, (trx, emit) => releaseLines(trx, emit, reference)),
-    restock: (tx: InventoryTx | undefined, reference: string) =>
+    restock: (tx: Tx | undefined, reference: string) =>
       within(tx, (trx, emit) => restockLines(trx, emit, reference)),
     releaseExpiredBatch: (batchSize: number) =>
       within(undefined, (trx, emit) => releaseExpiredLines(trx, emit, batchSize)),

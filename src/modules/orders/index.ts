@@ -2,11 +2,9 @@ import type { Kysely } from 'kysely'
 import type { MigrationSet } from '../../platform/db/migrations.js'
 import type { ModuleRuntime } from '../../platform/module.js'
 import type { PlatformDeps } from '../../platform/module.js'
-import type { InventoryService } from '../inventory/index.js'
-import type { PaymentProvider } from '../payments/index.js'
 import * as createOrders from './migrations/2026_11_21_1030_create_orders.js'
 import { adminOrderRoutes } from './orders.admin-routes.js'
-import { createOrderRefunds, type OrderRefunds, type OrderRefundsDeps } from './orders.refunds.js'
+import { createRefundRows, type RefundRows } from './orders.refund-rows.js'
 import { orderRoutes } from './orders.routes.js'
 import { orderStreamRoutes } from './orders.stream.js'
 import { OrderSchema } from './orders.schema.js'
@@ -17,33 +15,17 @@ export const ordersMigrations: MigrationSet = {
   '2026_11_21_1030_create_orders': createOrders,
 }
 
-export const SETTLE_REFUNDS_JOB = 'orders.settle-refunds'
-
 export interface OrdersModule {
   runtime: ModuleRuntime
   service: OrdersService
-  refunds: OrderRefunds
+  refunds: RefundRows
 }
 
-export function createOrdersModule(
-  deps: PlatformDeps & {
-    inventory: InventoryService
-    provider: PaymentProvider
-    promotions: OrderRefundsDeps['promotions']
-  },
-): OrdersModule {
+/** A leaf: the order, its history, projection and refund rows; the flows drive it. */
+export function createOrdersModule(deps: PlatformDeps): OrdersModule {
   const db = deps.database.db as Kysely<OrdersTables>
-  const logger = deps.logger.child({ module: 'orders' })
   const service = createOrdersService({ db, uow: deps.uow })
-  const refunds = createOrderRefunds({
-    db,
-    uow: deps.uow,
-    orders: service,
-    provider: deps.provider,
-    inventory: deps.inventory,
-    promotions: deps.promotions,
-    logger,
-  })
+  const refunds = createRefundRows({ db, uow: deps.uow, orders: service })
   return {
     service,
     refunds,
@@ -51,26 +33,23 @@ export function createOrdersModule(
       name: 'orders',
       schemas: [OrderSchema],
       routes: async (app) => {
-        await orderRoutes(service, refunds)(app)
-        await adminOrderRoutes(service, refunds)(app)
+        await orderRoutes(service)(app)
+        await adminOrderRoutes(service)(app)
         await orderStreamRoutes(service, { pollMs: 500, heartbeatMs: 15_000 })(app)
       },
-      jobs: [
-        {
-          name: SETTLE_REFUNDS_JOB,
-          schedule: '* * * * *',
-          handler: async () => {
-            await refunds.settleStale(new Date(Date.now() - 60_000))
-          },
-        },
-      ],
     },
   }
 }
 
-export type { OrderCaller, OrdersService, OrdersTx, NewOrder } from './orders.service.js'
-export type { OrderRefunds } from './orders.refunds.js'
-export { OrderRef, type Order } from './orders.schema.js'
+export type { OrderCaller, OrdersService, OrderSummary, NewOrder } from './orders.service.js'
+export type { Refund, RefundRequest, RefundRows } from './orders.refund-rows.js'
+export {
+  OrderParams,
+  OrderRef,
+  OrderTokenHeaders,
+  RefundBody,
+  type Order,
+} from './orders.schema.js'
 export { OrderErrors } from './orders.errors.js'
 export { OrderEvents, type OrderEventPayload } from './orders.events.js'
 export {

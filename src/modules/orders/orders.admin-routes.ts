@@ -2,7 +2,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { principalOf } from '../../platform/http/access.js'
 import { problems } from '../../platform/http/schemas.js'
 import type { RoutePlugin } from '../../platform/module.js'
-import type { OrderRefunds } from './orders.refunds.js'
 import {
   AdminOrderListQuery,
   FulfillBody,
@@ -10,7 +9,6 @@ import {
   OrderPage,
   OrderParams,
   OrderRef,
-  RefundBody,
 } from './orders.schema.js'
 import type { OrdersService } from './orders.service.js'
 
@@ -19,7 +17,7 @@ const common = { tags: ['admin', 'orders'], security: [{ bearer: [] }] }
 const read = { access: { permission: 'orders:read' } }
 const manage = { access: { permission: 'orders:manage' } }
 
-export function adminOrderRoutes(orders: OrdersService, refunds: OrderRefunds): RoutePlugin {
+export function adminOrderRoutes(orders: OrdersService): RoutePlugin {
   return async (fastify) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
 
@@ -81,32 +79,6 @@ export function adminOrderRoutes(orders: OrdersService, refunds: OrderRefunds): 
         },
       },
       async (request) => orders.deliver(request.params.id, principalOf(request).subject),
-    )
-
-    app.post(
-      `${BASE}/:id/refunds`,
-      {
-        config: { access: { permission: 'orders:refund' } },
-        schema: {
-          ...common,
-          summary: 'Refund through the payment provider: all that is left, or `amount`',
-          description:
-            'Send an Idempotency-Key: a retry then gets the first reply and the money moves once.',
-          params: OrderParams,
-          body: RefundBody,
-          response: { 201: OrderRef, ...problems(401, 403, 404, 409, 503) },
-        },
-      },
-      async (request, reply) =>
-        reply
-          .code(201)
-          .send(
-            await refunds.refund(
-              request.params.id,
-              request.body ?? {},
-              principalOf(request).subject,
-            ),
-          ),
     )
 
     app.post(

@@ -3,7 +3,6 @@ import type { FastifyRequest } from 'fastify'
 import { principalOf } from '../../platform/http/access.js'
 import { problems } from '../../platform/http/schemas.js'
 import type { RoutePlugin } from '../../platform/module.js'
-import type { OrderRefunds } from './orders.refunds.js'
 import {
   OrderListQuery,
   OrderPage,
@@ -25,7 +24,7 @@ export function orderCallerOf(request: FastifyRequest): OrderCaller {
 }
 
 /** The customer's own orders; a guest reaches one order with its `X-Order-Token`. */
-export function orderRoutes(orders: OrdersService, refunds: OrderRefunds): RoutePlugin {
+export function orderRoutes(orders: OrdersService): RoutePlugin {
   return async (fastify) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
 
@@ -58,22 +57,6 @@ export function orderRoutes(orders: OrdersService, refunds: OrderRefunds): Route
         },
       },
       async (request) => orders.getForCaller(orderCallerOf(request), request.params.id),
-    )
-
-    app.post(
-      '/v1/orders/:id/cancel',
-      {
-        config: { access: 'public' },
-        schema: {
-          tags: TAGS,
-          summary: 'Cancel a paid order before it ships: refunded in full, stock restored',
-          security: SECURITY,
-          params: OrderParams,
-          headers: OrderTokenHeaders,
-          response: { 200: OrderRef, ...problems(401, 404, 409, 503) },
-        },
-      },
-      async (request) => refunds.cancel(orderCallerOf(request), request.params.id),
     )
   }
 }

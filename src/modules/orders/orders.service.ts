@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
-import type { Kysely, Transaction } from 'kysely'
-import type { Emit, UnitOfWork } from '../../platform/db/unit-of-work.js'
+import type { Kysely } from 'kysely'
+import { narrow, type Tx, type UnitOfWork } from '../../platform/db/unit-of-work.js'
 import { CommonErrors } from '../../platform/errors.js'
 import { decodeCursor, toPage, type Page } from '../../shared/pagination.js'
 import { newId } from '../../shared/ids.js'
@@ -19,10 +19,32 @@ import {
 } from './orders.state.js'
 import type { OrdersTables } from './orders.tables.js'
 
-/** The caller's unit of work, as `UnitOfWork.run` hands it: the change commits with theirs. */
-export interface OrdersTx {
-  trx: Transaction<unknown>
-  emit: Emit
+/**
+ * What a workflow needs to know of an order: small on purpose, so that neither the stored
+ * projection (`OrderState`) nor the REST view is the flows' API.
+ */
+export interface OrderSummary {
+  id: string
+  status: OrderStatus
+  cartId: string | null
+  currency: string
+  total: number
+  payment: { amount: number; refunded: number; reference: string | null }
+}
+
+function summaryOf(state: OrderState): OrderSummary {
+  return {
+    id: state.id,
+    status: state.status,
+    cartId: state.cartId,
+    currency: state.currency,
+    total: state.totals.total,
+    payment: {
+      amount: state.payment.amount,
+      refunded: state.payment.refunded,
+      reference: state.payment.reference,
+    },
+  }
 }
 
 /** A signed-in customer sees their orders; a guest sees one order with its `X-Order-Token`. */
@@ -54,28 +76,45 @@ function tokenMatches(token: string | undefined, storedHex: string | null): bool
   return timingSafeEqual(Buffer.from(hashOrderToken(token), 'hex'), Buffer.from(storedHex, 'hex'))
 }
 
-const ordersTrx = (t: Transaction<unknown>) => t as unknown as Transaction<OrdersTables>
-
 export function createOrdersService(deps: { db: Kysely<OrdersTables>; uow: UnitOfWork }) {
   const { db, uow } = deps
+  // The state behind each summary `lockState` handed out: `record` then reuses the lock it holds.
+  const held = new WeakMap<OrderSummary, OrderState>()
 
-  /** Appends one change to the history and updates the projection, under the order's lock. */
+  async function lock(tx: Tx, orderId: string): Promise<OrderState> {
+    const row = await repo.lockOrder(narrow<OrdersTables>(tx), orderId)
+    if (!row) throw OrderErrors.notFound(orderId)
+    return row.state
+  }
+
+  async function lockSummary(tx: Tx, orderId: string): Promise<OrderSummary> {
+    const state = await lock(tx, orderId)
+    const summary = summaryOf(state)
+    held.set(summary, state)
+    return summary
+  }
+
+  /**
+   * Appends one change to the history and updates the projection, under the order's lock: given
+   * the summary `lockState` returned in this same transaction, the row is not locked again.
+   */
   async function record(
-    tx: OrdersTx,
-    orderId: string,
+    tx: Tx,
+    order: string | OrderSummary,
     event: Exclude<OrderEvent, { type: 'order.created' }>,
     actor: string | null,
-  ): Promise<OrderState> {
-    const trx = ordersTrx(tx.trx)
-    const row = await repo.lockOrder(trx, orderId)
-    if (!row) throw OrderErrors.notFound(orderId)
-    const recorded = { orderId, seq: row.state.version + 1, at: new Date().toISOString(), event }
-    const next = applyOrderEvent(row.state, recorded)
+  ): Promise<OrderSummary> {
+    const trx = narrow<OrdersTables>(tx)
+    const orderId = typeof order === 'string' ? order : order.id
+    const state =
+      (typeof order === 'string' ? undefined : held.get(order)) ?? (await lock(tx, orderId))
+    const recorded = { orderId, seq: state.version + 1, at: new Date().toISOString(), event }
+    const next = applyOrderEvent(state, recorded)
     await repo.appendEvent(trx, recorded, actor)
     await repo.updateProjection(trx, next)
     const domain = orderDomainEvent(next, event)
     if (domain) tx.emit(domain)
-    return next
+    return summaryOf(next)
   }
 
   async function view(id: string, staff: boolean): Promise<Order> {
@@ -123,13 +162,15 @@ export function createOrdersService(deps: { db: Kysely<OrdersTables>; uow: UnitO
     actor: string,
   ): Promise<Order> {
     await uow.run(async (trx, emit) => {
+      const tx = { trx, emit }
+      let order: string | OrderSummary = orderId
       if (event.type === 'order.fulfilled') {
         // Under the order's lock, as the cancellation takes it: one of the two sees the other.
-        await repo.lockOrder(ordersTrx(trx), orderId)
-        if (await repo.hasPendingCancel(ordersTrx(trx), orderId))
+        order = await lockSummary(tx, orderId)
+        if (await repo.hasPendingCancel(narrow<OrdersTables>(tx), orderId))
           throw OrderErrors.refundInProgress(orderId)
       }
-      await record({ trx, emit }, orderId, event, actor)
+      await record(tx, order, event, actor)
     })
     return view(orderId, true)
   }
@@ -138,8 +179,8 @@ export function createOrdersService(deps: { db: Kysely<OrdersTables>; uow: UnitO
     record,
 
     /** Creates the order in `pending_payment` inside the checkout's transaction. */
-    async create(tx: OrdersTx, input: NewOrder): Promise<OrderState> {
-      const trx = ordersTrx(tx.trx)
+    async create(tx: Tx, input: NewOrder): Promise<OrderSummary> {
+      const trx = narrow<OrdersTables>(tx)
       const { id, guestToken, ...data } = input
       const event = {
         type: 'order.created' as const,
@@ -150,14 +191,16 @@ export function createOrdersService(deps: { db: Kysely<OrdersTables>; uow: UnitO
       await repo.insertOrder(trx, state, guestToken ? hashOrderToken(guestToken) : null)
       await repo.appendEvent(trx, recorded, input.customerId ?? 'guest')
       tx.emit(orderDomainEvent(state, event)!)
-      return state
+      return summaryOf(state)
     },
 
-    /** The order's state under its row lock, inside the caller's transaction. */
-    async lockState(tx: OrdersTx, orderId: string): Promise<OrderState> {
-      const row = await repo.lockOrder(ordersTrx(tx.trx), orderId)
-      if (!row) throw OrderErrors.notFound(orderId)
-      return row.state
+    /** The order under its row lock, inside the caller's transaction; pass it on to `record`. */
+    lockState: lockSummary,
+
+    /** The order as a workflow needs it, read without a lock. */
+    async summary(orderId: string): Promise<OrderSummary | undefined> {
+      const row = await repo.findOrder(db, orderId)
+      return row && summaryOf(row.state)
     },
 
     /** The order as its owner sees it, for a caller that has already proved ownership. */

@@ -40,6 +40,7 @@ export function createPaymentsModule(
 
 export {
   PaymentErrors,
+  isPaymentTimeout,
   type AuthorizeInput,
   type PaymentNotification,
   type PaymentProvider,

@@ -1,4 +1,4 @@
-import { AppError } from '../../platform/errors.js'
+import { AppError, isAppError } from '../../platform/errors.js'
 
 /** Where a payment stands at the provider. */
 export type ProviderPaymentStatus = 'authorized' | 'captured' | 'declined' | 'voided'
@@ -105,3 +105,7 @@ export const PaymentErrors = {
       detail: 'The webhook signature does not match.',
     }),
 }
+
+/** The provider did not answer in time: the money may still move, so retry with the same key. */
+export const isPaymentTimeout = (err: unknown): boolean =>
+  isAppError(err) && err.code === 'payment_timeout'

@@ -22,7 +22,7 @@ export function createPromotionsModule(deps: PlatformDeps): PromotionsModule {
 }
 
 export type { EvaluateInput, PromotionsService } from './promotions.service.js'
-export type { RedeemInput, Redeemed, RedemptionTx } from './redemptions.service.js'
+export type { RedeemInput, Redeemed } from './redemptions.service.js'
 export {
   COUPON_UNAVAILABLE_REASONS,
   discountFor,

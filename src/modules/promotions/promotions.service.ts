@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import type { Tx } from '../../platform/db/unit-of-work.js'
 import { isForeignKeyViolation, uniqueViolation } from '../../platform/db/errors.js'
 import { CommonErrors, type FieldError } from '../../platform/errors.js'
 import { newId } from '../../shared/ids.js'
@@ -24,7 +25,6 @@ import {
   releaseRedemption,
   type RedeemInput,
   type Redeemed,
-  type RedemptionTx,
 } from './redemptions.service.js'
 
 export interface EvaluateInput {
@@ -57,9 +57,9 @@ export interface PromotionsService {
    * that no longer exists). Idempotent per orderId. Returns the discount it granted, computed
    * like the cart's (`discountFor`).
    */
-  redeem(tx: RedemptionTx, input: RedeemInput): Promise<Redeemed>
+  redeem(tx: Tx, input: RedeemInput): Promise<Redeemed>
   /** Gives a redemption back (order cancelled or payment declined before it was paid). Idempotent; no-op when none. */
-  releaseRedemption(tx: RedemptionTx, orderId: string): Promise<void>
+  releaseRedemption(tx: Tx, orderId: string): Promise<void>
 }
 
 /** A promotion's editable fields, as stored. */

@@ -1,20 +1,10 @@
-import type { Transaction } from 'kysely'
-import type { Emit } from '../../platform/db/unit-of-work.js'
+import { narrow, type Tx } from '../../platform/db/unit-of-work.js'
 import { newId } from '../../shared/ids.js'
 import { couponError, PromotionErrors } from './promotions.errors.js'
 import { PromotionEvents, redemptionEvent } from './promotions.events.js'
 import * as repo from './promotions.repo.js'
 import { customerKey, evaluatePromotion, normalizeCode } from './promotions.rules.js'
 import type { PromotionsTables } from './promotions.tables.js'
-
-/**
- * The caller's unit of work (the checkout's): pass the `trx` and `emit` that `UnitOfWork.run`
- * hands you, and the use and its event commit (or roll back) with the order.
- */
-export interface RedemptionTx {
-  trx: Transaction<unknown>
-  emit: Emit
-}
 
 export interface RedeemInput {
   code: string
@@ -33,15 +23,13 @@ export interface Redeemed {
   freeShipping: boolean
 }
 
-const asTrx = (trx: Transaction<unknown>) => trx as unknown as Transaction<PromotionsTables>
-
 /**
  * Counts one use of a code for an order. The promotion row is locked first (redemptions of one
  * promotion queue there, so the per-customer count cannot be raced), then the use is taken by a
  * conditional UPDATE that cannot pass the total limit. Idempotent per order id.
  */
-export async function redeem(tx: RedemptionTx, input: RedeemInput): Promise<Redeemed> {
-  const trx = asTrx(tx.trx)
+export async function redeem(tx: Tx, input: RedeemInput): Promise<Redeemed> {
+  const trx = narrow<PromotionsTables>(tx)
   const code = normalizeCode(input.code)
   const promotion = await repo.lockPromotionByCode(trx, code)
   if (!promotion) throw couponError(code, 'not_found', false)
@@ -99,8 +87,8 @@ export async function redeem(tx: RedemptionTx, input: RedeemInput): Promise<Rede
 }
 
 /** Gives an order's use back. Idempotent; a no-op when the order redeemed nothing. */
-export async function releaseRedemption(tx: RedemptionTx, orderId: string): Promise<void> {
-  const trx = asTrx(tx.trx)
+export async function releaseRedemption(tx: Tx, orderId: string): Promise<void> {
+  const trx = narrow<PromotionsTables>(tx)
   const existing = await repo.findRedemptionByOrder(trx, orderId)
   if (!existing) return
   // Same lock order as redeem: the promotion row, then its redemptions.

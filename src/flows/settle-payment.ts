@@ -1,18 +1,18 @@
 import type { Logger } from 'pino'
-import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
-import { isAppError } from '../../platform/errors.js'
-import type { CartCheckout } from '../carts/index.js'
-import type { InventoryService } from '../inventory/index.js'
-import type { OrdersService } from '../orders/index.js'
-import type { PaymentProvider, ProviderPayment } from '../payments/index.js'
-import type { PromotionsService } from '../promotions/index.js'
+import type { UnitOfWork } from '../platform/db/unit-of-work.js'
+import { isAppError } from '../platform/errors.js'
+import type { CartsService } from '../modules/carts/index.js'
+import { isReservationReleased, type InventoryService } from '../modules/inventory/index.js'
+import type { OrdersService } from '../modules/orders/index.js'
+import type { PaymentProvider, ProviderPayment } from '../modules/payments/index.js'
+import type { PromotionsService } from '../modules/promotions/index.js'
 
 export interface SettleDeps {
   uow: UnitOfWork
-  orders: OrdersService
-  inventory: InventoryService
+  orders: Pick<OrdersService, 'lockState' | 'record' | 'summary' | 'awaitingPayment'>
+  inventory: Pick<InventoryService, 'commit' | 'release'>
   promotions: Pick<PromotionsService, 'releaseRedemption'>
-  carts: CartCheckout
+  carts: Pick<CartsService, 'reopen'>
   provider: PaymentProvider
   logger: Logger
 }
@@ -20,10 +20,16 @@ export interface SettleDeps {
 export type Settlement = 'paid' | 'cancelled' | 'already_settled'
 
 /**
- * The saga's second half, shared by checkout and the reconciliation job: given what the provider
- * says about an order's payment, finish the order exactly once. Every step re-reads the order
- * under its lock and does nothing if it is no longer awaiting payment, so checkout, the job and a
- * retry can race without doing anything twice.
+ * Settle a payment: the place-order saga's second half, shared by checkout, the payment webhook
+ * and the reconciliation job. Given what the provider says about an order's payment, finish the
+ * order exactly once. Every step re-reads the order under its lock and does nothing if it is no
+ * longer awaiting payment, so checkout, the job and a retry can race without doing anything twice.
+ *
+ * - `complete` (one transaction): `orders.lockState`, `inventory.commit`, `orders.record` paid.
+ *   Compensation when the hold lapsed: `reverse` the payment, then `compensate`.
+ * - `compensate` (one transaction): `orders.record` cancelled, `inventory.release`,
+ *   `promotions.releaseRedemption`, `carts.reopen`: undoes place-order's transaction.
+ * - `reverse`: the provider's void or refund, for money that arrived after the order was settled.
  */
 export function createSettlement(deps: SettleDeps) {
   const { uow, orders, inventory, provider, logger } = deps
@@ -36,18 +42,18 @@ export function createSettlement(deps: SettleDeps) {
   ): Promise<Settlement> {
     return uow.run(async (trx, emit) => {
       const tx = { trx, emit }
-      const state = await orders.lockState(tx, orderId)
-      if (state.status !== 'pending_payment') return 'already_settled'
-      const refunded = paymentStatus === 'refunded' ? state.payment.amount : 0
+      const order = await orders.lockState(tx, orderId)
+      if (order.status !== 'pending_payment') return 'already_settled'
+      const refunded = paymentStatus === 'refunded' ? order.payment.amount : 0
       await orders.record(
         tx,
-        orderId,
+        order,
         { type: 'order.cancelled', data: { reason, refunded, paymentStatus } },
         'system',
       )
       await inventory.release(tx, orderId)
       await deps.promotions.releaseRedemption(tx, orderId)
-      if (state.cartId) await deps.carts.reopen(trx, state.cartId)
+      if (order.cartId) await deps.carts.reopen(tx, order.cartId)
       return 'cancelled'
     })
   }
@@ -56,19 +62,19 @@ export function createSettlement(deps: SettleDeps) {
   async function complete(orderId: string, reference: string) {
     return uow.run(async (trx, emit) => {
       const tx = { trx, emit }
-      const state = await orders.lockState(tx, orderId)
-      if (state.status !== 'pending_payment')
-        return state.status === 'cancelled'
+      const order = await orders.lockState(tx, orderId)
+      if (order.status !== 'pending_payment')
+        return order.status === 'cancelled'
           ? ('was_cancelled' as const)
           : ('already_settled' as const)
       try {
         await inventory.commit(tx, orderId)
       } catch (err) {
         // Thrown before any SQL failed, so the transaction is still usable (and commits nothing).
-        if (isAppError(err) && err.code === 'reservation_released') return 'stock_expired' as const
+        if (isReservationReleased(err)) return 'stock_expired' as const
         throw err
       }
-      await orders.record(tx, orderId, { type: 'order.paid', data: { reference } }, 'system')
+      await orders.record(tx, order, { type: 'order.paid', data: { reference } }, 'system')
       return 'paid' as const
     })
   }
@@ -102,21 +108,23 @@ export function createSettlement(deps: SettleDeps) {
     return 'already_settled'
   }
 
+  async function reconcile(orderId: string): Promise<Settlement> {
+    const order = await orders.summary(orderId)
+    if (!order || order.status !== 'pending_payment') return 'already_settled'
+    return settle(orderId, await provider.lookup(orderId))
+  }
+
   return {
     settle,
     compensate,
     /** Asks the provider about one order still awaiting payment and settles it. */
-    async reconcile(orderId: string): Promise<Settlement> {
-      const state = await orders.getState(orderId)
-      if (!state || state.status !== 'pending_payment') return 'already_settled'
-      return settle(orderId, await provider.lookup(orderId))
-    },
+    reconcile,
     /** One pass of the reconciliation job over orders awaiting payment since before `olderThan`. */
     async reconcileStale(olderThan: Date, limit = 100): Promise<Record<Settlement, number>> {
       const counts: Record<Settlement, number> = { paid: 0, cancelled: 0, already_settled: 0 }
       for (const id of await orders.awaitingPayment(olderThan, limit)) {
         try {
-          counts[await this.reconcile(id)]++
+          counts[await reconcile(id)]++
         } catch (err) {
           logger.warn(
             { err: isAppError(err) ? err.code : err, orderId: id },

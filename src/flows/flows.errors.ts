@@ -1,4 +1,4 @@
-import { AppError, type FieldError } from '../../platform/errors.js'
+import { AppError, type FieldError } from '../platform/errors.js'
 
 export const CheckoutErrors = {
   paymentDeclined: (orderId: string, reason: string | null) =>

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { OrderRef } from '../orders/index.js'
+import { OrderRef } from '../modules/orders/index.js'
 
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength })
 

@@ -1,12 +1,22 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { problems } from '../../platform/http/schemas.js'
-import type { RoutePlugin } from '../../platform/module.js'
-import { CheckoutBody, CheckoutParams, CheckoutReply } from './checkout.schema.js'
-import type { PaymentProvider } from '../payments/index.js'
-import type { CheckoutService } from './checkout.service.js'
-import type { SettlementService } from './checkout.settle.js'
+import { principalOf } from '../platform/http/access.js'
+import { problems } from '../platform/http/schemas.js'
+import type { RoutePlugin } from '../platform/module.js'
+import {
+  orderCallerOf,
+  OrderParams,
+  OrderRef,
+  OrderTokenHeaders,
+  RefundBody,
+} from '../modules/orders/index.js'
+import type { PaymentProvider } from '../modules/payments/index.js'
+import type { CancelOrder } from './cancel-order.js'
+import { CheckoutBody, CheckoutParams, CheckoutReply } from './flows.schema.js'
+import type { PlaceOrder } from './place-order.js'
+import type { RefundOrder } from './refund-order.js'
+import type { SettlementService } from './settle-payment.js'
 
-export function checkoutRoutes(checkout: CheckoutService): RoutePlugin {
+export function checkoutRoutes(checkout: PlaceOrder): RoutePlugin {
   return async (fastify) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
     app.post(
@@ -81,6 +91,55 @@ export function paymentWebhookRoutes(
         const notification = provider.verifyWebhook(request.headers, String(request.body))
         return { outcome: await settlement.reconcile(notification.idempotencyKey) }
       },
+    )
+  }
+}
+
+/** The customer's cancellation and the staff refund: both move money back, so they are flows. */
+export function refundRoutes(cancelOrder: CancelOrder, refundOrder: RefundOrder): RoutePlugin {
+  return async (fastify) => {
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+    app.post(
+      '/v1/orders/:id/cancel',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['orders'],
+          summary: 'Cancel a paid order before it ships: refunded in full, stock restored',
+          security: [{ bearer: [] }, {}],
+          params: OrderParams,
+          headers: OrderTokenHeaders,
+          response: { 200: OrderRef, ...problems(401, 404, 409, 503) },
+        },
+      },
+      async (request) => cancelOrder.cancel(orderCallerOf(request), request.params.id),
+    )
+
+    app.post(
+      '/v1/admin/orders/:id/refunds',
+      {
+        config: { access: { permission: 'orders:refund' } },
+        schema: {
+          tags: ['admin', 'orders'],
+          security: [{ bearer: [] }],
+          summary: 'Refund through the payment provider: all that is left, or `amount`',
+          description:
+            'Send an Idempotency-Key: a retry then gets the first reply and the money moves once.',
+          params: OrderParams,
+          body: RefundBody,
+          response: { 201: OrderRef, ...problems(401, 403, 404, 409, 503) },
+        },
+      },
+      async (request, reply) =>
+        reply
+          .code(201)
+          .send(
+            await refundOrder.refund(
+              request.params.id,
+              request.body ?? {},
+              principalOf(request).subject,
+            ),
+          ),
     )
   }
 }

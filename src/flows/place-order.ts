@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto'
+import type { Logger } from 'pino'
+import type { UnitOfWork } from '../platform/db/unit-of-work.js'
+import { isAppError } from '../platform/errors.js'
+import { failpoint } from '../platform/failpoints.js'
+import { newId } from '../shared/ids.js'
+import type { CartCaller, CartsService, CheckoutSnapshot } from '../modules/carts/index.js'
+import type { InventoryService } from '../modules/inventory/index.js'
+import type { Order, OrderSummary, OrdersService } from '../modules/orders/index.js'
+import type { PaymentProvider, ProviderPayment } from '../modules/payments/index.js'
+import type { PromotionsService } from '../modules/promotions/index.js'
+import { CheckoutErrors } from './flows.errors.js'
+import type { CheckoutInput } from './flows.schema.js'
+import type { SettlementService } from './settle-payment.js'
+
+export interface PlaceOrderDeps {
+  uow: UnitOfWork
+  carts: Pick<CartsService, 'checkoutSnapshot' | 'close'>
+  inventory: Pick<InventoryService, 'reserve'>
+  orders: Pick<OrdersService, 'create' | 'ownerView'>
+  promotions: Pick<PromotionsService, 'redeem'>
+  provider: PaymentProvider
+  settlement: SettlementService
+  settings: { reservationTtlSeconds: number; paymentTimeoutMs: number }
+  logger: Logger
+}
+
+/** Rejects with a payment timeout when `promise` has not settled within `ms`. */
+function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** The snapshot can be ordered: at least one line, and every line still for sale. */
+function assertOrderable(snapshot: CheckoutSnapshot): void {
+  if (snapshot.lines.length === 0) throw CheckoutErrors.cartEmpty()
+  const unavailable = snapshot.lines.flatMap((line, i) =>
+    line.unavailableReason === null
+      ? []
+      : [{ path: `/items/${i}`, message: line.unavailableReason }],
+  )
+  if (unavailable.length > 0) throw CheckoutErrors.itemsUnavailable(unavailable)
+}
+
+/**
+ * Place an order: a saga that reads top to bottom. Each step names its compensation.
+ *
+ * 1. `carts.checkoutSnapshot`: the cart priced once, read without a transaction.
+ *    Compensation: none, nothing was written.
+ * 2. One transaction: `carts.close` (at the snapshot's version, storing email and address),
+ *    `inventory.reserve`, `promotions.redeem` (with a coupon), `orders.create` (`pending_payment`).
+ *    Compensation: any failure rolls the whole transaction back; after it commits, the
+ *    settlement's `compensate` (order cancelled, stock released, coupon use given back, cart
+ *    reopened).
+ * 3. The provider, outside any transaction, the order id as idempotency key.
+ *    Compensation: the settlement's `reverse` (void or refund) for a payment that arrives
+ *    after its order was cancelled.
+ * 4. `settle-payment`: the order paid and its stock sold, or step 2's compensation.
+ *
+ * A timeout or a crash after step 2 leaves an order the reconciliation job settles from the
+ * provider's own record.
+ */
+export function createPlaceOrder(deps: PlaceOrderDeps) {
+  const { uow, carts, orders, provider, settlement, settings, logger } = deps
+
+  async function reserveAndCreate(
+    caller: CartCaller,
+    snapshot: CheckoutSnapshot,
+    input: CheckoutInput,
+    orderId: string,
+    guestToken: string | null,
+  ): Promise<OrderSummary> {
+    return uow.run(async (trx, emit) => {
+      const tx = { trx, emit }
+      await carts.close(tx, snapshot)
+      const items = snapshot.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity }))
+      await deps.inventory.reserve(tx, orderId, items, settings.reservationTtlSeconds)
+      const { totals, couponCode } = snapshot
+      if (couponCode) {
+        const redeemed = await deps.promotions.redeem(tx, {
+          code: couponCode,
+          orderId,
+          customerId: caller.customerId,
+          email: snapshot.email,
+          currency: snapshot.currency,
+          subtotal: totals.subtotal,
+          shipping: totals.shipping,
+        })
+        if (redeemed.discount !== totals.discount) throw CheckoutErrors.couponChanged()
+      }
+      return orders.create(tx, {
+        id: orderId,
+        guestToken,
+        customerId: caller.customerId,
+        email: snapshot.email,
+        currency: snapshot.currency,
+        cartId: snapshot.cartId,
+        items: snapshot.lines.map(({ unavailableReason: _, ...line }) => line),
+        totals,
+        shippingAddress: { ...input.shippingAddress, country: snapshot.shippingAddress.country },
+        shippingMethod: snapshot.shippingMethod,
+        couponCode,
+        payment: { method: input.payment.method, provider: provider.name, amount: totals.total },
+      })
+    })
+  }
+
+  /** Calls the provider; undefined when it did not answer (the reconciliation job will ask). */
+  async function pay(order: OrderSummary, input: CheckoutInput) {
+    const timeout = () => new Error('payment provider timeout')
+    const call = <T>(promise: Promise<T>) =>
+      withTimeout(promise, settings.paymentTimeoutMs, timeout)
+    try {
+      const authorized = await call(
+        provider.authorize({
+          idempotencyKey: order.id,
+          amount: order.total,
+          currency: order.currency,
+          method: input.payment.method,
+          token: input.payment.token,
+        }),
+      )
+      return authorized.status === 'authorized'
+        ? await call(provider.capture(authorized.reference))
+        : authorized
+    } catch (err) {
+      logger.warn(
+        { orderId: order.id, err: isAppError(err) ? err.code : (err as Error).message },
+        'payment unsettled at checkout; the reconciliation job will settle it',
+      )
+      return undefined
+    }
+  }
+
+  return {
+    async checkout(
+      caller: CartCaller,
+      cartId: string,
+      input: CheckoutInput,
+    ): Promise<{ order: Order; orderToken: string | null }> {
+      const snapshot = await carts.checkoutSnapshot(caller, cartId, input)
+      assertOrderable(snapshot)
+      const orderId = newId('ord')
+      const orderToken = caller.customerId ? null : `ot_${randomBytes(32).toString('base64url')}`
+      const order = await reserveAndCreate(caller, snapshot, input, orderId, orderToken)
+      failpoint('checkout.after-order')
+      const payment: ProviderPayment | undefined = await pay(order, input)
+      failpoint('checkout.after-payment')
+      if (payment) {
+        const outcome = await settlement.settle(orderId, payment)
+        if (outcome === 'cancelled' && payment.status === 'declined')
+          throw CheckoutErrors.paymentDeclined(orderId, payment.declineReason)
+      }
+      return { order: await orders.ownerView(orderId), orderToken }
+    },
+  }
+}
+
+export type PlaceOrder = ReturnType<typeof createPlaceOrder>

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { PGlite } from '@electric-sql/pglite'
+import pg from 'pg'
+import { createFlows } from '../../src/flows/index.js'
+import { createUnitOfWork } from '../../src/platform/db/unit-of-work.js'
+import { createTestContext, engine, type TestContext } from '../helpers/context.js'
+import { ADDRESS, cartWith, checkout, stockedVariant } from './support.js'
+
+let ctx: TestContext
+let staff: string
+
+before(async () => {
+  ctx = await createTestContext({ PAYMENT_TEST_TIMEOUT_DELAY_MS: '0' })
+  staff = await ctx.tokenFor('staff')
+})
+after(() => ctx.close())
+
+type Query = (...args: unknown[]) => Promise<unknown>
+
+/**
+ * Records the SQL text of every statement the driver sends while `fn` runs, begin and commit
+ * included: the real engine's client, observed, not replaced.
+ */
+async function statementsOf(fn: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = []
+  const proto = (engine === 'postgres'
+    ? pg.Client.prototype
+    : PGlite.prototype) as unknown as Record<'query', Query>
+  const original = proto.query
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    const text = args[0]
+    seen.push(typeof text === 'string' ? text : String((text as { text?: string }).text))
+    return original.apply(this, args)
+  }
+  try {
+    await fn()
+  } finally {
+    proto.query = original
+  }
+  return seen
+}
+
+/** Wraps a module's door so every method call through it is counted under `door.method`. */
+function counting<T extends object>(door: string, target: T, calls: string[]): T {
+  return new Proxy(target, {
+    get(obj, key, receiver) {
+      const value = Reflect.get(obj, key, receiver) as unknown
+      if (typeof value !== 'function') return value
+      return (...args: unknown[]) => {
+        calls.push(`${door}.${String(key)}`)
+        return (value as (...a: unknown[]) => unknown).apply(obj, args)
+      }
+    },
+  })
+}
+
+describe(`the cost of one guest checkout (${engine})`, () => {
+  test('a paid guest checkout runs 2 database transactions: reserve-and-create, then settle', async () => {
+    const variantId = await stockedVariant(ctx, staff, 5)
+    const shopper = await cartWith(ctx, [{ variantId, quantity: 1 }])
+    let status = 0
+    const statements = await statementsOf(async () => {
+      status = (await checkout(ctx, shopper, 'tok_visa', { idempotencyKey: 'cost-1' })).statusCode
+    })
+    assert.equal(status, 201)
+    const begins = statements.filter((s) => /^\s*begin\b/i.test(s)).length
+    const commits = statements.filter((s) => /^\s*commit\b/i.test(s)).length
+    console.log(
+      `# guest checkout on ${engine}: ${statements.length} statements, ${begins} transactions`,
+    )
+    assert.ok(begins <= 2, `${begins} transactions:\n${statements.join('\n')}`)
+    assert.equal(commits, begins)
+    assert.ok(statements.length <= 31, `${statements.length} statements:\n${statements.join('\n')}`)
+  })
+
+  test('a paid guest checkout crosses the module doors 10 times, each once', async () => {
+    const { modules } = ctx.runtime
+    const variantId = await stockedVariant(ctx, staff, 5)
+    const shopper = await cartWith(ctx, [{ variantId, quantity: 1 }])
+    const calls: string[] = []
+    const flows = createFlows({
+      uow: createUnitOfWork(ctx.database.db, () => {}),
+      logger: ctx.runtime.logger,
+      settings: ctx.config.checkout,
+      carts: counting('carts', modules.carts.service, calls),
+      inventory: counting('inventory', modules.inventory.service, calls),
+      orders: counting('orders', modules.orders.service, calls),
+      refunds: counting('refunds', modules.orders.refunds, calls),
+      promotions: counting('promotions', modules.promotions.service, calls),
+      provider: counting('payments', modules.payments.provider, calls),
+    })
+    const { order } = await flows.placeOrder.checkout(
+      { customerId: null, token: shopper.cartToken },
+      shopper.cartId,
+      {
+        email: 'cost@example.test',
+        shippingAddress: ADDRESS,
+        payment: { method: 'card', token: 'tok_visa' },
+      },
+    )
+    assert.equal(order.status, 'paid')
+    console.log(`# guest checkout door crossings: ${calls.length}: ${calls.join(' → ')}`)
+    assert.deepEqual(calls, [
+      'carts.checkoutSnapshot',
+      'carts.close',
+      'inventory.reserve',
+      'orders.create',
+      'payments.authorize',
+      'payments.capture',
+      'orders.lockState',
+      'inventory.commit',
+      'orders.record',
+      'orders.ownerView',
+    ])
+  })
+})

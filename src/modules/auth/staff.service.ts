@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto'
 import type { Transaction } from 'kysely'
 import type { Logger } from 'pino'
+import { randomToken, sha256 } from '../../platform/crypto.js'
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
 import { AppError, CommonErrors } from '../../platform/errors.js'
 import { newId } from '../../shared/ids.js'
@@ -21,7 +21,6 @@ import type {
   UpdateStaffInput,
 } from './staff.schema.js'
 import { listStaff, lockUser, updateRoleAndStatus, type StaffRow } from './staff.repo.js'
-import { hashAccountToken } from './verification.service.js'
 
 const INVITE_TTL_SECONDS = 7 * 24 * 3600
 
@@ -76,8 +75,8 @@ export function createStaffService(deps: {
   return {
     async invite(input, actor) {
       // Nobody knows this password: the invitee sets their own with the token.
-      const passwordHash = await hashPassword(randomBytes(32).toString('base64url'))
-      const token = randomBytes(32).toString('base64url')
+      const passwordHash = await hashPassword(randomToken())
+      const token = randomToken()
       const user = await uow.run(async (trx, emit) => {
         const row = {
           id: newId('usr'),
@@ -89,7 +88,7 @@ export function createStaffService(deps: {
         const created = await insertUserUnlessEmailTaken(trx as unknown as AuthDb, row)
         if (!created) throw AuthErrors.emailTaken()
         await insertAccountToken(accountTrx(trx), {
-          tokenHash: hashAccountToken(token),
+          tokenHash: sha256(token),
           userId: created.id,
           purpose: 'password_reset',
           ttlSeconds: INVITE_TTL_SECONDS,

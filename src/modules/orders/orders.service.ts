@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Kysely, Transaction } from 'kysely'
+import { sha256, tokenMatches } from '../../platform/crypto.js'
 import type { Emit, UnitOfWork } from '../../platform/db/unit-of-work.js'
 import { CommonErrors } from '../../platform/errors.js'
 import { decodeCursor, toPage, type Page } from '../../shared/pagination.js'
@@ -44,14 +44,6 @@ export interface AdminListQuery extends ListQuery {
   q?: string
   createdFrom?: string
   createdTo?: string
-}
-
-export const hashOrderToken = (token: string) => createHash('sha256').update(token).digest('hex')
-
-function tokenMatches(token: string | undefined, storedHex: string | null): boolean {
-  if (!token || !storedHex) return false
-  // Both sides are SHA-256 digests: a constant-time, length-safe compare.
-  return timingSafeEqual(Buffer.from(hashOrderToken(token), 'hex'), Buffer.from(storedHex, 'hex'))
 }
 
 const ordersTrx = (t: Transaction<unknown>) => t as unknown as Transaction<OrdersTables>
@@ -147,7 +139,7 @@ export function createOrdersService(deps: { db: Kysely<OrdersTables>; uow: UnitO
       }
       const recorded = { orderId: id, seq: 1, at: new Date().toISOString(), event }
       const state = applyOrderEvent(undefined, recorded)
-      await repo.insertOrder(trx, state, guestToken ? hashOrderToken(guestToken) : null)
+      await repo.insertOrder(trx, state, guestToken ? sha256(guestToken) : null)
       await repo.appendEvent(trx, recorded, input.customerId ?? 'guest')
       tx.emit(orderDomainEvent(state, event)!)
       return state

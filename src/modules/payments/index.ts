@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
+import { randomToken } from '../../platform/crypto.js'
 import type { MigrationSet } from '../../platform/db/migrations.js'
 import type { ModuleDeps } from '../index.js'
 import * as createTestPayments from './migrations/2026_11_21_1020_create_test_payments.js'
@@ -19,8 +19,7 @@ export interface PaymentsModule {
 }
 
 export function createPaymentsModule(deps: ModuleDeps): PaymentsModule {
-  const webhookSecret =
-    deps.config.checkout.paymentWebhookSecret ?? randomBytes(32).toString('base64url')
+  const webhookSecret = deps.config.checkout.paymentWebhookSecret ?? randomToken()
   const provider = createTestProvider(deps.database.db as Kysely<PaymentsTables>, {
     timeoutDelayMs: deps.config.checkout.testProviderDelayMs,
     webhookSecret,

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { createSecretBox, secretKeyFromBase64 } from '../../platform/crypto.js'
 import type { MigrationSet } from '../../platform/db/migrations.js'
 import type { ModuleRuntime } from '../../platform/module.js'
 import { mailBrand } from '../../platform/mail/layout.js'
@@ -15,7 +16,6 @@ import {
 } from './webhooks.delivery.js'
 import { webhookRoutes } from './webhooks.routes.js'
 import { createWebhookEndpointService, type WebhookEndpointService } from './webhooks.service.js'
-import { createSecretBox } from './webhooks.signing.js'
 import { WEBHOOK_EVENT_TYPES, WebhookEvents } from './webhooks.events.js'
 import type { WebhooksTables } from './webhooks.tables.js'
 
@@ -32,7 +32,13 @@ export interface WebhooksModule {
 
 export function createWebhooksModule(deps: ModuleDeps & { staff: StaffDirectory }): WebhooksModule {
   const db = deps.database.db as Kysely<WebhooksTables>
-  const secrets = createSecretBox(deps.config.webhookEncryptionKey)
+  // Signing secrets cannot be hashed (the HMAC needs them): sealed at rest when a key is set,
+  // bound to the endpoint id.
+  const key = deps.config.webhookEncryptionKey
+  const secrets = createSecretBox({
+    keys: key ? [secretKeyFromBase64(key)] : [],
+    label: 'webhooks',
+  })
   const allowPrivateNetworks = deps.config.webhookAllowPrivateNetworks
   const endpoints = createWebhookEndpointService({ db, secrets, allowPrivateNetworks })
   const logger = deps.logger.child({ module: 'webhooks' })

@@ -28,7 +28,8 @@ import {
 } from './webhooks.repo.js'
 import type { DeliveryDto, WebhookPageQueryDto } from './webhooks.schema.js'
 import { postWebhook, type SendResult } from './webhooks.sender.js'
-import { signaturesFor, type SecretBox } from './webhooks.signing.js'
+import type { SecretBox } from '../../platform/crypto.js'
+import { signaturesFor } from './webhooks.signing.js'
 import { checkWebhookUrl } from './webhooks.ssrf.js'
 import { cursorId } from './webhooks.service.js'
 

@@ -20,7 +20,8 @@ import type {
   WebhookPageQueryDto,
 } from './webhooks.schema.js'
 import { DEFAULT_ROTATION_OVERLAP_SECONDS } from './webhooks.schema.js'
-import { newSigningSecret, type SecretBox } from './webhooks.signing.js'
+import type { SecretBox } from '../../platform/crypto.js'
+import { newSigningSecret } from './webhooks.signing.js'
 import { checkWebhookUrl } from './webhooks.ssrf.js'
 
 /** Webhook endpoints: what partners register; the secret is shown once, at creation. */

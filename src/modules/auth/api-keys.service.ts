@@ -2,10 +2,10 @@ import type { Transaction } from 'kysely'
 import type { Logger } from 'pino'
 import { randomToken, sha256, tokenMatches } from '../../platform/crypto.js'
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
-import { AppError, CommonErrors } from '../../platform/errors.js'
+import { AppError } from '../../platform/errors.js'
 import type { Principal } from '../../platform/http/access.js'
 import { newId } from '../../shared/ids.js'
-import { decodeCursor, toPage, type Page } from '../../shared/pagination.js'
+import { cursorId, toPage, type Page } from '../../shared/pagination.js'
 import type { AuditClient, AuditService } from '../audit/index.js'
 import { AuthErrors } from './auth.errors.js'
 import {
@@ -129,11 +129,7 @@ export function createApiKeyService(deps: {
 
     async list(query) {
       const limit = query.limit ?? 20
-      const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 1)
-      if (cursor === null || (cursor && typeof cursor[0] !== 'string')) {
-        throw CommonErrors.invalidCursor()
-      }
-      const rows = await listApiKeys(db, cursor?.[0] as string | undefined, limit + 1)
+      const rows = await listApiKeys(db, cursorId(query.cursor), limit + 1)
       return toPage(
         rows,
         limit,

@@ -2,9 +2,9 @@ import type { Transaction } from 'kysely'
 import type { Logger } from 'pino'
 import { randomToken, sha256 } from '../../platform/crypto.js'
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
-import { AppError, CommonErrors } from '../../platform/errors.js'
+import { AppError } from '../../platform/errors.js'
 import { newId } from '../../shared/ids.js'
-import { decodeCursor, toPage, type Page } from '../../shared/pagination.js'
+import { cursorId, toPage, type Page } from '../../shared/pagination.js'
 import type { AuditService } from '../audit/index.js'
 import { accountEvent, AccountEvents } from './account.events.js'
 import { insertAccountToken, type AccountDb } from './account.repo.js'
@@ -138,11 +138,7 @@ export function createStaffService(deps: {
 
     async list(query) {
       const limit = query.limit ?? 20
-      const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 1)
-      if (cursor === null || (cursor && typeof cursor[0] !== 'string')) {
-        throw CommonErrors.invalidCursor()
-      }
-      const rows = await listStaff(db, cursor?.[0] as string | undefined, limit + 1)
+      const rows = await listStaff(db, cursorId(query.cursor), limit + 1)
       return toPage(rows, limit, toMember, (r) => [r.id])
     },
   }

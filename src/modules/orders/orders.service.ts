@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely'
 import { sha256, tokenMatches } from '../../platform/crypto.js'
 import type { Emit, UnitOfWork } from '../../platform/db/unit-of-work.js'
 import { CommonErrors } from '../../platform/errors.js'
-import { decodeCursor, toPage, type Page } from '../../shared/pagination.js'
+import { decodeCursorOrThrow, toPage, type Page } from '../../shared/pagination.js'
 import { newId } from '../../shared/ids.js'
 import { OrderErrors } from './orders.errors.js'
 import { orderDomainEvent } from './orders.events.js'
@@ -84,10 +84,8 @@ export function createOrdersService(deps: { db: Kysely<OrdersTables>; uow: UnitO
     const limit = query.limit ?? 20
     let before: repo.OrderFilter['before']
     if (query.cursor) {
-      const values = decodeCursor(query.cursor, 2)
-      if (!values || typeof values[0] !== 'string' || typeof values[1] !== 'string')
-        throw CommonErrors.invalidCursor()
-      before = { createdAt: new Date(values[0]), id: values[1] }
+      const [createdAt, id] = decodeCursorOrThrow(query.cursor, 2) as [string, string]
+      before = { createdAt: new Date(createdAt), id }
     }
     const rows = await repo.listOrders(db, { ...filter, before, limit })
     const histories = await Promise.all(rows.slice(0, limit).map((r) => repo.findHistory(db, r.id)))

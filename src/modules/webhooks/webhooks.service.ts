@@ -1,6 +1,5 @@
-import { CommonErrors } from '../../platform/errors.js'
 import { newId } from '../../shared/ids.js'
-import { decodeCursor, toPage, type Page } from '../../shared/pagination.js'
+import { cursorId, toPage, type Page } from '../../shared/pagination.js'
 import { WebhookErrors } from './webhooks.errors.js'
 import {
   deleteEndpoint,
@@ -53,14 +52,6 @@ export function endpointDto(row: EndpointRow): EndpointDto {
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   }
-}
-
-/** The id after which a page starts, from a cursor we issued. */
-export function cursorId(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined
-  const values = decodeCursor(cursor, 1)
-  if (!values || typeof values[0] !== 'string') throw CommonErrors.invalidCursor()
-  return values[0]
 }
 
 export function createWebhookEndpointService(deps: {

@@ -69,6 +69,9 @@ export { cartCheckout, type CartCheckout } from './carts.checkout.js'
 export { CART_ABANDONED, REMIND_ABANDONED_JOB } from './carts.abandoned.js'
 export type { Cart, CartCoupon, CartItem, ShippingMethod } from './carts.schema.js'
 export { CartErrors } from './carts.errors.js'
+/** For routes outside carts that act on a cart (checkout): the same caller and header schema. */
+export { cartCallerOf } from './carts.routes.js'
+export { CartTokenHeaders } from './carts.schema.js'
 export {
   allocateDiscount,
   computeTotals,

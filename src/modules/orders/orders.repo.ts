@@ -192,7 +192,11 @@ export function pendingRefundTotal(trx: OrdersDb, orderId: string) {
 }
 
 export function findRefund(db: OrdersDb, id: string) {
-  return db.selectFrom('orders.refund').select(REFUND_COLUMNS).where('id', '=', id).executeTakeFirst()
+  return db
+    .selectFrom('orders.refund')
+    .select(REFUND_COLUMNS)
+    .where('id', '=', id)
+    .executeTakeFirst()
 }
 
 export function lockRefund(trx: Transaction<OrdersTables>, id: string) {

@@ -57,7 +57,11 @@ export async function insertEndpoint(db: WebhooksDb, row: Insertable<EndpointTab
 }
 
 export async function findEndpoint(db: WebhooksDb, id: string): Promise<EndpointRow | undefined> {
-  return db.selectFrom('webhooks.endpoint').select(ENDPOINT_COLUMNS).where('id', '=', id).executeTakeFirst()
+  return db
+    .selectFrom('webhooks.endpoint')
+    .select(ENDPOINT_COLUMNS)
+    .where('id', '=', id)
+    .executeTakeFirst()
 }
 
 /** Newest first, by id (time-ordered, so the cursor is exact). */
@@ -122,7 +126,11 @@ export async function unattemptedDeliveries(db: WebhooksDb, eventId: string) {
 }
 
 export async function findDelivery(db: WebhooksDb, id: string): Promise<DeliveryRow | undefined> {
-  return db.selectFrom('webhooks.delivery').select(DELIVERY_COLUMNS).where('id', '=', id).executeTakeFirst()
+  return db
+    .selectFrom('webhooks.delivery')
+    .select(DELIVERY_COLUMNS)
+    .where('id', '=', id)
+    .executeTakeFirst()
 }
 
 /** Applies the outcome of attempt number `attempt` only if no other run recorded it first. */
@@ -189,7 +197,10 @@ export async function listDeliveries(
   beforeId: string | undefined,
   limit: number,
 ) {
-  let query = db.selectFrom('webhooks.delivery').select(DELIVERY_COLUMNS).where('endpoint_id', '=', endpointId)
+  let query = db
+    .selectFrom('webhooks.delivery')
+    .select(DELIVERY_COLUMNS)
+    .where('endpoint_id', '=', endpointId)
   if (beforeId) query = query.where('id', '<', beforeId)
   return query.orderBy('id', 'desc').limit(limit).execute()
 }

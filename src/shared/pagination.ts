@@ -1,3 +1,5 @@
+import { CommonErrors } from '../platform/errors.js'
+
 /** Opaque keyset cursors: the sort key values of the last row, base64url-encoded JSON. */
 export type CursorValues = (string | number | null)[]
 
@@ -20,6 +22,18 @@ export function decodeCursor(cursor: string, keys: number): CursorValues | null 
   } catch {
     return null
   }
+}
+
+/** The cursor's string values, or `invalid_cursor` when it is not one we issued for this many keys. */
+export function decodeCursorOrThrow(cursor: string, keys: number): string[] {
+  const values = decodeCursor(cursor, keys)
+  if (!values || !values.every((v) => typeof v === 'string')) throw CommonErrors.invalidCursor()
+  return values as string[]
+}
+
+/** The id after which a page starts, from a one-key cursor we issued (`invalid_cursor` if not). */
+export function cursorId(cursor: string | undefined): string | undefined {
+  return cursor === undefined ? undefined : decodeCursorOrThrow(cursor, 1)[0]
 }
 
 /** Given limit + 1 fetched rows, build the page and its next cursor. */

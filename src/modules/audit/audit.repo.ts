@@ -24,13 +24,25 @@ export interface EntryFilter {
   beforeId?: string | undefined
 }
 
+const ENTRY_COLUMNS = [
+  'id',
+  'occurred_at',
+  'action',
+  'actor_type',
+  'actor_id',
+  'subject_id',
+  'ip',
+  'user_agent',
+  'detail',
+] as const
+
 /** Newest first, by id (ids are time-ordered and unique, so the cursor is exact). */
 export async function listEntries(
   db: AuditDb,
   filter: EntryFilter,
   limit: number,
 ): Promise<AuditRow[]> {
-  let query = db.selectFrom('audit.entry').selectAll()
+  let query = db.selectFrom('audit.entry').select(ENTRY_COLUMNS)
   if (filter.actorId) query = query.where('actor_id', '=', filter.actorId)
   if (filter.action) query = query.where('action', '=', filter.action)
   if (filter.from) query = query.where('occurred_at', '>=', filter.from)

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely'
 import type { Logger } from 'pino'
 import { CommonErrors } from '../../platform/errors.js'
 import { newId } from '../../shared/ids.js'
-import { decodeCursor, toPage, type Page } from '../../shared/pagination.js'
+import { cursorId, toPage, type Page } from '../../shared/pagination.js'
 import { insertEntry, listEntries, type AuditDb, type AuditRow } from './audit.repo.js'
 import type { AuditAction, AuditEntryDto, AuditFilters } from './audit.schema.js'
 import type { ActorType } from './audit.tables.js'
@@ -87,10 +87,6 @@ export function createAuditService(deps: { db: AuditDb; logger: Logger }): Audit
 
     async list(filters) {
       const limit = filters.limit ?? 20
-      const cursor = filters.cursor === undefined ? undefined : decodeCursor(filters.cursor, 1)
-      if (cursor === null || (cursor && typeof cursor[0] !== 'string')) {
-        throw CommonErrors.invalidCursor()
-      }
       const rows = await listEntries(
         db,
         {
@@ -98,7 +94,7 @@ export function createAuditService(deps: { db: AuditDb; logger: Logger }): Audit
           action: filters.action,
           from: date(filters.from, '/query/from'),
           to: date(filters.to, '/query/to'),
-          beforeId: cursor?.[0] as string | undefined,
+          beforeId: cursorId(filters.cursor),
         },
         limit + 1,
       )

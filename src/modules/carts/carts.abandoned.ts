@@ -1,6 +1,7 @@
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import { narrow, type UnitOfWork } from '../../platform/db/unit-of-work.js'
 import type { JobDefinition } from '../../platform/jobs/jobs.js'
+import { markAbandonedForReminder } from './carts.repo.js'
 import type { CartsTables } from './carts.tables.js'
 
 export const CART_ABANDONED = 'cart.abandoned'
@@ -32,40 +33,7 @@ export function abandonedCarts(deps: AbandonedCartDeps) {
     return deps.uow.run(async (t, emit) => {
       const trx = narrow<CartsTables>(t)
       const cutoff = new Date(Date.now() - deps.afterHours * 3600_000)
-      const rows = await trx
-        .updateTable('carts.cart')
-        .set({ reminded_at: new Date() })
-        .where('id', 'in', (eb) =>
-          eb
-            .selectFrom('carts.cart as c')
-            .select('c.id')
-            .where('c.status', '=', 'open')
-            .where('c.reminded_at', 'is', null)
-            .where((eb) =>
-              eb.or([eb('c.email', 'is not', null), eb('c.customer_id', 'is not', null)]),
-            )
-            .where('c.updated_at', '<', cutoff)
-            .where(({ exists, selectFrom }) =>
-              exists(
-                selectFrom('carts.cart_item as i')
-                  .select('i.id')
-                  .whereRef('i.cart_id', '=', 'c.id'),
-              ),
-            )
-            .orderBy('c.updated_at')
-            .limit(limit)
-            .forUpdate()
-            .skipLocked(),
-        )
-        .returning([
-          'id',
-          'email',
-          'customer_id',
-          sql<number>`(select coalesce(sum(i.quantity), 0)::int from carts.cart_item i where i.cart_id = carts.cart.id)`.as(
-            'items',
-          ),
-        ])
-        .execute()
+      const rows = await markAbandonedForReminder(trx, cutoff, limit)
       for (const row of rows)
         emit({
           type: CART_ABANDONED,

@@ -180,3 +180,41 @@ export async function deleteItem(db: CartsDb, cartId: string, itemId: string): P
 export async function deleteItems(db: CartsDb, cartId: string): Promise<void> {
   await db.deleteFrom('carts.cart_item').where('cart_id', '=', cartId).execute()
 }
+
+/**
+ * Marks up to `limit` open carts with items and an email (or a customer), untouched since
+ * `cutoff` and never reminded, as reminded, and returns them. `skip locked` lets several workers
+ * run it at once without reminding a cart twice.
+ */
+export function markAbandonedForReminder(trx: CartsDb, cutoff: Date, limit: number) {
+  return trx
+    .updateTable('carts.cart')
+    .set({ reminded_at: new Date() })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('carts.cart as c')
+        .select('c.id')
+        .where('c.status', '=', 'open')
+        .where('c.reminded_at', 'is', null)
+        .where((eb) => eb.or([eb('c.email', 'is not', null), eb('c.customer_id', 'is not', null)]))
+        .where('c.updated_at', '<', cutoff)
+        .where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('carts.cart_item as i').select('i.id').whereRef('i.cart_id', '=', 'c.id'),
+          ),
+        )
+        .orderBy('c.updated_at')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .returning([
+      'id',
+      'email',
+      'customer_id',
+      sql<number>`(select coalesce(sum(i.quantity), 0)::int from carts.cart_item i where i.cart_id = carts.cart.id)`.as(
+        'items',
+      ),
+    ])
+    .execute()
+}

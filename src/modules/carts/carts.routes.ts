@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import { principalOf } from '../../platform/http/access.js'
+import { principalOf, tokenCallerOf } from '../../platform/http/access.js'
 import { problems } from '../../platform/http/schemas.js'
 import type { RoutePlugin } from '../../platform/module.js'
 import {
@@ -21,12 +21,9 @@ import type { CartCaller, CartsService } from './carts.service.js'
 const TAGS = ['carts']
 const SECURITY: Record<string, string[]>[] = [{ bearer: [] }, {}]
 
-function callerOf(request: FastifyRequest): CartCaller {
-  const token = request.headers['x-cart-token']
-  return {
-    customerId: request.principal?.subject ?? null,
-    token: typeof token === 'string' ? token : undefined,
-  }
+/** The caller of a cart route: the signed-in customer and the guest's `X-Cart-Token`. */
+export function cartCallerOf(request: FastifyRequest): CartCaller {
+  return tokenCallerOf(request, 'x-cart-token')
 }
 
 /**
@@ -73,7 +70,7 @@ export function cartsRoutes(service: CartsService): RoutePlugin {
           response: { 200: CartSchema, ...problems(401, 404) },
         },
       },
-      async (request) => service.getCart(callerOf(request), request.params.id),
+      async (request) => service.getCart(cartCallerOf(request), request.params.id),
     )
 
     app.patch(
@@ -90,7 +87,7 @@ export function cartsRoutes(service: CartsService): RoutePlugin {
           response: { 200: CartSchema, ...problems(401, 404, 409) },
         },
       },
-      async (request) => service.updateCart(callerOf(request), request.params.id, request.body),
+      async (request) => service.updateCart(cartCallerOf(request), request.params.id, request.body),
     )
 
     app.get(
@@ -106,7 +103,7 @@ export function cartsRoutes(service: CartsService): RoutePlugin {
           response: { 200: ShippingMethodList, ...problems(401, 404) },
         },
       },
-      async (request) => service.shippingMethods(callerOf(request), request.params.id),
+      async (request) => service.shippingMethods(cartCallerOf(request), request.params.id),
     )
 
     app.post(
@@ -124,7 +121,7 @@ export function cartsRoutes(service: CartsService): RoutePlugin {
         },
       },
       async (request, reply) => {
-        const cart = await service.addItem(callerOf(request), request.params.id, request.body)
+        const cart = await service.addItem(cartCallerOf(request), request.params.id, request.body)
         return reply.code(201).send(cart)
       },
     )
@@ -145,7 +142,7 @@ export function cartsRoutes(service: CartsService): RoutePlugin {
       },
       async (request) =>
         service.updateItem(
-          callerOf(request),
+          cartCallerOf(request),
           request.params.id,
           request.params.itemId,
           request.body.quantity,
@@ -166,7 +163,7 @@ export function cartsRoutes(service: CartsService): RoutePlugin {
         },
       },
       async (request) =>
-        service.removeItem(callerOf(request), request.params.id, request.params.itemId),
+        service.removeItem(cartCallerOf(request), request.params.id, request.params.itemId),
     )
 
     app.post(
@@ -189,7 +186,7 @@ export function cartsRoutes(service: CartsService): RoutePlugin {
         },
       },
       async (request) =>
-        service.applyCoupon(callerOf(request), request.params.id, request.body.code),
+        service.applyCoupon(cartCallerOf(request), request.params.id, request.body.code),
     )
 
     app.delete(
@@ -205,7 +202,7 @@ export function cartsRoutes(service: CartsService): RoutePlugin {
           response: { 200: CartSchema, ...problems(401, 404, 409) },
         },
       },
-      async (request) => service.removeCoupon(callerOf(request), request.params.id),
+      async (request) => service.removeCoupon(cartCallerOf(request), request.params.id),
     )
 
     app.post(
@@ -223,7 +220,11 @@ export function cartsRoutes(service: CartsService): RoutePlugin {
         },
       },
       async (request) =>
-        service.claimCart(principalOf(request).subject, request.params.id, callerOf(request).token),
+        service.claimCart(
+          principalOf(request).subject,
+          request.params.id,
+          cartCallerOf(request).token,
+        ),
     )
   }
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { randomToken, sha256, tokenMatches } from '../../platform/crypto.js'
 import { narrow, type Tx, type UnitOfWork } from '../../platform/db/unit-of-work.js'
 import { newId } from '../../shared/ids.js'
 import type { CatalogApi, VariantPricing } from '../catalog/index.js'
@@ -104,14 +104,6 @@ export interface CartsServiceDeps {
   pricesIncludeTax: boolean
 }
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest()
-
-function tokenMatches(token: string | undefined, storedHex: string | null): boolean {
-  if (!token || !storedHex) return false
-  // Both sides are SHA-256 digests, so the compare is constant-time and length-safe.
-  return timingSafeEqual(hashToken(token), Buffer.from(storedHex, 'hex'))
-}
-
 function canSee(row: CartRow, caller: CartCaller): boolean {
   if (row.customer_id !== null) return row.customer_id === caller.customerId
   return tokenMatches(caller.token, row.token_hash)
@@ -194,11 +186,11 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
     async createCart(customerId, currency) {
       const code = (currency ?? deps.storeCurrency).toUpperCase()
       if (!currencies.includes(code)) throw CartErrors.currencyUnsupported(code, currencies)
-      const token = customerId ? null : `ct_${randomBytes(32).toString('base64url')}`
+      const token = customerId ? null : randomToken('ct_')
       const row = await repo.insertCart(db, {
         id: newId('cart'),
         customerId,
-        tokenHash: token ? hashToken(token).toString('hex') : null,
+        tokenHash: token ? sha256(token) : null,
         currency: code,
       })
       const basis = cartBasis(row, [], new Map())

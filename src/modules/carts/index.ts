@@ -81,6 +81,9 @@ export {
 } from './carts.abandoned.js'
 export type { Cart, CartCoupon, CartItem, ShippingMethod } from './carts.schema.js'
 export { CartErrors } from './carts.errors.js'
+/** For routes outside carts that act on a cart (checkout): the same caller and header schema. */
+export { cartCallerOf } from './carts.routes.js'
+export { CartTokenHeaders } from './carts.schema.js'
 export {
   allocateDiscount,
   computeTotals,

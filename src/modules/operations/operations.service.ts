@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely'
-import { CommonErrors } from '../../platform/errors.js'
 import type { Jobs } from '../../platform/jobs/jobs.js'
 import { listFailedJobs, queueStatuses } from '../../platform/jobs/monitor.js'
-import { decodeCursor, toPage } from '../../shared/pagination.js'
+import { decodeCursorOrThrow, toPage } from '../../shared/pagination.js'
 import type { JobsOverviewDto, JobsQueryDto } from './operations.schema.js'
 
 /** What runs in the background, for operators: queues, schedules and failures. */
@@ -12,11 +11,8 @@ export interface OperationsService {
 
 function afterCursor(cursor: string | undefined) {
   if (cursor === undefined) return undefined
-  const values = decodeCursor(cursor, 2)
-  if (!values || typeof values[0] !== 'string' || typeof values[1] !== 'string') {
-    throw CommonErrors.invalidCursor()
-  }
-  return { failedAt: values[0], id: values[1] }
+  const [failedAt, id] = decodeCursorOrThrow(cursor, 2) as [string, string]
+  return { failedAt, id }
 }
 
 export function createOperationsService(deps: {

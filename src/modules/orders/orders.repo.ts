@@ -6,6 +6,34 @@ export type OrdersDb = Kysely<OrdersTables> | Transaction<OrdersTables>
 export type OrderRow = Selectable<OrdersTables['orders.order']>
 export type RefundRow = Selectable<RefundTable>
 
+const ORDER_COLUMNS = [
+  'id',
+  'number',
+  'status',
+  'customer_id',
+  'email',
+  'token_hash',
+  'currency',
+  'total',
+  'state',
+  'version',
+  'created_at',
+  'updated_at',
+] as const
+
+const REFUND_COLUMNS = [
+  'id',
+  'order_id',
+  'kind',
+  'amount',
+  'reason',
+  'status',
+  'actor',
+  'attempts',
+  'created_at',
+  'updated_at',
+] as const
+
 export async function nextOrderNumber(db: OrdersDb): Promise<string> {
   const { rows } = await sql<{ n: string }>`select nextval('orders.order_number_seq') as n`.execute(
     db,
@@ -17,14 +45,14 @@ export async function nextOrderNumber(db: OrdersDb): Promise<string> {
 export function lockOrder(trx: Transaction<OrdersTables>, id: string) {
   return trx
     .selectFrom('orders.order')
-    .selectAll()
+    .select(ORDER_COLUMNS)
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst()
 }
 
 export function findOrder(db: OrdersDb, id: string) {
-  return db.selectFrom('orders.order').selectAll().where('id', '=', id).executeTakeFirst()
+  return db.selectFrom('orders.order').select(ORDER_COLUMNS).where('id', '=', id).executeTakeFirst()
 }
 
 export async function insertOrder(
@@ -82,7 +110,7 @@ export async function findHistory(
 ): Promise<RecordedOrderEvent[]> {
   const rows = await db
     .selectFrom('orders.order_event')
-    .selectAll()
+    .select(['order_id', 'seq', 'type', 'data', 'created_at'])
     .where('order_id', '=', orderId)
     .where('seq', '>', afterSeq)
     .orderBy('seq')
@@ -109,7 +137,7 @@ export interface OrderFilter {
 }
 
 export function listOrders(db: OrdersDb, filter: OrderFilter) {
-  let query = db.selectFrom('orders.order').selectAll()
+  let query = db.selectFrom('orders.order').select(ORDER_COLUMNS)
   if (filter.customerId !== undefined) query = query.where('customer_id', '=', filter.customerId)
   if (filter.status) query = query.where('status', '=', filter.status)
   if (filter.email) query = query.where('email', '=', filter.email.toLowerCase())
@@ -164,13 +192,17 @@ export function pendingRefundTotal(trx: OrdersDb, orderId: string) {
 }
 
 export function findRefund(db: OrdersDb, id: string) {
-  return db.selectFrom('orders.refund').selectAll().where('id', '=', id).executeTakeFirst()
+  return db
+    .selectFrom('orders.refund')
+    .select(REFUND_COLUMNS)
+    .where('id', '=', id)
+    .executeTakeFirst()
 }
 
 export function lockRefund(trx: Transaction<OrdersTables>, id: string) {
   return trx
     .selectFrom('orders.refund')
-    .selectAll()
+    .select(REFUND_COLUMNS)
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst()

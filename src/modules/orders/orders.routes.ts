@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import { principalOf } from '../../platform/http/access.js'
+import { principalOf, tokenCallerOf } from '../../platform/http/access.js'
 import { problems } from '../../platform/http/schemas.js'
 import type { RoutePlugin } from '../../platform/module.js'
 import {
@@ -15,12 +15,9 @@ import type { OrderCaller, OrdersService } from './orders.service.js'
 const TAGS = ['orders']
 const SECURITY: Record<string, string[]>[] = [{ bearer: [] }, {}]
 
+/** The caller of an order route: the signed-in customer and the guest's `X-Order-Token`. */
 export function orderCallerOf(request: FastifyRequest): OrderCaller {
-  const token = request.headers['x-order-token']
-  return {
-    customerId: request.principal?.subject ?? null,
-    token: typeof token === 'string' ? token : undefined,
-  }
+  return tokenCallerOf(request, 'x-order-token')
 }
 
 /** The customer's own orders; a guest reaches one order with its `X-Order-Token`. */

@@ -1,8 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Kysely } from 'kysely'
+import { sha256, tokenMatches } from '../../platform/crypto.js'
 import { narrow, type Tx, type UnitOfWork } from '../../platform/db/unit-of-work.js'
 import { CommonErrors } from '../../platform/errors.js'
-import { decodeCursor, toPage, type Page } from '../../shared/pagination.js'
+import { decodeCursorOrThrow, toPage, type Page } from '../../shared/pagination.js'
 import { newId } from '../../shared/ids.js'
 import { OrderErrors } from './orders.errors.js'
 import { orderDomainEvent } from './orders.events.js'
@@ -68,14 +68,6 @@ export interface AdminListQuery extends ListQuery {
   createdTo?: string
 }
 
-export const hashOrderToken = (token: string) => createHash('sha256').update(token).digest('hex')
-
-function tokenMatches(token: string | undefined, storedHex: string | null): boolean {
-  if (!token || !storedHex) return false
-  // Both sides are SHA-256 digests: a constant-time, length-safe compare.
-  return timingSafeEqual(Buffer.from(hashOrderToken(token), 'hex'), Buffer.from(storedHex, 'hex'))
-}
-
 export function createOrdersService(deps: { db: Kysely<OrdersTables>; uow: UnitOfWork }) {
   const { db, uow } = deps
   // The state behind each summary `lockState` handed out: `record` then reuses the lock it holds.
@@ -131,10 +123,8 @@ export function createOrdersService(deps: { db: Kysely<OrdersTables>; uow: UnitO
     const limit = query.limit ?? 20
     let before: repo.OrderFilter['before']
     if (query.cursor) {
-      const values = decodeCursor(query.cursor, 2)
-      if (!values || typeof values[0] !== 'string' || typeof values[1] !== 'string')
-        throw CommonErrors.invalidCursor()
-      before = { createdAt: new Date(values[0]), id: values[1] }
+      const [createdAt, id] = decodeCursorOrThrow(query.cursor, 2) as [string, string]
+      before = { createdAt: new Date(createdAt), id }
     }
     const rows = await repo.listOrders(db, { ...filter, before, limit })
     const histories = await Promise.all(rows.slice(0, limit).map((r) => repo.findHistory(db, r.id)))
@@ -188,7 +178,7 @@ export function createOrdersService(deps: { db: Kysely<OrdersTables>; uow: UnitO
       }
       const recorded = { orderId: id, seq: 1, at: new Date().toISOString(), event }
       const state = applyOrderEvent(undefined, recorded)
-      await repo.insertOrder(trx, state, guestToken ? hashOrderToken(guestToken) : null)
+      await repo.insertOrder(trx, state, guestToken ? sha256(guestToken) : null)
       await repo.appendEvent(trx, recorded, input.customerId ?? 'guest')
       tx.emit(orderDomainEvent(state, event)!)
       return summaryOf(state)

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
+import { randomToken } from '../../platform/crypto.js'
 import type { MigrationSet } from '../../platform/db/migrations.js'
 import type { PlatformDeps } from '../../platform/module.js'
 import * as createTestPayments from './migrations/2026_11_21_1020_create_test_payments.js'
@@ -30,7 +30,7 @@ export function createPaymentsModule(
   deps: PlatformDeps,
   settings: PaymentsSettings,
 ): PaymentsModule {
-  const webhookSecret = settings.webhookSecret ?? randomBytes(32).toString('base64url')
+  const webhookSecret = settings.webhookSecret ?? randomToken()
   const provider = createTestProvider(deps.database.db as Kysely<PaymentsTables>, {
     timeoutDelayMs: settings.testProviderDelayMs,
     webhookSecret,

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Kysely, Selectable } from 'kysely'
+import type { Kysely } from 'kysely'
 import { newId } from '../../shared/ids.js'
 import {
   PaymentErrors,
@@ -9,6 +9,8 @@ import {
   type PaymentProvider,
   type ProviderPayment,
 } from './payments.provider.js'
+import * as repo from './payments.repo.js'
+import type { TestPaymentRow } from './payments.repo.js'
 import type { PaymentsTables, TestPaymentTable } from './payments.tables.js'
 
 export interface TestProviderOptions {
@@ -20,7 +22,7 @@ export interface TestProviderOptions {
 
 const SIGNATURE_HEADER = 'x-test-signature'
 
-function toPayment(row: Selectable<TestPaymentTable>): ProviderPayment {
+function toPayment(row: TestPaymentRow): ProviderPayment {
   return {
     reference: row.reference,
     status: row.status,
@@ -42,29 +44,15 @@ export function createTestProvider(
   db: Kysely<PaymentsTables>,
   options: TestProviderOptions,
 ): PaymentProvider {
-  const byKey = (key: string) =>
-    db
-      .selectFrom('payments.test_payment')
-      .selectAll()
-      .where('idempotency_key', '=', key)
-      .executeTakeFirst()
+  const byKey = (key: string) => repo.findTestPaymentByKey(db, key)
   const byReference = async (reference: string) => {
-    const row = await db
-      .selectFrom('payments.test_payment')
-      .selectAll()
-      .where('reference', '=', reference)
-      .executeTakeFirst()
+    const row = await repo.findTestPaymentByReference(db, reference)
     if (!row) throw new Error(`test provider: no payment ${reference}`)
     return row
   }
-  const setStatus = async (reference: string, from: string[], to: TestPaymentTable['status']) => {
-    const updated = await db
-      .updateTable('payments.test_payment')
-      .set({ status: to, updated_at: new Date() })
-      .where('reference', '=', reference)
-      .where('status', 'in', from as TestPaymentTable['status'][])
-      .returningAll()
-      .executeTakeFirst()
+  type Status = TestPaymentTable['status']
+  const setStatus = async (reference: string, from: Status[], to: Status) => {
+    const updated = await repo.moveTestPaymentStatus(db, reference, from, to)
     return toPayment(updated ?? (await byReference(reference)))
   }
   const sign = (body: string) =>
@@ -76,24 +64,19 @@ export function createTestProvider(
     async authorize(input: AuthorizeInput) {
       if (input.method !== 'card') throw PaymentErrors.unknownMethod(input.method)
       const declined = input.token !== 'tok_visa' && input.token !== 'tok_timeout'
-      const inserted = await db
-        .insertInto('payments.test_payment')
-        .values({
-          idempotency_key: input.idempotencyKey,
-          reference: newId('tpay'),
-          amount: input.amount,
-          currency: input.currency,
-          token: input.token,
-          status: declined ? 'declined' : 'authorized',
-          decline_reason: declined
-            ? input.token === 'tok_declined'
-              ? 'card_declined'
-              : 'invalid_token'
-            : null,
-        })
-        .onConflict((oc) => oc.column('idempotency_key').doNothing())
-        .returningAll()
-        .executeTakeFirst()
+      const inserted = await repo.insertTestPayment(db, {
+        idempotency_key: input.idempotencyKey,
+        reference: newId('tpay'),
+        amount: input.amount,
+        currency: input.currency,
+        token: input.token,
+        status: declined ? 'declined' : 'authorized',
+        decline_reason: declined
+          ? input.token === 'tok_declined'
+            ? 'card_declined'
+            : 'invalid_token'
+          : null,
+      })
       // A retry with the same key finds the first attempt's payment.
       const row = inserted ?? (await byKey(input.idempotencyKey))!
       if (Number(row.amount) !== input.amount || row.currency !== input.currency)
@@ -115,49 +98,25 @@ export function createTestProvider(
 
     async refund({ idempotencyKey, reference, amount }) {
       return db.transaction().execute(async (trx) => {
-        const done = await trx
-          .selectFrom('payments.test_refund')
-          .selectAll()
-          .where('idempotency_key', '=', idempotencyKey)
-          .executeTakeFirst()
+        // Only `trx` in here: on PGlite a query outside the transaction would wait for it forever.
+        const done = await repo.testRefundReferenceByKey(trx, idempotencyKey)
         if (!done) {
-          const updated = await trx
-            .updateTable('payments.test_payment')
-            .set((eb) => ({ refunded: eb('refunded', '+', amount), updated_at: new Date() }))
-            .where('reference', '=', reference)
-            .where('status', '=', 'captured')
-            .where((eb) => eb(eb('refunded', '+', amount), '<=', eb.ref('amount')))
-            .returning(['amount', 'refunded'])
-            .executeTakeFirst()
+          const updated = await repo.addTestRefundedAmount(trx, reference, amount)
           if (!updated) {
-            // Inside the transaction: on PGlite a query outside it would wait for it forever.
-            const row = await trx
-              .selectFrom('payments.test_payment')
-              .select(['amount', 'refunded'])
-              .where('reference', '=', reference)
-              .executeTakeFirstOrThrow()
+            const row = await repo.findTestPaymentByReference(trx, reference)
+            if (!row) throw new Error(`test provider: no payment ${reference}`)
             throw PaymentErrors.refundTooLarge(Number(row.amount) - Number(row.refunded))
           }
-          await trx
-            .insertInto('payments.test_refund')
-            .values({
-              idempotency_key: idempotencyKey,
-              reference: newId('tref'),
-              payment_reference: reference,
-              amount,
-            })
-            .execute()
+          await repo.insertTestRefund(trx, {
+            idempotency_key: idempotencyKey,
+            reference: newId('tref'),
+            payment_reference: reference,
+            amount,
+          })
         }
-        const refund = await trx
-          .selectFrom('payments.test_refund')
-          .select('reference')
-          .where('idempotency_key', '=', idempotencyKey)
-          .executeTakeFirstOrThrow()
-        const payment = await trx
-          .selectFrom('payments.test_payment')
-          .selectAll()
-          .where('reference', '=', reference)
-          .executeTakeFirstOrThrow()
+        const refund = await repo.testRefundReferenceByKey(trx, idempotencyKey)
+        const payment = await repo.findTestPaymentByReference(trx, reference)
+        if (!refund || !payment) throw new Error(`test provider: no refund ${idempotencyKey}`)
         return { refundReference: refund.reference, payment: toPayment(payment) }
       })
     },

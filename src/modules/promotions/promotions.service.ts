@@ -3,7 +3,7 @@ import type { Tx } from '../../platform/db/unit-of-work.js'
 import { isForeignKeyViolation, uniqueViolation } from '../../platform/db/errors.js'
 import { CommonErrors, type FieldError } from '../../platform/errors.js'
 import { newId } from '../../shared/ids.js'
-import { decodeCursor, toPage, type Page } from '../../shared/pagination.js'
+import { cursorId, toPage, type Page } from '../../shared/pagination.js'
 import { PromotionErrors } from './promotions.errors.js'
 import * as repo from './promotions.repo.js'
 import {
@@ -168,13 +168,6 @@ function valid(build: (errors: FieldError[]) => Draft): Draft {
   checkDraft(draft, errors)
   if (errors.length > 0) throw PromotionErrors.invalid(errors)
   return draft
-}
-
-function cursorId(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined
-  const values = decodeCursor(cursor, 1)
-  if (!values || typeof values[0] !== 'string') throw CommonErrors.invalidCursor()
-  return values[0]
 }
 
 export function createPromotionsService(deps: { db: Kysely<PromotionsTables> }): PromotionsService {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { createSecretBox, secretKeyFromBase64 } from '../../platform/crypto.js'
 import type { MigrationSet } from '../../platform/db/migrations.js'
 import type { ModuleRuntime } from '../../platform/module.js'
 import type { PlatformDeps } from '../../platform/module.js'
@@ -12,7 +13,6 @@ import {
 } from './webhooks.delivery.js'
 import { webhookRoutes } from './webhooks.routes.js'
 import { createWebhookEndpointService, type WebhookEndpointService } from './webhooks.service.js'
-import { createSecretBox } from './webhooks.signing.js'
 import { WEBHOOK_EVENT_TYPES } from './webhooks.events.js'
 import type { WebhooksTables } from './webhooks.tables.js'
 
@@ -40,7 +40,13 @@ export function createWebhooksModule(
   settings: WebhooksSettings,
 ): WebhooksModule {
   const db = deps.database.db as Kysely<WebhooksTables>
-  const secrets = createSecretBox(settings.encryptionKey)
+  // Signing secrets cannot be hashed (the HMAC needs them): sealed at rest when a key is set,
+  // bound to the endpoint id.
+  const key = settings.encryptionKey
+  const secrets = createSecretBox({
+    keys: key ? [secretKeyFromBase64(key)] : [],
+    label: 'webhooks',
+  })
   const allowPrivateNetworks = settings.allowPrivateNetworks
   const endpoints = createWebhookEndpointService({ db, secrets, allowPrivateNetworks })
   const logger = deps.logger.child({ module: 'webhooks' })

@@ -3,7 +3,7 @@ import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
 import type { DomainEvent } from '../../platform/events/types.js'
 import type { Jobs } from '../../platform/jobs/jobs.js'
 import { newId } from '../../shared/ids.js'
-import { toPage, type Page } from '../../shared/pagination.js'
+import { cursorId, toPage, type Page } from '../../shared/pagination.js'
 import { WebhookErrors } from './webhooks.errors.js'
 import { isWebhookEventType, WebhookEvents } from './webhooks.events.js'
 import {
@@ -28,9 +28,9 @@ import {
 } from './webhooks.repo.js'
 import type { DeliveryDto, WebhookPageQueryDto } from './webhooks.schema.js'
 import { postWebhook, type SendResult } from './webhooks.sender.js'
-import { signaturesFor, type SecretBox } from './webhooks.signing.js'
+import type { SecretBox } from '../../platform/crypto.js'
+import { signaturesFor } from './webhooks.signing.js'
 import { checkWebhookUrl } from './webhooks.ssrf.js'
-import { cursorId } from './webhooks.service.js'
 
 export const DELIVER_JOB = 'webhooks.deliver'
 

@@ -6,6 +6,47 @@ import type {
   WebhooksTables,
 } from './webhooks.tables.js'
 
+const ENDPOINT_COLUMNS = [
+  'id',
+  'url',
+  'description',
+  'events',
+  'enabled',
+  'secret',
+  'previous_secret',
+  'previous_secret_expires_at',
+  'consecutive_failures',
+  'disabled_reason',
+  'created_at',
+  'updated_at',
+] as const
+
+const DELIVERY_COLUMNS = [
+  'id',
+  'endpoint_id',
+  'event_id',
+  'event_type',
+  'body',
+  'status',
+  'attempt_count',
+  'next_attempt_at',
+  'created_at',
+  'completed_at',
+  'claimed_until',
+] as const
+
+const ATTEMPT_COLUMNS = [
+  'id',
+  'delivery_id',
+  'attempt',
+  'started_at',
+  'duration_ms',
+  'status_code',
+  'succeeded',
+  'response_excerpt',
+  'error',
+] as const
+
 export type WebhooksDb = Kysely<WebhooksTables>
 export type EndpointRow = Selectable<EndpointTable>
 export type DeliveryRow = Selectable<DeliveryTable>
@@ -16,12 +57,16 @@ export async function insertEndpoint(db: WebhooksDb, row: Insertable<EndpointTab
 }
 
 export async function findEndpoint(db: WebhooksDb, id: string): Promise<EndpointRow | undefined> {
-  return db.selectFrom('webhooks.endpoint').selectAll().where('id', '=', id).executeTakeFirst()
+  return db
+    .selectFrom('webhooks.endpoint')
+    .select(ENDPOINT_COLUMNS)
+    .where('id', '=', id)
+    .executeTakeFirst()
 }
 
 /** Newest first, by id (time-ordered, so the cursor is exact). */
 export async function listEndpoints(db: WebhooksDb, beforeId: string | undefined, limit: number) {
-  let query = db.selectFrom('webhooks.endpoint').selectAll()
+  let query = db.selectFrom('webhooks.endpoint').select(ENDPOINT_COLUMNS)
   if (beforeId) query = query.where('id', '<', beforeId)
   return query.orderBy('id', 'desc').limit(limit).execute()
 }
@@ -81,7 +126,11 @@ export async function unattemptedDeliveries(db: WebhooksDb, eventId: string) {
 }
 
 export async function findDelivery(db: WebhooksDb, id: string): Promise<DeliveryRow | undefined> {
-  return db.selectFrom('webhooks.delivery').selectAll().where('id', '=', id).executeTakeFirst()
+  return db
+    .selectFrom('webhooks.delivery')
+    .select(DELIVERY_COLUMNS)
+    .where('id', '=', id)
+    .executeTakeFirst()
 }
 
 /** Applies the outcome of attempt number `attempt` only if no other run recorded it first. */
@@ -148,7 +197,10 @@ export async function listDeliveries(
   beforeId: string | undefined,
   limit: number,
 ) {
-  let query = db.selectFrom('webhooks.delivery').selectAll().where('endpoint_id', '=', endpointId)
+  let query = db
+    .selectFrom('webhooks.delivery')
+    .select(DELIVERY_COLUMNS)
+    .where('endpoint_id', '=', endpointId)
   if (beforeId) query = query.where('id', '<', beforeId)
   return query.orderBy('id', 'desc').limit(limit).execute()
 }
@@ -157,7 +209,7 @@ export async function attemptsOf(db: WebhooksDb, deliveryIds: string[]): Promise
   if (deliveryIds.length === 0) return []
   return db
     .selectFrom('webhooks.attempt')
-    .selectAll()
+    .select(ATTEMPT_COLUMNS)
     .where('delivery_id', 'in', deliveryIds)
     .orderBy('attempt')
     .execute()

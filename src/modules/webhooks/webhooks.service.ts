@@ -1,6 +1,5 @@
-import { CommonErrors } from '../../platform/errors.js'
 import { newId } from '../../shared/ids.js'
-import { decodeCursor, toPage, type Page } from '../../shared/pagination.js'
+import { cursorId, toPage, type Page } from '../../shared/pagination.js'
 import { WebhookErrors } from './webhooks.errors.js'
 import {
   deleteEndpoint,
@@ -20,7 +19,8 @@ import type {
   WebhookPageQueryDto,
 } from './webhooks.schema.js'
 import { DEFAULT_ROTATION_OVERLAP_SECONDS } from './webhooks.schema.js'
-import { newSigningSecret, type SecretBox } from './webhooks.signing.js'
+import type { SecretBox } from '../../platform/crypto.js'
+import { newSigningSecret } from './webhooks.signing.js'
 import { checkWebhookUrl } from './webhooks.ssrf.js'
 
 /** Webhook endpoints: what partners register; the secret is shown once, at creation. */
@@ -52,14 +52,6 @@ export function endpointDto(row: EndpointRow): EndpointDto {
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   }
-}
-
-/** The id after which a page starts, from a cursor we issued. */
-export function cursorId(cursor: string | undefined): string | undefined {
-  if (cursor === undefined) return undefined
-  const values = decodeCursor(cursor, 1)
-  if (!values || typeof values[0] !== 'string') throw CommonErrors.invalidCursor()
-  return values[0]
 }
 
 export function createWebhookEndpointService(deps: {

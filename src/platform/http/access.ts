@@ -86,6 +86,21 @@ export function registerAccessControl(app: FastifyInstance, authenticate: Authen
   })
 }
 
+/**
+ * A storefront caller: the signed-in customer, if any, and the guest token sent in `header`
+ * (a cart's or an order's). Services decide what the pair may see.
+ */
+export function tokenCallerOf(
+  request: FastifyRequest,
+  header: string,
+): { customerId: string | null; token: string | undefined } {
+  const token = request.headers[header]
+  return {
+    customerId: request.principal?.subject ?? null,
+    token: typeof token === 'string' ? token : undefined,
+  }
+}
+
 /** The signed-in caller, for routes whose access rule guarantees one. */
 export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw unauthenticated('This endpoint needs a bearer token.', true)

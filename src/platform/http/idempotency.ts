@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
@@ -12,6 +12,7 @@ import {
   type KeyId,
   type StoredResponse,
 } from '../db/idempotency.repo.js'
+import { sha256 } from '../crypto.js'
 import { AppError } from '../errors.js'
 import type { JobDefinition } from '../jobs/jobs.js'
 
@@ -85,9 +86,7 @@ export function canonicalJson(value: unknown): string {
 
 /** SHA-256 of the method, the URL as sent (path and query) and the canonical body. */
 export function requestFingerprint(method: string, url: string, body: unknown): string {
-  return createHash('sha256')
-    .update(`${method}\n${url}\n${canonicalJson(body)}`)
-    .digest('hex')
+  return sha256(`${method}\n${url}\n${canonicalJson(body)}`)
 }
 
 /**

@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto'
 import type { Transaction } from 'kysely'
 import type { Logger } from 'pino'
+import { randomToken, sha256 } from '../../../platform/crypto.js'
 import type { UnitOfWork } from '../../../platform/db/unit-of-work.js'
 import { AccountErrors } from './account.errors.js'
 import { AccountEvents, accountEvent } from './account.events.js'
@@ -66,10 +66,6 @@ export interface VerificationServiceDeps {
 /** 256 random bits, base64url: 43 characters. */
 export const ACCOUNT_TOKEN_PATTERN = '^[A-Za-z0-9_-]{43}$'
 
-export function hashAccountToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex')
-}
-
 function accountTrx(trx: Transaction<unknown>): AccountDb {
   return trx as unknown as Transaction<AccountTables>
 }
@@ -93,9 +89,9 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
     const user = await findUserById(db as unknown as AuthDb, userId)
     if (!user || user.status !== 'active') return null
     if (purpose === 'email_verification' && user.emailVerifiedAt) return null
-    const token = randomBytes(32).toString('base64url')
+    const token = randomToken()
     await insertAccountToken(db, {
-      tokenHash: hashAccountToken(token),
+      tokenHash: sha256(token),
       userId,
       purpose,
       ttlSeconds: TTL_SECONDS[purpose],
@@ -105,7 +101,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
   }
 
   async function spend(token: string, purpose: AccountTokenPurpose, trx: AccountDb) {
-    const result = await spendAccountToken(trx, hashAccountToken(token), purpose)
+    const result = await spendAccountToken(trx, sha256(token), purpose)
     if (result.outcome === 'invalid') throw AccountErrors.tokenInvalid()
     if (result.outcome === 'expired') throw AccountErrors.tokenExpired()
     return result.userId

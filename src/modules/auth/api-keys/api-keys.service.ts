@@ -1,11 +1,11 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Transaction } from 'kysely'
 import type { Logger } from 'pino'
+import { randomToken, sha256, tokenMatches } from '../../../platform/crypto.js'
 import type { UnitOfWork } from '../../../platform/db/unit-of-work.js'
-import { AppError, CommonErrors } from '../../../platform/errors.js'
+import { AppError } from '../../../platform/errors.js'
 import type { Principal } from '../../../platform/http/access.js'
 import { newId } from '../../../shared/ids.js'
-import { decodeCursor, toPage, type Page } from '../../../shared/pagination.js'
+import { cursorId, toPage, type Page } from '../../../shared/pagination.js'
 import type { AuditClient, AuditService } from '../../audit/index.js'
 import { AuthErrors } from '../core/auth.errors.js'
 import {
@@ -41,14 +41,6 @@ export const ApiKeyErrors = {
       title: 'Forbidden',
       detail: `A key can only grant permissions its creator holds; you lack ${scope}.`,
     }),
-}
-
-/**
- * The key is 256 bits of randomness, so one SHA-256 suffices: a slow hash only helps against
- * guessable inputs such as passwords, and would make every API request pay for it.
- */
-function sha256(value: string): Buffer {
-  return createHash('sha256').update(value).digest()
 }
 
 export interface ActorContext {
@@ -93,9 +85,7 @@ export function createApiKeyService(deps: {
     const match = KEY_PATTERN.exec(credential)
     const candidate = match?.[1] ? await findLiveKeyByLookup(db, match[1]) : undefined
     // Constant-time compare of the verifier: the selector lookup itself leaks nothing secret.
-    const valid =
-      candidate !== undefined &&
-      timingSafeEqual(sha256(credential), Buffer.from(candidate.keyHash, 'hex'))
+    const valid = candidate !== undefined && tokenMatches(credential, candidate.keyHash)
     if (!candidate || !valid) throw AuthErrors.invalidToken()
     // A key never outgrows its creator: a demoted creator's keys shrink with them.
     const held = permissionsFor(candidate.creatorRole)
@@ -111,14 +101,16 @@ export function createApiKeyService(deps: {
       for (const scope of input.scopes) {
         if (!principal.permissions.has(scope)) throw ApiKeyErrors.scopeNotHeld(scope)
       }
-      const selector = randomBytes(12).toString('base64url')
-      const key = `${API_KEY_PREFIX}${selector}${randomBytes(32).toString('base64url')}`
+      const selector = randomToken('', 12)
+      const key = `${API_KEY_PREFIX}${selector}${randomToken()}`
       const row = await uow.run(async (trx) => {
         const inserted = await insertApiKey(keysTrx(trx), {
           id: newId('key'),
           name: input.name.trim(),
           lookup: selector,
-          keyHash: sha256(key).toString('hex'),
+          // 256 random bits, so one SHA-256 suffices: a slow hash only helps against guessable
+          // inputs such as passwords, and would make every API request pay for it.
+          keyHash: sha256(key),
           scopes: input.scopes,
           createdBy: principal.subject,
         })
@@ -137,11 +129,7 @@ export function createApiKeyService(deps: {
 
     async list(query) {
       const limit = query.limit ?? 20
-      const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 1)
-      if (cursor === null || (cursor && typeof cursor[0] !== 'string')) {
-        throw CommonErrors.invalidCursor()
-      }
-      const rows = await listApiKeys(db, cursor?.[0] as string | undefined, limit + 1)
+      const rows = await listApiKeys(db, cursorId(query.cursor), limit + 1)
       return toPage(
         rows,
         limit,

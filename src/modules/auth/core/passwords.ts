@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto'
 import { hash, verify, type Algorithm, type Options } from '@node-rs/argon2'
+import { randomToken } from '../../../platform/crypto.js'
 
 export const PASSWORD_MIN_LENGTH = 10
 export const PASSWORD_MAX_LENGTH = 128
@@ -46,7 +46,7 @@ export function createDummyHash(): () => Promise<string> {
   let dummy: Promise<string> | undefined
   return () => {
     if (!dummy) {
-      const making = hashPassword(randomBytes(32).toString('base64url'))
+      const making = hashPassword(randomToken())
       dummy = making
       making.catch(() => {
         if (dummy === making) dummy = undefined

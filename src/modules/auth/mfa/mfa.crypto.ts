@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { Secret, TOTP } from 'otpauth'
+import { sha256 } from '../../../platform/crypto.js'
 
 export const TOTP_PERIOD_SECONDS = 30
 /** Codes from one step before or after the server's are accepted (clock drift). */
@@ -63,42 +64,4 @@ export function normalizeRecoveryCode(code: string): string {
   return code.toLowerCase().replace(/[\s-]/g, '').replace(/o/g, '0').replace(/[il]/g, '1')
 }
 
-export function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('hex')
-}
-
 export const hashRecoveryCode = (code: string): string => sha256(normalizeRecoveryCode(code))
-
-/**
- * Seals TOTP secrets at rest with AES-256-GCM under MFA_ENCRYPTION_KEY, bound to the user id
- * (a secret copied to another row does not open). Without a key they are stored as `plain.`.
- */
-export interface SecretBox {
-  seal(userId: string, secret: string): string
-  open(userId: string, stored: string): string
-}
-
-export function createSecretBox(base64Key: string | undefined): SecretBox {
-  const key = base64Key ? Buffer.from(base64Key, 'base64') : undefined
-  return {
-    seal(userId, secret) {
-      if (!key) return `plain.${secret}`
-      const iv = randomBytes(12)
-      const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(userId))
-      const body = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()])
-      return ['v1', iv, body, cipher.getAuthTag()]
-        .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
-        .join('.')
-    },
-    open(userId, stored) {
-      const [version, a, b, c] = stored.split('.')
-      if (version === 'plain' && a) return a
-      if (version !== 'v1' || !a || !b || !c) throw new Error('mfa: unknown secret format')
-      if (!key) throw new Error('mfa: secret is encrypted but MFA_ENCRYPTION_KEY is not set')
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(a, 'base64url'))
-      decipher.setAAD(Buffer.from(userId)).setAuthTag(Buffer.from(c, 'base64url'))
-      const plain = Buffer.concat([decipher.update(Buffer.from(b, 'base64url')), decipher.final()])
-      return plain.toString('utf8')
-    },
-  }
-}

@@ -1,6 +1,11 @@
-import { randomBytes } from 'node:crypto'
 import type { Transaction } from 'kysely'
 import type { Logger } from 'pino'
+import {
+  createSecretBox,
+  randomToken,
+  secretKeyFromBase64,
+  sha256,
+} from '../../../platform/crypto.js'
 import type { UnitOfWork } from '../../../platform/db/unit-of-work.js'
 import type { AuditService } from '../../audit/index.js'
 import { AuthErrors } from '../core/auth.errors.js'
@@ -8,13 +13,11 @@ import { findUserById, type AuthDb, type User } from '../core/auth.repo.js'
 import type { PublicUser } from '../core/auth.schema.js'
 import { toPublicUser } from '../core/auth.mappers.js'
 import {
-  createSecretBox,
   hashRecoveryCode,
   isTotpCode,
   newRecoveryCodes,
   newTotpSecret,
   otpauthUrl,
-  sha256,
   totpStepOf,
 } from './mfa.crypto.js'
 import { MfaErrors } from './mfa.errors.js'
@@ -90,7 +93,11 @@ type VerifyOutcome =
 
 export function createMfaService(deps: MfaServiceDeps): MfaService {
   const { db, uow, sessions, logger, audit } = deps
-  const box = createSecretBox(deps.encryptionKey)
+  // TOTP secrets sealed at rest, bound to the user id; without a key they are stored `plain.`.
+  const box = createSecretBox({
+    keys: deps.encryptionKey ? [secretKeyFromBase64(deps.encryptionKey)] : [],
+    label: 'mfa',
+  })
 
   async function record(
     trx: Transaction<unknown>,
@@ -134,7 +141,7 @@ export function createMfaService(deps: MfaServiceDeps): MfaService {
   return {
     async challengeFor(user) {
       if (!(await isTotpEnabled(db, user.id))) return undefined
-      const mfaToken = `mfa_${randomBytes(32).toString('base64url')}`
+      const mfaToken = randomToken('mfa_')
       await insertChallenge(db, {
         tokenHash: sha256(mfaToken),
         userId: user.id,

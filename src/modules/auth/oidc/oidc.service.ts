@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto'
 import type { Transaction } from 'kysely'
 import * as oidc from 'openid-client'
 import type { Logger } from 'pino'
+import { randomToken, sha256 } from '../../../platform/crypto.js'
 import type { UnitOfWork } from '../../../platform/db/unit-of-work.js'
 import { newId } from '../../../shared/ids.js'
 import { AuthErrors } from '../core/auth.errors.js'
@@ -64,7 +64,6 @@ interface Profile {
 
 const LOGIN_TTL_SECONDS = 10 * 60
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')
 const oidcTrx = (trx: Transaction<unknown>): OidcDb => trx as unknown as Transaction<OidcTables>
 
 function discover(settings: OidcProviderSettings): Promise<oidc.Configuration> {
@@ -158,7 +157,7 @@ export function createOidcService(deps: OidcServiceDeps): OidcService {
     const { email } = profile
     if (!email || !profile.emailVerified) throw OidcErrors.emailUnverified()
     // Hashed outside the transaction (slow CPU work); no password is known for this account.
-    const passwordHash = await hashPassword(randomBytes(32).toString('base64url'))
+    const passwordHash = await hashPassword(randomToken())
     return uow.run(async (trx, emit) => {
       const t = oidcTrx(trx)
       const existing = await findUserIdByEmail(t, email)

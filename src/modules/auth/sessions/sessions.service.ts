@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto'
 import type { Transaction } from 'kysely'
 import type { Logger } from 'pino'
+import { randomToken, sha256 } from '../../../platform/crypto.js'
 import { CommonErrors } from '../../../platform/errors.js'
 import type { UnitOfWork } from '../../../platform/db/unit-of-work.js'
 import { hasPrefix, newId } from '../../../shared/ids.js'
@@ -84,13 +84,9 @@ export function sessionTrx(trx: Transaction<unknown>): SessionDb {
   return trx as unknown as Transaction<SessionTables>
 }
 
-export function hashRefreshToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex')
-}
-
 function newRefreshToken(): { token: string; hash: string } {
-  const token = `rt_${randomBytes(32).toString('base64url')}`
-  return { token, hash: hashRefreshToken(token) }
+  const token = randomToken('rt_')
+  return { token, hash: sha256(token) }
 }
 
 const refreshTokenShape = new RegExp(REFRESH_TOKEN_PATTERN)
@@ -114,7 +110,7 @@ async function rotate(
   refreshToken: string,
   client: ClientInfo,
 ): Promise<RotationOutcome> {
-  const tokenHash = hashRefreshToken(refreshToken)
+  const tokenHash = sha256(refreshToken)
   return uow.run(async (trx, emit) => {
     const t = sessionTrx(trx)
     const spent = await spendRefreshToken(t, tokenHash)
@@ -194,7 +190,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
 
     async logoutByRefreshToken(refreshToken) {
       if (!refreshTokenShape.test(refreshToken)) return
-      const state = await findRefreshTokenState(db, hashRefreshToken(refreshToken))
+      const state = await findRefreshTokenState(db, sha256(refreshToken))
       if (state && (await revokeSession(db, state.sessionId, 'logout'))) {
         logger.info({ userId: state.userId, sessionId: state.sessionId }, 'signed out')
       }

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto'
 import type { Transaction } from 'kysely'
 import type { Logger } from 'pino'
+import { randomToken, sha256 } from '../../../platform/crypto.js'
 import type { UnitOfWork } from '../../../platform/db/unit-of-work.js'
-import { AppError, CommonErrors } from '../../../platform/errors.js'
-import { decodeCursor, toPage, type Page } from '../../../shared/pagination.js'
+import { AppError } from '../../../platform/errors.js'
+import { cursorId, toPage, type Page } from '../../../shared/pagination.js'
 import type { AuditService } from '../../audit/index.js'
 import { accountEvent, AccountEvents } from '../account/account.events.js'
 import { insertAccountToken, type AccountDb } from '../account/account.repo.js'
@@ -20,7 +20,6 @@ import type {
   UpdateStaffInput,
 } from './staff.schema.js'
 import { listStaff, lockUser, updateRoleAndStatus, type StaffRow } from './staff.repo.js'
-import { hashAccountToken } from '../account/verification.service.js'
 
 const INVITE_TTL_SECONDS = 7 * 24 * 3600
 
@@ -75,13 +74,13 @@ export function createStaffService(deps: {
   return {
     async invite(input, actor) {
       // Nobody knows this password: the invitee sets their own with the token.
-      const passwordHash = await hashPassword(randomBytes(32).toString('base64url'))
-      const token = randomBytes(32).toString('base64url')
+      const passwordHash = await hashPassword(randomToken())
+      const token = randomToken()
       const user = await uow.run(async (trx, emit) => {
         const created = await insertNewUser(trx, emit, { ...input, passwordHash })
         if (!created) throw AuthErrors.emailTaken()
         await insertAccountToken(accountTrx(trx), {
-          tokenHash: hashAccountToken(token),
+          tokenHash: sha256(token),
           userId: created.id,
           purpose: 'password_reset',
           ttlSeconds: INVITE_TTL_SECONDS,
@@ -131,11 +130,7 @@ export function createStaffService(deps: {
 
     async list(query) {
       const limit = query.limit ?? 20
-      const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 1)
-      if (cursor === null || (cursor && typeof cursor[0] !== 'string')) {
-        throw CommonErrors.invalidCursor()
-      }
-      const rows = await listStaff(db, cursor?.[0] as string | undefined, limit + 1)
+      const rows = await listStaff(db, cursorId(query.cursor), limit + 1)
       return toPage(rows, limit, toMember, (r) => [r.id])
     },
   }

@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely'
 import type { Logger } from 'pino'
-import type { UnitOfWork } from '../../../platform/db/unit-of-work.js'
+import { narrow, type UnitOfWork } from '../../../platform/db/unit-of-work.js'
 import { AccountErrors } from './account.errors.js'
 import { AccountEvents, accountEvent } from './account.events.js'
 import { anonymiseUser, findPasswordHash, updateUserName, type AccountDb } from './account.repo.js'
@@ -30,10 +30,6 @@ export interface AccountServiceDeps {
   revokeAllSessions(trx: Transaction<unknown>, userId: string): Promise<number>
 }
 
-function accountTrx(trx: Transaction<unknown>): AccountDb {
-  return trx as unknown as Transaction<AccountTables>
-}
-
 export function createAccountService(deps: AccountServiceDeps): AccountService {
   const { db, uow, logger } = deps
   const authDb = db as unknown as AuthDb
@@ -41,7 +37,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
   return {
     async updateProfile(userId, { name }) {
       const user = await uow.run(async (t, emit) => {
-        const trx = accountTrx(t)
+        const trx = narrow<AccountTables>(t)
         if (!(await updateUserName(trx, userId, name.trim()))) return undefined
         emit(accountEvent(AccountEvents.CUSTOMER_UPDATED, userId))
         return findUserById(trx as unknown as AuthDb, userId)
@@ -58,7 +54,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
       // Staff accounts are closed by an admin (deactivation), not deleted by themselves.
       if (user?.role !== 'customer') throw AccountErrors.notACustomer()
       const revoked = await uow.run(async (t, emit) => {
-        await anonymiseUser(accountTrx(t), userId)
+        await anonymiseUser(narrow<AccountTables>(t), userId)
         const count = await deps.revokeAllSessions(t, userId)
         emit(accountEvent(AccountEvents.CUSTOMER_DELETED, userId))
         return count

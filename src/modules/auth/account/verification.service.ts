@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely'
 import type { Logger } from 'pino'
 import { randomToken, sha256 } from '../../../platform/crypto.js'
-import type { UnitOfWork } from '../../../platform/db/unit-of-work.js'
+import { narrow, type UnitOfWork } from '../../../platform/db/unit-of-work.js'
 import { AccountErrors } from './account.errors.js'
 import { AccountEvents, accountEvent } from './account.events.js'
 import {
@@ -66,10 +66,6 @@ export interface VerificationServiceDeps {
 /** 256 random bits, base64url: 43 characters. */
 export const ACCOUNT_TOKEN_PATTERN = '^[A-Za-z0-9_-]{43}$'
 
-function accountTrx(trx: Transaction<unknown>): AccountDb {
-  return trx as unknown as Transaction<AccountTables>
-}
-
 export function createVerificationService(deps: VerificationServiceDeps): VerificationService {
   const { db, uow, logger } = deps
   const TTL_SECONDS: Record<AccountTokenPurpose, number> = {
@@ -110,7 +106,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
   return {
     async verifyEmail(token) {
       const userId = await uow.run(async (t, emit) => {
-        const trx = accountTrx(t)
+        const trx = narrow<AccountTables>(t)
         const owner = await spend(token, 'email_verification', trx)
         await spendAllAccountTokens(trx, owner, 'email_verification')
         if (await markEmailVerified(trx, owner))
@@ -133,7 +129,10 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
       // Both paths run one transaction with one lookup; the mail work happens later, off the
       // request, so the reply time does not tell a known address from an unknown one.
       await uow.run(async (t, emit) => {
-        const userId = await findActiveUserIdByEmail(accountTrx(t), normalizeEmail(email))
+        const userId = await findActiveUserIdByEmail(
+          narrow<AccountTables>(t),
+          normalizeEmail(email),
+        )
         if (userId) emit(accountEvent(AccountEvents.PASSWORD_RESET_REQUESTED, userId))
       })
     },
@@ -143,7 +142,7 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
       // Slow CPU work, done before the transaction holds the connection.
       const passwordHash = await hashPassword(newPassword)
       const { userId, revoked } = await uow.run(async (t, emit) => {
-        const trx = accountTrx(t)
+        const trx = narrow<AccountTables>(t)
         const owner = await spend(token, 'password_reset', trx)
         if (!(await setPasswordHash(trx, owner, passwordHash))) throw AccountErrors.tokenInvalid()
         await spendAllAccountTokens(trx, owner, 'password_reset')

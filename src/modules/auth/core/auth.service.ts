@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely'
 import type { Logger } from 'pino'
-import type { Emit, UnitOfWork } from '../../../platform/db/unit-of-work.js'
+import { narrow, type Emit, type UnitOfWork } from '../../../platform/db/unit-of-work.js'
 import { newId } from '../../../shared/ids.js'
 import { AuthErrors } from './auth.errors.js'
 import { toPublicUser } from './auth.mappers.js'
@@ -62,10 +62,6 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase()
 }
 
-function authTrx(trx: Transaction<unknown>): AuthDb {
-  return trx as unknown as Transaction<AuthTables>
-}
-
 /**
  * Inserts a user inside the caller's transaction (registration, staff invitation); undefined
  * when the email is taken. A new customer is announced for the welcome mail and the profile.
@@ -75,7 +71,7 @@ export async function insertNewUser(
   emit: Emit,
   user: { email: string; name: string; role: Role; passwordHash: string },
 ): Promise<User | undefined> {
-  const inserted = await insertUserUnlessEmailTaken(authTrx(trx), {
+  const inserted = await insertUserUnlessEmailTaken(narrow<AuthTables>(trx), {
     id: newId('usr'),
     email: normalizeEmail(user.email),
     name: user.name.trim(),

@@ -6,7 +6,7 @@ import {
   secretKeyFromBase64,
   sha256,
 } from '../../../platform/crypto.js'
-import type { UnitOfWork } from '../../../platform/db/unit-of-work.js'
+import { narrow, type UnitOfWork } from '../../../platform/db/unit-of-work.js'
 import type { AuditService } from '../../audit/index.js'
 import { AuthErrors } from '../core/auth.errors.js'
 import { findUserById, type AuthDb, type User } from '../core/auth.repo.js'
@@ -84,8 +84,6 @@ export interface MfaServiceDeps {
 const CHALLENGE_TTL_SECONDS = 5 * 60
 /** Wrong codes a challenge survives; then the password step must be done again. */
 const CHALLENGE_MAX_FAILURES = 5
-
-const mfaTrx = (trx: Transaction<unknown>): MfaDb => trx as unknown as Transaction<MfaTables>
 
 type VerifyOutcome =
   | { ok: true; userId: string; recoveryCodesLeft: number | undefined }
@@ -171,7 +169,7 @@ export function createMfaService(deps: MfaServiceDeps): MfaService {
     async confirmTotp(userId, code, client) {
       const codes = newRecoveryCodes()
       await uow.run(async (trx, emit) => {
-        const t = mfaTrx(trx)
+        const t = narrow<MfaTables>(trx)
         const totp = await findTotp(t, userId)
         if (!totp) throw MfaErrors.notPending()
         if (totp.confirmedAt) throw MfaErrors.alreadyEnabled()
@@ -186,7 +184,7 @@ export function createMfaService(deps: MfaServiceDeps): MfaService {
 
     async disableTotp(userId, code, client) {
       await uow.run(async (trx, emit) => {
-        const t = mfaTrx(trx)
+        const t = narrow<MfaTables>(trx)
         if (!(await isTotpEnabled(t, userId))) throw MfaErrors.notEnabled()
         if (!(await claimTotp(t, userId, code, false))) throw MfaErrors.codeInvalid(true)
         await deleteMfa(t, userId)
@@ -199,7 +197,7 @@ export function createMfaService(deps: MfaServiceDeps): MfaService {
     async verify(mfaToken, code, client) {
       const tokenHash = sha256(mfaToken)
       const outcome: VerifyOutcome = await uow.run(async (trx, emit) => {
-        const result = await checkSecondFactor(mfaTrx(trx), tokenHash, code)
+        const result = await checkSecondFactor(narrow<MfaTables>(trx), tokenHash, code)
         if (result.ok && result.recoveryCodesLeft !== undefined) {
           const payload = { userId: result.userId, remaining: result.recoveryCodesLeft, ...client }
           emit(mfaEvent(MfaEvents.RECOVERY_CODE_USED, payload))

@@ -1,8 +1,7 @@
-import type { Transaction } from 'kysely'
 import * as oidc from 'openid-client'
 import type { Logger } from 'pino'
 import { randomToken, sha256 } from '../../../platform/crypto.js'
-import type { UnitOfWork } from '../../../platform/db/unit-of-work.js'
+import { narrow, type UnitOfWork } from '../../../platform/db/unit-of-work.js'
 import { newId } from '../../../shared/ids.js'
 import { AuthErrors } from '../core/auth.errors.js'
 import { customerCreated } from '../core/auth.events.js'
@@ -63,8 +62,6 @@ interface Profile {
 }
 
 const LOGIN_TTL_SECONDS = 10 * 60
-
-const oidcTrx = (trx: Transaction<unknown>): OidcDb => trx as unknown as Transaction<OidcTables>
 
 function discover(settings: OidcProviderSettings): Promise<oidc.Configuration> {
   const issuer = new URL(settings.issuer)
@@ -159,7 +156,7 @@ export function createOidcService(deps: OidcServiceDeps): OidcService {
     // Hashed outside the transaction (slow CPU work); no password is known for this account.
     const passwordHash = await hashPassword(randomToken())
     return uow.run(async (trx, emit) => {
-      const t = oidcTrx(trx)
+      const t = narrow<OidcTables>(trx)
       const existing = await findUserIdByEmail(t, email)
       const name = displayName(profile)
       const userId =

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import type { UnitOfWork } from '../../../platform/db/unit-of-work.js'
+import { narrow, type UnitOfWork } from '../../../platform/db/unit-of-work.js'
 import { AuthErrors } from '../core/auth.errors.js'
 import { assertPasswordAllowed } from '../core/password-policy.js'
 import { hashPassword, verifyPassword } from '../core/passwords.js'
@@ -11,7 +11,7 @@ import {
   type SessionDb,
 } from './sessions.repo.js'
 import type { ChangePasswordInput } from './sessions.schema.js'
-import { sessionTrx } from './sessions.service.js'
+import type { SessionTables } from './sessions.tables.js'
 
 export interface PasswordChangeDeps {
   db: SessionDb
@@ -44,7 +44,7 @@ export function createChangePassword(deps: PasswordChangeDeps): ChangePassword {
     // Slow CPU work, done before the transaction holds the connection.
     const newHash = await hashPassword(newPassword)
     const revoked = await uow.run(async (trx, emit) => {
-      const t = sessionTrx(trx)
+      const t = narrow<SessionTables>(trx)
       await updatePasswordHash(t, userId, newHash)
       const count = await revokeUserSessions(t, userId, 'password_changed', sessionId)
       emit(

@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely'
 import type { Logger } from 'pino'
 import { randomToken, sha256 } from '../../../platform/crypto.js'
 import { CommonErrors } from '../../../platform/errors.js'
-import type { UnitOfWork } from '../../../platform/db/unit-of-work.js'
+import { narrow, type UnitOfWork } from '../../../platform/db/unit-of-work.js'
 import { hasPrefix, newId } from '../../../shared/ids.js'
 import { AuthErrors } from '../core/auth.errors.js'
 import { findUserById, type AuthDb, type User } from '../core/auth.repo.js'
@@ -80,10 +80,6 @@ export interface SessionServiceDeps {
 
 const USER_AGENT_MAX = 512
 
-export function sessionTrx(trx: Transaction<unknown>): SessionDb {
-  return trx as unknown as Transaction<SessionTables>
-}
-
 function newRefreshToken(): { token: string; hash: string } {
   const token = randomToken('rt_')
   return { token, hash: sha256(token) }
@@ -112,7 +108,7 @@ async function rotate(
 ): Promise<RotationOutcome> {
   const tokenHash = sha256(refreshToken)
   return uow.run(async (trx, emit) => {
-    const t = sessionTrx(trx)
+    const t = narrow<SessionTables>(trx)
     const spent = await spendRefreshToken(t, tokenHash)
     if (!spent) {
       const state = await findRefreshTokenState(t, tokenHash)
@@ -167,7 +163,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       const sessionId = newId('ses')
       const first = newRefreshToken()
       await uow.run(async (trx) => {
-        const t = sessionTrx(trx)
+        const t = narrow<SessionTables>(trx)
         await insertSession(t, { id: sessionId, userId: user.id, userAgent, ip, ttlDays })
         await insertRefreshToken(t, { tokenHash: first.hash, sessionId, ttlDays })
       })
@@ -210,7 +206,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     },
 
     revokeAllSessionsIn: (trx, userId, reason) =>
-      revokeUserSessions(sessionTrx(trx), userId, reason),
+      revokeUserSessions(narrow<SessionTables>(trx), userId, reason),
 
     async listSessions(userId, currentSessionId, { limit, cursor }) {
       if (cursor !== undefined && !hasPrefix(cursor, 'ses')) throw CommonErrors.invalidCursor()

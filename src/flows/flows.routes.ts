@@ -9,6 +9,7 @@ import {
   OrderTokenHeaders,
   RefundBody,
 } from '../modules/orders/index.js'
+import { cartCallerOf, CartTokenHeaders } from '../modules/carts/index.js'
 import type { PaymentProvider } from '../modules/payments/index.js'
 import type { CancelOrder } from './cancel-order.js'
 import { CheckoutBody, CheckoutParams, CheckoutReply } from './flows.schema.js'
@@ -33,23 +34,15 @@ export function checkoutRoutes(checkout: PlaceOrder): RoutePlugin {
             'and settled by the reconciliation job.',
           security: [{ bearer: [] }, {}],
           params: CheckoutParams,
-          headers: {
-            type: 'object',
-            properties: { 'x-cart-token': { type: 'string', maxLength: 128 } },
-          },
+          headers: CartTokenHeaders,
           body: CheckoutBody,
           response: { 201: CheckoutReply, ...problems(401, 402, 404, 409) },
         },
       },
       async (request, reply) => {
-        const token = request.headers['x-cart-token']
-        const caller = {
-          customerId: request.principal?.subject ?? null,
-          token: typeof token === 'string' ? token : undefined,
-        }
         return reply
           .code(201)
-          .send(await checkout.checkout(caller, request.params.id, request.body))
+          .send(await checkout.checkout(cartCallerOf(request), request.params.id, request.body))
       },
     )
   }

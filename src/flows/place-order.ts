@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto'
 import type { Logger } from 'pino'
+import { randomToken } from '../platform/crypto.js'
 import type { UnitOfWork } from '../platform/db/unit-of-work.js'
 import { isAppError } from '../platform/errors.js'
 import { failpoint } from '../platform/failpoints.js'
@@ -144,7 +144,7 @@ export function createPlaceOrder(deps: PlaceOrderDeps) {
       const snapshot = await carts.checkoutSnapshot(caller, cartId, input)
       assertOrderable(snapshot)
       const orderId = newId('ord')
-      const orderToken = caller.customerId ? null : `ot_${randomBytes(32).toString('base64url')}`
+      const orderToken = caller.customerId ? null : randomToken('ot_')
       const order = await reserveAndCreate(caller, snapshot, input, orderId, orderToken)
       failpoint('checkout.after-order')
       const payment: ProviderPayment | undefined = await pay(order, input)

@@ -5,6 +5,7 @@ import type { Database } from '../../src/platform/db/database.js'
 import { createLogger } from '../../src/platform/telemetry/logger.js'
 import { createRuntime, type Runtime } from '../../src/runtime.js'
 import { openTestDatabase } from './database.js'
+import { client, type Client } from './http.js'
 
 export { openTestDatabase }
 
@@ -19,6 +20,8 @@ export interface TestContext {
   logs: Record<string, unknown>[]
   /** A new account with this role, signed in: returns its access token. */
   tokenFor(role: 'admin' | 'staff' | 'customer'): Promise<string>
+  /** Requests to the app signed in with `token` (anonymous without one). */
+  as(token?: string): Client
   close(): Promise<void>
 }
 
@@ -73,6 +76,7 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     database,
     app,
     logs,
+    as: (token) => client(app, token),
     async tokenFor(role) {
       const email = `${role}-${uniqueSuffix()}@example.test`
       const password = `correct horse ${uniqueSuffix()}`

@@ -134,6 +134,8 @@ function pgliteDataDir(migrated: boolean): Promise<Blob> {
     const pglite = new PGlite({ extensions: { pg_trgm } })
     const db = new Kysely({ dialect: new PGliteDialect(pglite, new Mutex()) })
     try {
+      // dumpDataDir does not wait for the instance to start (it never settles if called early).
+      await pglite.waitReady
       if (migrated) await migrateUp(createMigrator(db, allMigrations))
       const tarball = await pglite.dumpDataDir('none')
       mkdirSync(dir, { recursive: true })

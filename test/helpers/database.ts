@@ -76,6 +76,11 @@ async function postgresTemplate(url: string): Promise<string> {
         } finally {
           await database.close()
         }
+        // A closed pool's backends may linger a moment; a rename needs the database unused.
+        await client.query(
+          'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1',
+          [scratch],
+        )
         await client.query(`alter database ${scratch} rename to ${template}`)
       } catch (error) {
         await client.query(`drop database if exists ${scratch} with (force)`)

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { createTestContext, engine, type TestContext } from '../helpers/context.js'
+import { bearer } from '../helpers/http.js'
 import { login, newCredentials, register } from '../auth/support.js'
 
 let ctx: TestContext
@@ -13,8 +14,6 @@ before(async () => {
 after(async () => {
   await ctx.close()
 })
-
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 
 function auditLog(query: string, token = admin) {
   return ctx.app.inject({

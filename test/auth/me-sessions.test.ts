@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { decodeJwt } from 'jose'
+import { sql } from 'kysely'
 import { createTestContext, type TestContext } from '../helpers/context.js'
 import { getMe, login } from './support.js'
 import { call, newCustomer, refresh, signIn } from './sessions-support.js'
@@ -74,7 +75,9 @@ describe('GET /v1/me/sessions', () => {
   test('a refresh updates lastUsedAt', async () => {
     const session = await signIn(ctx, await newCustomer(ctx))
     const before = (await call(ctx, 'GET', '/v1/me/sessions', session.accessToken)).json().data[0]
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    // Last used a minute ago, so the refresh's timestamp is strictly later without waiting.
+    await sql`update auth.session set last_used_at = last_used_at - interval '1 minute'
+      where id = ${before.id}`.execute(ctx.database.db)
     const rotated = (await refresh(ctx, { refreshToken: session.refreshToken })).json()
     const after = (await call(ctx, 'GET', '/v1/me/sessions', rotated.accessToken)).json().data[0]
     assert.ok(Date.parse(after.lastUsedAt) > Date.parse(before.lastUsedAt))

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { sql } from 'kysely'
 import { createTestContext, uniqueSuffix, type TestContext } from '../helpers/context.js'
+import { emittedEvents } from '../helpers/events.js'
 import {
   createCategory,
   createProduct,
@@ -21,12 +22,7 @@ before(async () => {
 after(() => ctx.close())
 
 async function outboxTypes(aggregateId: string): Promise<string[]> {
-  const rows = await sql<{
-    type: string
-  }>`select type from platform.outbox where aggregate_id = ${aggregateId} order by position`.execute(
-    ctx.database.db,
-  )
-  return rows.rows.map((r) => r.type)
+  return (await emittedEvents(ctx, aggregateId)).map((e) => e.type)
 }
 
 describe('access', () => {

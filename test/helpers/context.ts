@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import pg from 'pg'
 import { loadConfig, type Config } from '../../src/config.js'
-import { openDatabase, type Database } from '../../src/platform/db/database.js'
+import type { Database } from '../../src/platform/db/database.js'
 import { createLogger } from '../../src/platform/telemetry/logger.js'
-import { createRuntime, migrateDatabase, type Runtime } from '../../src/runtime.js'
+import { createRuntime, type Runtime } from '../../src/runtime.js'
+import { openTestDatabase } from './database.js'
+import { client, type Client } from './http.js'
+
+export { openTestDatabase }
 
 export const engine = process.env.DATABASE_URL ? 'postgres' : 'pglite'
 
@@ -17,44 +20,9 @@ export interface TestContext {
   logs: Record<string, unknown>[]
   /** A new account with this role, signed in: returns its access token. */
   tokenFor(role: 'admin' | 'staff' | 'customer'): Promise<string>
+  /** Requests to the app signed in with `token` (anonymous without one). */
+  as(token?: string): Client
   close(): Promise<void>
-}
-
-/** A server-side database of its own for this test file, dropped at close. */
-async function freshPostgres(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `emporium_test_${randomBytes(6).toString('hex')}`
-  const admin = new URL(url)
-  admin.pathname = '/postgres'
-  const client = new pg.Client({ connectionString: admin.toString() })
-  await client.connect()
-  await client.query(`create database ${name}`)
-  await client.end()
-  const own = new URL(url)
-  own.pathname = `/${name}`
-  return {
-    url: own.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: admin.toString() })
-      await c.connect()
-      await c.query(`drop database if exists ${name} with (force)`)
-      await c.end()
-    },
-  }
-}
-
-export async function openTestDatabase(): Promise<{
-  database: Database
-  drop: () => Promise<void>
-}> {
-  if (process.env.DATABASE_URL) {
-    const fresh = await freshPostgres(process.env.DATABASE_URL)
-    const database = await openDatabase({ engine: 'postgres', url: fresh.url, poolSize: 5 })
-    return { database, drop: fresh.drop }
-  }
-  return {
-    database: await openDatabase({ engine: 'pglite', dataDir: undefined }),
-    drop: async () => {},
-  }
 }
 
 let counter = 0
@@ -84,7 +52,7 @@ export function isolatedRedisKeys(): { RATE_LIMIT_PREFIX: string; CACHE_PREFIX: 
   return { RATE_LIMIT_PREFIX: `test:${suffix}:rl`, CACHE_PREFIX: `test:${suffix}:cache` }
 }
 
-/** A migrated database of its own and the whole app on it; the relay and jobs are not started. */
+/** A migrated database of its own (a copy of the template) and the whole app on it; the relay and jobs are not started. */
 export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
   const config = loadConfig({
     SEED_DEMO: 'false',
@@ -97,8 +65,7 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
   const logger = createLogger(config.logLevel, {
     write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>),
   })
-  const { database, drop } = await openTestDatabase()
-  await migrateDatabase(database, logger)
+  const { database, drop } = await openTestDatabase({ migrated: true })
   const runtime = createRuntime(config, logger, database)
   const app = await runtime.buildApp()
   await app.ready()
@@ -109,6 +76,7 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     database,
     app,
     logs,
+    as: (token) => client(app, token),
     async tokenFor(role) {
       const email = `${role}-${uniqueSuffix()}@example.test`
       const password = `correct horse ${uniqueSuffix()}`

@@ -79,10 +79,16 @@ describe('in-process cache', () => {
   })
 
   test('entries expire after the TTL', async () => {
-    const cache = createCache(createLocalGeneration(), { ...OPTIONS, ttlSeconds: 1 })
+    let now = 1_000
+    const cache = createCache(createLocalGeneration(), {
+      ...OPTIONS,
+      ttlSeconds: 1,
+      now: () => now,
+    })
     const g = await fill(cache, 'a', 'A')
+    now += 999
     assert.deepEqual(cache.get('a', g), entry('A'))
-    await sleep(1100)
+    now += 2
     assert.equal(cache.get('a', g), undefined)
   })
 

@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { createInterface } from 'node:readline'
 import { after, before, describe, test } from 'node:test'
-import { fileURLToPath } from 'node:url'
 import { engine } from '../helpers/context.js'
-import { childEnv, eventually, freePort, throwawayDatabaseUrl } from './support.js'
-
-const root = fileURLToPath(new URL('../../', import.meta.url))
+import { spawnRole } from '../helpers/process.js'
+import { eventually, freePort, throwawayDatabaseUrl } from './support.js'
 
 /** A login whose body is still arriving: the server has routed it and waits for the rest. */
 function slowLogin(port: number) {
@@ -43,7 +40,7 @@ describe(`SIGTERM on a running server (${engine})`, () => {
 
   before(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'emporium-shutdown-'))
-    database = await throwawayDatabaseUrl()
+    database = await throwawayDatabaseUrl({ migrated: true })
   })
   after(async () => {
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
@@ -53,37 +50,20 @@ describe(`SIGTERM on a running server (${engine})`, () => {
 
   test('finishes requests in flight, logs "stopped" and exits 0', { timeout: 90_000 }, async () => {
     const port = await freePort()
-    const server = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
-      cwd: root,
-      env: childEnv({
+    const started = await spawnRole(
+      'start',
+      {
         PORT: String(port),
         HOST: '127.0.0.1',
         DATA_DIR: dataDir,
-        SEED_DEMO: 'false',
-        LOG_LEVEL: 'info',
         ...(database ? { DATABASE_URL: database.url } : {}),
-      }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    child = server
-    const lines: Record<string, unknown>[] = []
-    let stderr = ''
-    createInterface({ input: server.stdout }).on('line', (line) => {
-      if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>)
-    })
-    server.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-      server.on('exit', (code, signal) => resolve({ code, signal })),
-    )
-    const has = (pattern: RegExp) => lines.some((l) => pattern.test(String(l.msg)))
-
-    await eventually(
-      () => {
-        if (server.exitCode !== null) throw new Error(`the server exited early: ${stderr}`)
-        return has(/^Emporium is ready/)
       },
-      { timeoutMs: 60_000, intervalMs: 100, what: 'the ready line' },
+      { timeoutMs: 60_000 },
     )
+    const server = started.child
+    child = server
+    const { lines, exited } = started
+    const has = started.logged
 
     const livez = await fetch(`http://127.0.0.1:${port}/livez`)
     assert.equal(livez.status, 200)
@@ -106,7 +86,7 @@ describe(`SIGTERM on a running server (${engine})`, () => {
       assert.equal((JSON.parse(reply.body) as { code: string }).code, 'invalid_credentials')
     }
     assert.equal(signal, null)
-    assert.equal(code, 0, `stderr: ${stderr}`)
+    assert.equal(code, 0, `stderr: ${started.stderr()}`)
     const stopped = lines.findIndex((l) => l.msg === 'stopped')
     assert.ok(stopped > 0, 'the stop is logged')
     const served = lines.flatMap((l, i) => (l.route === '/v1/auth/login' ? [i] : []))

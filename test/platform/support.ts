@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { LightMyRequestResponse } from 'fastify'
-import pg from 'pg'
 import { isolatedRedisKeys } from '../helpers/context.js'
+import { throwawayPostgres, type ThrowawayDatabase } from '../helpers/database.js'
 
 /** Polls `check` until it returns a value other than undefined/false, or fails at the deadline. */
 export async function eventually<T>(
@@ -53,29 +52,15 @@ export function childEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
 
 /**
  * With DATABASE_URL set, a throwaway server-side database for a child process (the helper's
- * `openTestDatabase` keeps its URL to itself); undefined on PGlite.
+ * `openTestDatabase` keeps its URL to itself); undefined on PGlite. `migrated` starts it as a copy
+ * of the migrated template, so the child's own migrate step finds nothing to do.
  */
-export async function throwawayDatabaseUrl(): Promise<
-  { url: string; drop: () => Promise<void> } | undefined
-> {
+export async function throwawayDatabaseUrl(
+  options: { migrated?: boolean } = {},
+): Promise<ThrowawayDatabase | undefined> {
   const base = process.env.DATABASE_URL
   if (!base) return undefined
-  const name = `emporium_test_${randomBytes(6).toString('hex')}`
-  const admin = new URL(base)
-  admin.pathname = '/postgres'
-  const run = async (text: string) => {
-    const client = new pg.Client({ connectionString: admin.toString() })
-    await client.connect()
-    try {
-      await client.query(text)
-    } finally {
-      await client.end()
-    }
-  }
-  await run(`create database ${name}`)
-  const url = new URL(base)
-  url.pathname = `/${name}`
-  return { url: url.toString(), drop: () => run(`drop database if exists ${name} with (force)`) }
+  return throwawayPostgres(base, { migrated: options.migrated ?? false })
 }
 
 /** Asserts an RFC 9457 problem reply and returns its body. */

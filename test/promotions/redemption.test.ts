@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { sql } from 'kysely'
 import type { Database } from '../../src/platform/db/database.js'
 import { createTestContext, type TestContext } from '../helpers/context.js'
+import { emittedEvents } from '../helpers/events.js'
 import {
   createPromotion,
   errorCode,
@@ -110,11 +110,12 @@ describe('redeeming codes at checkout', () => {
       assert.equal(errorCode(e), 'redemption_mismatch')
       return true
     })
-    const { rows } = await sql<{ type: string; payload: { orderId: string; discount: number } }>`
-      select type, payload from platform.outbox where aggregate_id = ${promo.id} order by position
-    `.execute(ctx.database.db)
     assert.deepEqual(
-      rows.map((r) => [r.type, r.payload.orderId, r.payload.discount]),
+      (await emittedEvents(ctx, promo.id)).map((e) => [
+        e.type,
+        e.payload.orderId,
+        e.payload.discount,
+      ]),
       [['promotion.redeemed', orderId, 750]],
     )
   })

@@ -31,12 +31,7 @@ export function adminCall(
   payload?: Record<string, unknown>,
   headers: Record<string, string> = {},
 ) {
-  return ctx.app.inject({
-    method,
-    url,
-    headers: { authorization: `Bearer ${token}`, ...headers },
-    ...(payload ? { payload } : {}),
-  })
+  return ctx.as(token).request(method, url, payload, headers)
 }
 
 /** Creates a promotion through the admin API; `code` defaults to a unique one. */

@@ -1,51 +1,30 @@
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { after, before, describe, test } from 'node:test'
-import { fileURLToPath } from 'node:url'
 import { productBody } from '../helpers/catalog.js'
 import { engine } from '../helpers/context.js'
-import { childEnv, eventually, freePort } from '../platform/support.js'
+import { spawnRole } from '../helpers/process.js'
+import { eventually, freePort } from '../platform/support.js'
 import { startReceiver, type Receiver } from './support.js'
 
-const root = fileURLToPath(new URL('../../', import.meta.url))
 const ADMIN = { email: 'crash-admin@example.test', password: 'a long crash passphrase' }
 
 /** An embedded `start` process on `dataDir`; resolves once it serves. */
 async function startEmbedded(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
-    cwd: root,
-    env: childEnv({
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      SEED_DEMO: 'false',
-      LOG_LEVEL: 'info',
-      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
-      RATE_LIMIT_ENABLED: 'false',
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-    }),
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const started = await spawnRole('start', {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+    RATE_LIMIT_ENABLED: 'false',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
   })
-  let ready = false
-  let stderr = ''
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    if (line.includes('Emporium is ready')) ready = true
-  })
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  await eventually(
-    () => {
-      if (child.exitCode !== null) throw new Error(`the server exited early: ${stderr}`)
-      return ready
-    },
-    { timeoutMs: 90_000, intervalMs: 100, what: 'the server to start' },
-  )
-  return child
+  return started.child
 }
 
 // PostgreSQL runs the split-role version (worker-crash.test.ts); embedded mode has one process.

@@ -41,13 +41,9 @@ export async function startReceiver(): Promise<Receiver> {
 }
 
 export function adminRequest(ctx: TestContext, token: string) {
+  const as = ctx.as(token)
   return (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-    ctx.app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${token}` },
-      ...(payload ? { payload } : {}),
-    })
+    as.request(method, url, payload)
 }
 
 /** Delivery jobs waiting in pg-boss for this delivery, oldest first. */

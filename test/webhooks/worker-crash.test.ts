@@ -1,52 +1,30 @@
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { after, before, describe, test } from 'node:test'
-import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import { loadConfig } from '../../src/config.js'
 import { openDatabase, type Database } from '../../src/platform/db/database.js'
 import { createLogger } from '../../src/platform/telemetry/logger.js'
-import { createRuntime, migrateDatabase, type Runtime } from '../../src/runtime.js'
+import { createRuntime, type Runtime } from '../../src/runtime.js'
 import { productBody } from '../helpers/catalog.js'
 import { engine, uniqueSuffix } from '../helpers/context.js'
-import { childEnv, eventually, throwawayDatabaseUrl } from '../platform/support.js'
+import { spawnRole } from '../helpers/process.js'
+import { eventually, throwawayDatabaseUrl } from '../platform/support.js'
 import { startReceiver, type Receiver } from './support.js'
-
-const root = fileURLToPath(new URL('../../', import.meta.url))
 
 /** A `worker` process on the database; resolves once it says it is running. */
 async function startWorker(databaseUrl: string, dataDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker'], {
-    cwd: root,
-    env: childEnv({
-      DATABASE_URL: databaseUrl,
-      DATA_DIR: dataDir,
-      SEED_DEMO: 'false',
-      LOG_LEVEL: 'info',
-      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
-    }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let running = false
-  let stderr = ''
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    if (line.includes('Emporium worker is running')) running = true
-  })
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  await eventually(
-    () => {
-      if (child.exitCode !== null) throw new Error(`the worker exited early: ${stderr}`)
-      return running
-    },
-    { timeoutMs: 60_000, intervalMs: 100, what: 'the worker to start' },
+  const started = await spawnRole(
+    'worker',
+    { DATABASE_URL: databaseUrl, DATA_DIR: dataDir, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' },
+    { timeoutMs: 60_000 },
   )
-  return child
+  return started.child
 }
 
 // Worker processes refuse PGlite (it lives in one process), so this runs on PostgreSQL only.
@@ -62,10 +40,9 @@ if (engine === 'postgres') {
     let token: string
 
     before(async () => {
-      throwaway = (await throwawayDatabaseUrl())!
+      throwaway = (await throwawayDatabaseUrl({ migrated: true }))!
       database = await openDatabase({ engine: 'postgres', url: throwaway.url, poolSize: 5 })
       const silent = createLogger('warn', { write: () => {} })
-      await migrateDatabase(database, silent)
       // The API side: it commits changes and their events, and relays or delivers nothing.
       const config = loadConfig({
         SEED_DEMO: 'false',

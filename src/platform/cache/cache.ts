@@ -28,6 +28,8 @@ export interface CacheOptions<V> {
   maxBytes: number
   /** Approximate bytes an entry holds, for the `maxBytes` bound. */
   sizeOf: (value: V) => number
+  /** Milliseconds on a monotonic clock; tests pass their own to expire entries without waiting. */
+  now?: () => number
 }
 
 /** Creates a cache over a generation (in-process, or shared through Redis). */
@@ -43,6 +45,8 @@ export function createCache<V extends object>(
     maxEntrySize: Math.max(1, Math.floor(options.maxBytes / 4)),
     sizeCalculation: (value, key) => Math.max(1, options.sizeOf(value) + key.length * 2),
     ttl: options.ttlSeconds * 1000,
+    // A clock of one's own is read on every check, not debounced as lru-cache does by default.
+    ...(options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {}),
   })
   // The generation the stored entries belong to; a new one empties the store.
   let current: number | undefined

@@ -32,7 +32,12 @@ export interface Database {
 
 export type OpenDatabaseOptions =
   | { engine: 'postgres'; url: string; replicaUrls?: readonly string[]; poolSize?: number }
-  | { engine: 'pglite'; dataDir: string | undefined }
+  | {
+      engine: 'pglite'
+      dataDir: string | undefined
+      /** A data-directory tarball to start from (tests copy a migrated template this way). */
+      loadDataDir?: Blob
+    }
 
 // int8 (counts, sums) as JS numbers on both engines; values stay far below 2^53 here.
 const INT8 = 20
@@ -81,10 +86,11 @@ function openPostgres(url: string, replicaUrls: readonly string[], poolSize: num
   }
 }
 
-async function openPGlite(dataDir: string | undefined): Promise<Database> {
+async function openPGlite(dataDir: string | undefined, loadDataDir?: Blob): Promise<Database> {
   if (dataDir) mkdirSync(path.dirname(dataDir), { recursive: true })
   const pglite = new PGlite({
     ...(dataDir ? { dataDir } : {}),
+    ...(loadDataDir ? { loadDataDir } : {}),
     extensions: { pg_trgm },
     parsers: { [INT8]: Number, [NUMERIC]: Number },
   })
@@ -125,7 +131,7 @@ async function openPGlite(dataDir: string | undefined): Promise<Database> {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   return options.engine === 'postgres'
     ? openPostgres(options.url, options.replicaUrls ?? [], options.poolSize ?? 10)
-    : openPGlite(options.dataDir)
+    : openPGlite(options.dataDir, options.loadDataDir)
 }
 
 /** The database the configuration names: PostgreSQL when DATABASE_URL is set, else PGlite on disk. */

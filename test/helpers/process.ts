@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { childEnv, eventually } from '../platform/support.js'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+
+export type Role = 'start' | 'serve' | 'worker'
+
+/** The log line each role writes once it serves (start, serve) or consumes (worker). */
+const READY: Record<Role, RegExp> = {
+  start: /^Emporium is ready/,
+  serve: /^Emporium is ready/,
+  worker: /^Emporium worker is running/,
+}
+
+export interface RoleProcess {
+  child: ChildProcess
+  /** Its log lines so far, parsed; a line that is not JSON is kept as `{ msg: line }`. */
+  lines: Record<string, unknown>[]
+  /** Whether a log line's message matches. */
+  logged(pattern: RegExp): boolean
+  stderr(): string
+  /** Settles when the process exits, with its code or signal. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+function parse(line: string): Record<string, unknown> {
+  try {
+    return JSON.parse(line) as Record<string, unknown>
+  } catch {
+    return { msg: line }
+  }
+}
+
+/**
+ * An `emporium <role>` child process with `env` on top of the test's own (see `childEnv`);
+ * resolves once the role logs that it is ready, and fails early with its stderr if it exits.
+ */
+export async function spawnRole(
+  role: Role,
+  env: Record<string, string>,
+  { timeoutMs = 90_000 } = {},
+): Promise<RoleProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', role], {
+    cwd: root,
+    env: childEnv({ SEED_DEMO: 'false', LOG_LEVEL: 'info', ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const lines: Record<string, unknown>[] = []
+  let stderr = ''
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (line.trim()) lines.push(parse(line))
+  })
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  )
+  const logged = (pattern: RegExp) => lines.some((l) => pattern.test(String(l.msg)))
+  try {
+    await eventually(
+      () => {
+        if (child.exitCode !== null) throw new Error(`${role} exited early: ${stderr}`)
+        return logged(READY[role])
+      },
+      { timeoutMs, intervalMs: 100, what: `${role} to be ready` },
+    )
+  } catch (error) {
+    if (child.exitCode === null) child.kill('SIGKILL')
+    throw error
+  }
+  return { child, lines, logged, stderr: () => stderr, exited }
+}

@@ -11,7 +11,7 @@ import { createMigrator, migrateUp } from '../../src/platform/db/migrations.js'
 import { openDatabase, type Database } from '../../src/platform/db/database.js'
 import { Mutex } from '../../src/platform/db/mutex.js'
 import { PGliteDialect } from '../../src/platform/db/pglite-dialect.js'
-import { allMigrations } from '../../src/modules/index.js'
+import { allMigrations } from '../../src/composition.js'
 
 /**
  * Every test file used to run every migration on a database of its own, the suite's main cost.

@@ -1,20 +1,18 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, describe, test } from 'node:test'
-import { fileURLToPath } from 'node:url'
 import { loadConfig } from '../../src/config.js'
 import { databaseOptions, openDatabase } from '../../src/platform/db/database.js'
 import { createLogger } from '../../src/platform/telemetry/logger.js'
 import { createRuntime } from '../../src/runtime.js'
 import { engine } from '../helpers/context.js'
 import { productBody } from '../helpers/catalog.js'
-import { childEnv, eventually, freePort, throwawayDatabaseUrl } from '../platform/support.js'
+import { spawnRole } from '../helpers/process.js'
+import { freePort, throwawayDatabaseUrl } from '../platform/support.js'
 import { ADDRESS } from './support.js'
 
-const root = fileURLToPath(new URL('../../', import.meta.url))
 const ADMIN = { email: 'crash-admin@example.test', password: 'correct horse battery staple 9' }
 const cleanups: (() => Promise<void> | void)[] = []
 after(async () => {
@@ -33,31 +31,18 @@ async function serverWithFailpoint(failpoint: string) {
     SEED_DEMO: 'false',
     ...(database ? { DATABASE_URL: database.url } : {}),
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
-    cwd: root,
-    env: childEnv({
-      ...env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      EMPORIUM_FAILPOINTS: failpoint,
-    }),
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const server = await spawnRole('start', {
+    ...env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    EMPORIUM_FAILPOINTS: failpoint,
   })
+  const { child } = server
   cleanups.push(() => void (child.exitCode === null && child.kill('SIGKILL')))
-  const exited = new Promise<string | null>((resolve) =>
-    child.on('exit', (_c, signal) => resolve(signal)),
-  )
+  const exited = server.exited.then(({ signal }) => signal)
   const base = `http://127.0.0.1:${port}`
-  await eventually(
-    async () => {
-      if (child.exitCode !== null) throw new Error('the server exited early')
-      return (await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200
-    },
-    { timeoutMs: 60_000, intervalMs: 200, what: 'the server to be ready' },
-  )
   return { base, env, exited }
 }
 

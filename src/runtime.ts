@@ -48,6 +48,8 @@ export interface RuntimeOptions {
   consume?: boolean
   /** JetStream stream and subject prefix (tests use their own, so parallel files never share). */
   jetStream?: { stream: string; subjectPrefix: string }
+  /** The in-process caches' clock (tests move it instead of waiting for a TTL). */
+  cacheClock?: () => number
 }
 
 function createBus(
@@ -67,7 +69,7 @@ export function createRuntime(
   config: Config,
   logger: Logger,
   database: Database,
-  { consume = true, jetStream }: RuntimeOptions = {},
+  { consume = true, jetStream, cacheClock }: RuntimeOptions = {},
 ): Runtime {
   const readiness: ReadinessCheck[] = [{ name: 'database', check: () => database.ping() }]
   const bus = createBus(config, logger, database, readiness, jetStream)
@@ -88,6 +90,7 @@ export function createRuntime(
     redis,
     prefix: config.cachePrefix,
     onError: (err) => logger.warn({ err }, 'cache generation unreadable; caching paused'),
+    now: cacheClock,
   })
   const modules = createModules({ logger, database, uow, jobs, rateLimits, caches }, mailer, config)
 

@@ -103,12 +103,14 @@ export function createCacheFactory(options: {
   redis?: Redis
   prefix: string
   onError?: (error: unknown) => void
+  /** The caches' clock in milliseconds (tests move it; default: the process's own). */
+  now?: () => number
 }): CacheFactory {
   return (name, cacheOptions) => {
-    const { redis, prefix, onError } = options
+    const { redis, prefix, onError, now } = options
     const generation = redis
       ? createRedisGeneration(redis, `${prefix}:${name}:generation`, { onError })
       : createLocalGeneration()
-    return createCache(generation, cacheOptions)
+    return createCache(generation, now ? { now, ...cacheOptions } : cacheOptions)
   }
 }

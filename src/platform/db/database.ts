@@ -66,6 +66,7 @@ function openPostgres(url: string, replicaUrls: readonly string[], poolSize: num
     (p) => new Kysely({ dialect: new PostgresDialect({ pool: p }) }),
   )
   let next = 0
+  let closed = false
   return {
     engine: 'postgres',
     db,
@@ -81,7 +82,12 @@ function openPostgres(url: string, replicaUrls: readonly string[], poolSize: num
       await sql`select 1`.execute(db)
     },
     async close() {
+      if (closed) return
+      closed = true
+      // Kysely ends a pool only if a query ever ran through it; close means closed either way.
+      const pools = [pool, ...replicaPools]
       await Promise.all([db.destroy(), ...replicas.map((r) => r.destroy())])
+      await Promise.all(pools.filter((p) => !p.ending).map((p) => p.end()))
     },
   }
 }

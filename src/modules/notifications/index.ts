@@ -1,6 +1,11 @@
 import { mailBrand } from '../../platform/mail/layout.js'
 import type { ModuleRuntime } from '../../platform/module.js'
-import type { AuthService, AccountTokens, StaffDirectory } from '../auth/index.js'
+import {
+  isUserNotFound,
+  type AccountTokens,
+  type AuthService,
+  type StaffDirectory,
+} from '../auth/index.js'
 import type { CatalogApi } from '../catalog/index.js'
 import type { PlatformDeps } from '../../platform/module.js'
 import type { Mailer } from '../../platform/mail/mailer.js'
@@ -24,6 +29,12 @@ export interface NotificationsModule {
  * The only module that sends mail: it reacts to the business modules' events and reads what a
  * mail needs through their doors (orders, account tokens, staff addresses, variant labels).
  */
+/** A reminder for an account deleted since has no recipient; any other failure is retried. */
+function ignoreUserNotFound(err: unknown): undefined {
+  if (isUserNotFound(err)) return undefined
+  throw err
+}
+
 /** What the notifications module reads from the configuration. */
 export interface NotificationsSettings {
   /** The sender; its display name is the brand in every mail. */
@@ -74,7 +85,7 @@ export function createNotificationsModule(
         orders: deps.orders,
         accountTokens: deps.auth.accountTokens,
         customerEmail: async (id) =>
-          (await deps.auth.service.getMe(id).catch(() => undefined))?.email,
+          (await deps.auth.service.getMe(id).catch(ignoreUserNotFound))?.email,
         staff: deps.auth.directory,
       }),
     },

@@ -1,4 +1,4 @@
-import { AppError } from '../../../platform/errors.js'
+import { AppError, isAppError } from '../../../platform/errors.js'
 
 /** The auth module's coded errors; codes are part of the public API. */
 export const AuthErrors = {
@@ -87,3 +87,7 @@ export const AuthErrors = {
       detail: 'Requests authenticated by cookie must come from an allowed Origin.',
     }),
 }
+
+/** The user is gone (deleted or never existed): a caller may treat it as no recipient. */
+export const isUserNotFound = (err: unknown): boolean =>
+  isAppError(err) && err.code === 'user_not_found'

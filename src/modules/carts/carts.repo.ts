@@ -177,10 +177,6 @@ export async function deleteItem(db: CartsDb, cartId: string, itemId: string): P
   return result.numDeletedRows > 0n
 }
 
-export async function deleteItems(db: CartsDb, cartId: string): Promise<void> {
-  await db.deleteFrom('carts.cart_item').where('cart_id', '=', cartId).execute()
-}
-
 /**
  * Marks up to `limit` open carts with items and an email (or a customer), untouched since
  * `cutoff` and never reminded, as reminded, and returns them. `skip locked` lets several workers

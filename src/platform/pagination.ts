@@ -1,4 +1,4 @@
-import { CommonErrors } from '../platform/errors.js'
+import { CommonErrors } from './errors.js'
 
 /** Opaque keyset cursors: the sort key values of the last row, base64url-encoded JSON. */
 export type CursorValues = (string | number | null)[]

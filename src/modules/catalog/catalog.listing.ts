@@ -1,5 +1,5 @@
 import { CommonErrors } from '../../platform/errors.js'
-import { decodeCursor, type CursorValues } from '../../shared/pagination.js'
+import { decodeCursor, type CursorValues } from '../../platform/pagination.js'
 import { CatalogErrors } from './catalog.errors.js'
 import type { SortField, SortKey } from './listing.repo.js'
 import { SORT_FIELDS } from './catalog.schema.js'

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely'
-import type { CursorValues } from '../../shared/pagination.js'
+import type { CursorValues } from '../../platform/pagination.js'
 import type { Db, ProductRow } from './catalog.repo.js'
 
 // Listings: filters, sort keys and keyset pagination, as SQL.

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Jobs } from '../../platform/jobs/jobs.js'
 import { listFailedJobs, queueStatuses } from '../../platform/jobs/monitor.js'
-import { decodeCursorOrThrow, toPage } from '../../shared/pagination.js'
+import { decodeCursorOrThrow, toPage } from '../../platform/pagination.js'
 import type { JobsOverviewDto, JobsQueryDto } from './operations.schema.js'
 
 /** What runs in the background, for operators: queues, schedules and failures. */

@@ -3,7 +3,7 @@ import type { Tx } from '../../platform/db/unit-of-work.js'
 import { isForeignKeyViolation, uniqueViolation } from '../../platform/db/errors.js'
 import { CommonErrors, type FieldError } from '../../platform/errors.js'
 import { newId } from '../../shared/ids.js'
-import { cursorId, toPage, type Page } from '../../shared/pagination.js'
+import { cursorId, toPage, type Page } from '../../platform/pagination.js'
 import { PromotionErrors } from './promotions.errors.js'
 import * as repo from './promotions.repo.js'
 import {

@@ -3,7 +3,7 @@ import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
 import type { DomainEvent } from '../../platform/events/types.js'
 import type { Jobs } from '../../platform/jobs/jobs.js'
 import { newId } from '../../shared/ids.js'
-import { cursorId, toPage, type Page } from '../../shared/pagination.js'
+import { cursorId, toPage, type Page } from '../../platform/pagination.js'
 import { WebhookErrors } from './webhooks.errors.js'
 import { isWebhookEventType, WebhookEvents } from './webhooks.events.js'
 import {

@@ -1,5 +1,5 @@
 import { newId } from '../../shared/ids.js'
-import { cursorId, toPage, type Page } from '../../shared/pagination.js'
+import { cursorId, toPage, type Page } from '../../platform/pagination.js'
 import { WebhookErrors } from './webhooks.errors.js'
 import {
   deleteEndpoint,

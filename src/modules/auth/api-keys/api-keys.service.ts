@@ -5,7 +5,7 @@ import type { UnitOfWork } from '../../../platform/db/unit-of-work.js'
 import { AppError } from '../../../platform/errors.js'
 import type { Principal } from '../../../platform/http/access.js'
 import { newId } from '../../../shared/ids.js'
-import { cursorId, toPage, type Page } from '../../../shared/pagination.js'
+import { cursorId, toPage, type Page } from '../../../platform/pagination.js'
 import type { AuditClient, AuditService } from '../../audit/index.js'
 import { AuthErrors } from '../core/auth.errors.js'
 import {

@@ -10,7 +10,11 @@ import { signedInCustomer } from './support.js'
 
 let ctx: TestContext
 const opened: FastifyInstance[] = []
-const [k1, k2, k3] = [1, 2, 3].map(() => randomBytes(32).toString('base64'))
+const [k1, k2, k3] = [1, 2, 3].map(() => randomBytes(32).toString('base64')) as [
+  string,
+  string,
+  string,
+]
 
 before(async () => {
   ctx = await createTestContext()

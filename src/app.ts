@@ -51,7 +51,11 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
       requestIdLogLabel: 'requestId',
     }),
     genReqId: requestIdFrom,
-    trustProxy: config.trustProxy,
+    // A hop count is passed as Fastify takes it: since 5.12 it trusts no hop by count alone
+    // (its types no longer list numbers), so the header is ignored; see docs/configuration.md.
+    trustProxy: (typeof config.trustProxy === 'object'
+      ? [...config.trustProxy]
+      : config.trustProxy) as boolean | string[],
     bodyLimit: config.bodyLimit,
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },

@@ -90,7 +90,8 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
       isProduction: config.isProduction,
       corsOrigins: config.corsOrigins,
       publicUrl: config.publicUrl,
-      mfaEncryptionKey: config.mfaEncryptionKey,
+      mfaEncryptionKeys: config.mfaEncryptionKeys,
+      signingKeyEncryptionKeys: config.signingKeyEncryptionKeys,
       oidcProviders: config.oidcProviders,
     },
   })
@@ -114,7 +115,7 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
     },
   )
   const webhooks = createWebhooksModule(platform, {
-    encryptionKey: config.webhookEncryptionKey,
+    encryptionKeys: config.webhookEncryptionKeys,
     allowPrivateNetworks: config.webhookAllowPrivateNetworks,
   })
   const operations = createOperationsModule(platform)

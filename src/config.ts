@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs'
+import { isIP } from 'node:net'
 import path from 'node:path'
+import { secretKeyFromBase64, type SecretKey } from './platform/crypto.js'
 import { readRateLimitSettings, type RateLimitSettings } from './platform/ratelimit/settings.js'
 import type { LogLevel } from './platform/telemetry/logger.js'
 
@@ -13,7 +15,8 @@ export interface Config {
   readonly adminPassword: string | undefined
   readonly seedDemo: boolean
   readonly logLevel: LogLevel
-  readonly trustProxy: boolean | string[]
+  /** Proxies whose `X-Forwarded-For` is believed: addresses/CIDRs, a hop count, or any (`true`). */
+  readonly trustProxy: boolean | number | readonly string[]
   readonly corsOrigins: readonly string[]
   readonly storeCurrency: string
   /** Whether catalog prices include tax (`PRICES_INCLUDE_TAX`); default true unless the store prices in USD. */
@@ -40,12 +43,14 @@ export interface Config {
   readonly catalogCache: { ttlSeconds: number; maxEntries: number; maxBytes: number }
   /** Prefix of the cache generation keys in Redis. */
   readonly cachePrefix: string
-  /** Base64 AES-256 key sealing TOTP secrets at rest; unset stores them unencrypted. */
-  readonly mfaEncryptionKey: string | undefined
+  /** AES-256 keys sealing TOTP secrets at rest (the first seals, all open); none: unencrypted. */
+  readonly mfaEncryptionKeys: readonly SecretKey[]
   /** Lets webhook endpoints point at loopback/private addresses (off: refused, against SSRF). */
   readonly webhookAllowPrivateNetworks: boolean
-  /** Base64 AES-256 key sealing webhook signing secrets at rest; unset stores them unencrypted. */
-  readonly webhookEncryptionKey: string | undefined
+  /** AES-256 keys sealing webhook signing secrets at rest (the first seals); none: unencrypted. */
+  readonly webhookEncryptionKeys: readonly SecretKey[]
+  /** AES-256 keys sealing the private token signing keys at rest (the first seals); none: clear. */
+  readonly signingKeyEncryptionKeys: readonly SecretKey[]
   /** OpenID Connect sign-in providers (`OIDC_PROVIDERS` and `OIDC_<NAME>_*`). */
   readonly oidcProviders: readonly OidcProviderConfig[]
   readonly checkout: CheckoutSettings
@@ -135,12 +140,100 @@ const PG = ['postgres:', 'postgresql:']
 
 const MAIL_FROM = /^([^<>@]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/
 
-function encryptionKey(env: Env, name: string): string | undefined {
-  const raw = str(env, name)
-  if (raw !== undefined && Buffer.from(raw, 'base64').length !== 32) {
-    throw new ConfigError(name, 'must be 32 bytes in base64 (openssl rand -base64 32)')
+const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/
+
+/**
+ * `<base64>` or `<id>:<base64>,<id>:<base64>,…`: the first key seals, every one opens. A key
+ * without an id is named by its fingerprint (`secretKeyFromBase64`), as before ids could be given.
+ * Messages never echo a key.
+ */
+function encryptionKeys(env: Env, name: string): readonly SecretKey[] {
+  const keys = list(env, name).map((entry, index) => {
+    const colon = entry.indexOf(':')
+    const id = colon === -1 ? undefined : entry.slice(0, colon)
+    const base64 = entry.slice(colon + 1)
+    if (Buffer.from(base64, 'base64').length !== 32) {
+      throw new ConfigError(
+        name,
+        `key ${index + 1} must be 32 bytes in base64, as [id:]<base64> (openssl rand -base64 32)`,
+      )
+    }
+    if (id === undefined) return Object.freeze(secretKeyFromBase64(base64))
+    if (!KEY_ID.test(id)) {
+      throw new ConfigError(name, `key ${index + 1} has an invalid id (a-z, A-Z, 0-9, _ and -)`)
+    }
+    return Object.freeze({ id, key: base64 })
+  })
+  const ids = keys.map((k) => k.id)
+  const repeated = ids.find((id, index) => ids.indexOf(id) !== index)
+  if (repeated !== undefined) throw new ConfigError(name, `names key id "${repeated}" twice`)
+  return Object.freeze(keys)
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/')
+  const version = isIP(address)
+  if (version === 0 || rest.length > 0) return false
+  if (prefix === undefined) return true
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128)
+}
+
+/**
+ * `TRUST_PROXY`: off (unset, `false`, `0`), a hop count, a list of proxy addresses or CIDRs, or
+ * `true` (any sender, which lets every client pick its own address: refused in production).
+ */
+function trustProxySetting(env: Env): boolean | number | readonly string[] {
+  const raw = str(env, 'TRUST_PROXY')
+  if (raw === undefined || raw.toLowerCase() === 'false' || raw === '0') return false
+  if (raw.toLowerCase() === 'true') return true
+  if (/^\d+$/.test(raw)) return int(env, 'TRUST_PROXY', 0, 1, 100)
+  const entries = list(env, 'TRUST_PROXY')
+  const bad = entries.find((entry) => !isAddressOrCidr(entry))
+  if (bad !== undefined) {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      `has "${bad}", which is not an IP address or CIDR (e.g. 10.0.0.0/8); or give a hop count`,
+    )
   }
-  return raw
+  return Object.freeze(entries)
+}
+
+/**
+ * What production (`NODE_ENV=production`) refuses to start with, one error (one line naming the
+ * variable) each; empty outside production.
+ */
+export function productionProblems(config: Config): ConfigError[] {
+  if (!config.isProduction) return []
+  const problems: ConfigError[] = []
+  const keys: [string, readonly SecretKey[], string][] = [
+    ['MFA_ENCRYPTION_KEY', config.mfaEncryptionKeys, 'TOTP secrets'],
+    ['WEBHOOK_ENCRYPTION_KEY', config.webhookEncryptionKeys, 'webhook signing secrets'],
+    ['SIGNING_KEY_ENCRYPTION_KEY', config.signingKeyEncryptionKeys, 'the token signing keys'],
+  ]
+  for (const [variable, set, what] of keys) {
+    if (set.length === 0) {
+      problems.push(
+        new ConfigError(variable, `must be set in production: it seals ${what} at rest`),
+      )
+    }
+  }
+  if (!config.smtpUrl) {
+    problems.push(
+      new ConfigError(
+        'SMTP_URL',
+        'must be set in production: without it, reset and invitation links are written to DATA_DIR/mail/',
+      ),
+    )
+  }
+  if (config.trustProxy === true) {
+    problems.push(
+      new ConfigError(
+        'TRUST_PROXY',
+        'must not be true in production (any client could pick its address): list the proxies or CIDRs, or give a hop count',
+      ),
+    )
+  }
+  return problems
 }
 
 function mailSettings(env: Env, publicUrl: string) {
@@ -250,13 +343,7 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`)
   }
 
-  const trustProxyRaw = str(env, 'TRUST_PROXY')
-  const trustProxy =
-    trustProxyRaw === undefined || trustProxyRaw === 'false'
-      ? false
-      : trustProxyRaw === 'true'
-        ? true
-        : list(env, 'TRUST_PROXY')
+  const trustProxy = trustProxySetting(env)
 
   const storeCurrency = (str(env, 'STORE_CURRENCY') ?? 'EUR').toUpperCase()
   if (!/^[A-Z]{3}$/.test(storeCurrency)) {
@@ -275,7 +362,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const redisUrl = str(env, 'REDIS_URL')
   const natsUrl = str(env, 'NATS_URL')
-  return Object.freeze({
+  const config: Config = Object.freeze({
     port,
     host,
     dataDir: path.resolve(str(env, 'DATA_DIR') ?? '.emporium'),
@@ -300,9 +387,10 @@ export function loadConfig(env: Env = process.env): Config {
     natsUrl: natsUrl ? url('NATS_URL', natsUrl, ['nats:', 'tls:']) : undefined,
     rateLimits: readRateLimitSettings(env, (name, problem) => new ConfigError(name, problem)),
     ...cacheSettings(env),
-    mfaEncryptionKey: encryptionKey(env, 'MFA_ENCRYPTION_KEY'),
+    mfaEncryptionKeys: encryptionKeys(env, 'MFA_ENCRYPTION_KEY'),
     webhookAllowPrivateNetworks: bool(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
-    webhookEncryptionKey: encryptionKey(env, 'WEBHOOK_ENCRYPTION_KEY'),
+    webhookEncryptionKeys: encryptionKeys(env, 'WEBHOOK_ENCRYPTION_KEY'),
+    signingKeyEncryptionKeys: encryptionKeys(env, 'SIGNING_KEY_ENCRYPTION_KEY'),
     oidcProviders: readOidcSettings(env, (name, problem) => new ConfigError(name, problem)),
     abandonedCartAfterHours: int(env, 'ABANDONED_CART_AFTER_HOURS', 24, 1, 720),
     checkout: Object.freeze({
@@ -313,6 +401,9 @@ export function loadConfig(env: Env = process.env): Config {
       paymentWebhookSecret: str(env, 'PAYMENT_WEBHOOK_SECRET'),
     }),
   })
+  const [problem] = productionProblems(config)
+  if (problem) throw problem
+  return config
 }
 
 /** Reads `.env` from the working directory when present; real environment variables win. */

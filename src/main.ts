@@ -45,6 +45,12 @@ async function run(
   const started = Date.now()
   await migrateDatabase(database, logger)
   const runtime = createRuntime(config, logger, database, { consume: role !== 'serve' })
+  // Loads the token signing keys now (creating the first, sealing clear ones when
+  // SIGNING_KEY_ENCRYPTION_KEY is set): a stored key that does not open stops the start.
+  await runtime.modules.auth.service.publicKeys()
+  if (config.trustProxy === true) {
+    logger.warn('TRUST_PROXY=true: any client can set its own address through X-Forwarded-For')
+  }
   let shuttingDown = false
   const app =
     role === 'worker' ? undefined : await runtime.buildApp({ isShuttingDown: () => shuttingDown })

@@ -65,6 +65,8 @@ export interface SecretBoxOptions {
 export interface SecretBox {
   seal(context: string, secret: string): string
   open(context: string, stored: string): string
+  /** Whether sealing again would change how `stored` is kept (clear or an older key; no key: never). */
+  needsReseal(stored: string): boolean
 }
 
 const PLAIN = 'plain.'
@@ -120,6 +122,10 @@ export function createSecretBox(options: SecretBoxOptions): SecretBox {
         throw new Error(`${label}: secret does not open with any configured key`)
       }
       throw new Error(`${label}: unknown secret format`)
+    },
+    needsReseal(stored) {
+      const key = keys[0]
+      return key !== undefined && !stored.startsWith(`v2.${key.id}.`)
     },
   }
 }

@@ -1,3 +1,4 @@
+import type { SecretKey } from '../../platform/crypto.js'
 import type { PlatformDeps } from '../../platform/module.js'
 import type { OidcProviderSettings } from './oidc/oidc.settings.js'
 
@@ -9,8 +10,10 @@ export interface AuthSettings {
   /** Origins allowed to use the refresh cookie, besides the public URL's own. */
   corsOrigins: readonly string[]
   publicUrl: string
-  /** Base64 AES-256 key sealing TOTP secrets at rest; unset stores them unencrypted. */
-  mfaEncryptionKey: string | undefined
+  /** AES-256 keys sealing TOTP secrets at rest (the first seals, all open); none: unencrypted. */
+  mfaEncryptionKeys: readonly SecretKey[]
+  /** AES-256 keys sealing the private token signing keys at rest; none: stored as generated. */
+  signingKeyEncryptionKeys: readonly SecretKey[]
   oidcProviders: readonly OidcProviderSettings[]
 }
 

@@ -53,7 +53,9 @@ export interface AuthModule {
 export function createAuthModule(deps: AuthDeps & { audit: AuditService }): AuthModule {
   // Auth reads the primary, never a replica: a login right after registering must see the user.
   const db = deps.database.db as Kysely<AuthTables>
-  const tokens = createTokenService(createKeyStore(db))
+  const tokens = createTokenService(
+    createKeyStore(db, { encryptionKeys: deps.settings.signingKeyEncryptionKeys }),
+  )
   const logger = deps.logger.child({ module: 'auth' })
   const sessionDb = deps.database.db as Kysely<SessionTables>
   const sessions = createSessionService({

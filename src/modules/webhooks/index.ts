@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import { createSecretBox, secretKeyFromBase64 } from '../../platform/crypto.js'
+import { createSecretBox, type SecretKey } from '../../platform/crypto.js'
 import type { MigrationSet } from '../../platform/db/migrations.js'
 import type { ModuleRuntime } from '../../platform/module.js'
 import type { PlatformDeps } from '../../platform/module.js'
@@ -29,8 +29,8 @@ export interface WebhooksModule {
 
 /** What the webhooks module reads from the configuration. */
 export interface WebhooksSettings {
-  /** Base64 AES-256 key sealing signing secrets at rest; unset stores them unencrypted. */
-  encryptionKey: string | undefined
+  /** AES-256 keys sealing signing secrets at rest (the first seals, all open); none: unencrypted. */
+  encryptionKeys: readonly SecretKey[]
   /** Lets endpoints point at loopback/private addresses (off: refused, against SSRF). */
   allowPrivateNetworks: boolean
 }
@@ -42,9 +42,8 @@ export function createWebhooksModule(
   const db = deps.database.db as Kysely<WebhooksTables>
   // Signing secrets cannot be hashed (the HMAC needs them): sealed at rest when a key is set,
   // bound to the endpoint id.
-  const key = settings.encryptionKey
   const secrets = createSecretBox({
-    keys: key ? [secretKeyFromBase64(key)] : [],
+    keys: [...settings.encryptionKeys],
     label: 'webhooks',
   })
   const allowPrivateNetworks = settings.allowPrivateNetworks

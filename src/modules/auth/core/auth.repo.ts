@@ -35,10 +35,13 @@ export interface NewUserRow {
   emailVerified?: boolean
 }
 
+/** A private JWK as stored: as generated, or sealed (a string the key store opens). */
+export type StoredPrivateJwk = JWK | string
+
 export interface SigningKeyRecord {
   kid: string
   publicJwk: JWK
-  privateJwk: JWK
+  privateJwk: StoredPrivateJwk
   createdAt: Date
   retiredAt: Date | null
 }
@@ -155,7 +158,7 @@ export async function listVerificationKeys(
 /** Inserts the key unless another process already made an active one (returns whether it won). */
 export async function insertSigningKeyUnlessActiveExists(
   db: AuthDb,
-  key: { kid: string; publicJwk: JWK; privateJwk: JWK },
+  key: { kid: string; publicJwk: JWK; privateJwk: StoredPrivateJwk },
 ): Promise<boolean> {
   const result = await db
     .insertInto('auth.signing_key')
@@ -167,4 +170,24 @@ export async function insertSigningKeyUnlessActiveExists(
     .onConflict((oc) => oc.doNothing())
     .executeTakeFirst()
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0
+}
+
+/** Every key's private half as stored, retired ones included (for sealing them again). */
+export async function listStoredPrivateJwks(
+  db: AuthDb,
+): Promise<{ kid: string; privateJwk: StoredPrivateJwk }[]> {
+  const rows = await db.selectFrom('auth.signing_key').select(['kid', 'private_jwk']).execute()
+  return rows.map((row) => ({ kid: row.kid, privateJwk: row.private_jwk }))
+}
+
+export async function replacePrivateJwk(
+  db: AuthDb,
+  kid: string,
+  privateJwk: StoredPrivateJwk,
+): Promise<void> {
+  await db
+    .updateTable('auth.signing_key')
+    .set({ private_jwk: JSON.stringify(privateJwk) })
+    .where('kid', '=', kid)
+    .execute()
 }

@@ -21,7 +21,8 @@ export interface UserTable {
 export interface SigningKeyTable {
   kid: string
   public_jwk: Json<JWK>
-  private_jwk: Json<JWK>
+  /** The JWK as generated, or (a JSON string) sealed under SIGNING_KEY_ENCRYPTION_KEY. */
+  private_jwk: Json<JWK | string>
   created_at: Timestamp
   retired_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }

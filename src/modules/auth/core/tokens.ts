@@ -11,11 +11,15 @@ import {
   type JWK,
   type JWTHeaderParameters,
 } from 'jose'
+import { createSecretBox, type SecretKey } from '../../../platform/crypto.js'
 import {
   insertSigningKeyUnlessActiveExists,
+  listStoredPrivateJwks,
   listVerificationKeys,
+  replacePrivateJwk,
   type AuthDb,
   type SigningKeyRecord,
+  type StoredPrivateJwk,
 } from './auth.repo.js'
 import { AuthErrors } from './auth.errors.js'
 import { isRole, type Role } from './permissions.js'
@@ -56,6 +60,33 @@ export interface KeyStoreOptions {
   retiredGraceSeconds?: number
   /** An unknown `kid` triggers a reload (another process rotated) at most this often. */
   reloadIntervalMs?: number
+  /** Seal the private halves at rest, bound to their kid (the first key seals); none: clear. */
+  encryptionKeys?: readonly SecretKey[]
+}
+
+/** Private JWKs at rest: sealed when keys are configured; clear ones still open (older rows). */
+interface PrivateKeyVault {
+  seal(kid: string, jwk: JWK): StoredPrivateJwk
+  open(kid: string, stored: StoredPrivateJwk): JWK
+  /** Seals every stored key that is clear or sealed under an older key; a no-op without keys. */
+  resealAll(db: AuthDb): Promise<void>
+}
+
+function privateKeyVault(keys: readonly SecretKey[]): PrivateKeyVault {
+  const box = createSecretBox({ keys: [...keys], label: 'signing-key' })
+  const vault: PrivateKeyVault = {
+    seal: (kid, jwk) => (keys.length > 0 ? box.seal(kid, JSON.stringify(jwk)) : jwk),
+    open: (kid, stored) =>
+      typeof stored === 'string' ? (JSON.parse(box.open(kid, stored)) as JWK) : stored,
+    async resealAll(db) {
+      if (keys.length === 0) return
+      for (const { kid, privateJwk } of await listStoredPrivateJwks(db)) {
+        if (typeof privateJwk === 'string' && !box.needsReseal(privateJwk)) continue
+        await replacePrivateJwk(db, kid, vault.seal(kid, vault.open(kid, privateJwk)))
+      }
+    },
+  }
+  return vault
 }
 
 async function generateSigningKey(): Promise<{ kid: string; publicJwk: JWK; privateJwk: JWK }> {
@@ -69,7 +100,7 @@ async function generateSigningKey(): Promise<{ kid: string; publicJwk: JWK; priv
   }
 }
 
-async function toKeySet(records: SigningKeyRecord[]): Promise<KeySet> {
+async function toKeySet(records: SigningKeyRecord[], vault: PrivateKeyVault): Promise<KeySet> {
   const active = records.find((r) => r.retiredAt === null)
   if (!active) throw new Error('auth: no active signing key after creating one')
   const verifying = new Map<string, CryptoKey>()
@@ -83,28 +114,39 @@ async function toKeySet(records: SigningKeyRecord[]): Promise<KeySet> {
     )
     published.push({ kty, crv, x, kid: record.kid, alg: ACCESS_TOKEN_ALGORITHM, use: 'sig' })
   }
-  const key = (await importJWK(active.privateJwk, ACCESS_TOKEN_ALGORITHM)) as CryptoKey
+  const privateJwk = vault.open(active.kid, active.privateJwk)
+  const key = (await importJWK(privateJwk, ACCESS_TOKEN_ALGORITHM)) as CryptoKey
   return { signing: { kid: active.kid, key }, verifying, published }
 }
 
 /**
  * Keys live in `auth.signing_key`, so they survive restarts and every process shares them. The
  * first use creates one; processes racing to do so all end up reading the single winner.
+ * The private halves are sealed at rest when `encryptionKeys` are given: the first load in each
+ * process seals the keys stored in clear or under an older key.
  * Uses `db` directly: never call it from inside a unit of work (PGlite would wait for itself).
  */
 export function createKeyStore(db: AuthDb, options: KeyStoreOptions = {}): KeyStore {
   const graceSeconds = options.retiredGraceSeconds ?? 24 * 3600
   const reloadIntervalMs = options.reloadIntervalMs ?? 30_000
+  const vault = privateKeyVault(options.encryptionKeys ?? [])
   let current: Promise<KeySet> | undefined
   let loadStartedAt = 0
+  let resealed = false
 
   async function load(): Promise<KeySet> {
+    if (!resealed) {
+      await vault.resealAll(db)
+      resealed = true
+    }
     let records = await listVerificationKeys(db, graceSeconds)
     if (!records.some((r) => r.retiredAt === null)) {
-      await insertSigningKeyUnlessActiveExists(db, await generateSigningKey())
+      const { kid, publicJwk, privateJwk } = await generateSigningKey()
+      const stored = vault.seal(kid, privateJwk)
+      await insertSigningKeyUnlessActiveExists(db, { kid, publicJwk, privateJwk: stored })
       records = await listVerificationKeys(db, graceSeconds)
     }
-    return toKeySet(records)
+    return toKeySet(records, vault)
   }
 
   function keys(reload = false): Promise<KeySet> {

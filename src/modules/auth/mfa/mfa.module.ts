@@ -17,15 +17,12 @@ export interface MfaFeature {
 export function createMfaFeature(
   deps: AuthDeps & { audit: AuditService; sessions: SessionService; logger: Logger },
 ): MfaFeature {
-  if (!deps.settings.mfaEncryptionKey && deps.settings.isProduction) {
-    deps.logger.warn('MFA_ENCRYPTION_KEY is not set: TOTP secrets are stored unencrypted')
-  }
   const service = createMfaService({
     db: deps.database.db as Kysely<MfaTables>,
     uow: deps.uow,
     sessions: deps.sessions,
     logger: deps.logger,
-    encryptionKey: deps.settings.mfaEncryptionKey,
+    encryptionKeys: deps.settings.mfaEncryptionKeys,
     audit: deps.audit,
   })
   return { service, routes: mfaRoutes(service) }

@@ -1,11 +1,6 @@
 import type { Transaction } from 'kysely'
 import type { Logger } from 'pino'
-import {
-  createSecretBox,
-  randomToken,
-  secretKeyFromBase64,
-  sha256,
-} from '../../../platform/crypto.js'
+import { createSecretBox, randomToken, sha256, type SecretKey } from '../../../platform/crypto.js'
 import { narrow, type UnitOfWork } from '../../../platform/db/unit-of-work.js'
 import type { AuditService } from '../../audit/index.js'
 import { AuthErrors } from '../core/auth.errors.js'
@@ -76,8 +71,8 @@ export interface MfaServiceDeps {
   uow: UnitOfWork
   sessions: SessionService
   logger: Logger
-  /** Base64 AES-256 key for TOTP secrets at rest; unset stores them in the clear. */
-  encryptionKey: string | undefined
+  /** AES-256 keys for TOTP secrets at rest (the first seals, all open); none: in the clear. */
+  encryptionKeys: readonly SecretKey[]
   audit?: AuditService | undefined
 }
 
@@ -93,7 +88,7 @@ export function createMfaService(deps: MfaServiceDeps): MfaService {
   const { db, uow, sessions, logger, audit } = deps
   // TOTP secrets sealed at rest, bound to the user id; without a key they are stored `plain.`.
   const box = createSecretBox({
-    keys: deps.encryptionKey ? [secretKeyFromBase64(deps.encryptionKey)] : [],
+    keys: [...deps.encryptionKeys],
     label: 'mfa',
   })
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { after, before, describe, mock, test } from 'node:test'
 import { createTestContext, engine, type TestContext } from '../helpers/context.js'
 import { startStripeServer, type SignedEvent, type StripeServer } from '../helpers/stripe-server.js'
 import { cartWith, checkout, stockedVariant, stockOf, type OrderBody } from './support.js'
@@ -147,6 +147,24 @@ describe(`checkout through Stripe (${engine})`, () => {
     await settlement.reconcileStale(new Date(Date.now() + 1000))
     assert.equal((await adminOrder(order.id)).status, 'paid')
     assert.equal(intent.status, 'succeeded')
+  })
+
+  test('a 3-D Secure left unfinished past the stock hold is cancelled at Stripe and the order cancelled', async () => {
+    const variantId = await stockedVariant(ctx, staff, 1)
+    const { order, intent } = await threeDSecureOrder(variantId)
+    const holdMs = ctx.config.checkout.reservationTtlSeconds * 1000
+    mock.timers.enable({ apis: ['Date'], now: Date.now() + holdMs + 1000 })
+    try {
+      assert.equal(await ctx.runtime.modules.flows.settlement.reconcile(order.id), 'cancelled')
+    } finally {
+      mock.timers.reset()
+    }
+    assert.equal(intent.status, 'canceled', 'a late 3-D Secure can no longer charge')
+    const cancelled = await adminOrder(order.id)
+    assert.deepEqual(
+      [cancelled.status, cancelled.cancelReason],
+      ['cancelled', 'payment_not_completed'],
+    )
   })
 
   test('an amount at Stripe other than the order total is never paid: voided, order cancelled', async () => {

@@ -25,8 +25,8 @@ after(async () => {
 
 /** Each provider's own card tokens for the same situations. */
 const CARDS = {
-  test: { ok: 'tok_visa', declined: 'tok_declined' },
-  stripe: { ok: 'pm_card_visa', declined: 'pm_card_chargeDeclined' },
+  test: { ok: 'tok_visa', declined: 'tok_declined', unknown: 'tok_nonexistent' },
+  stripe: { ok: 'pm_card_visa', declined: 'pm_card_chargeDeclined', unknown: 'pm_nonexistent' },
 }
 
 for (const name of ['test', 'stripe'] as const) {
@@ -63,6 +63,11 @@ for (const name of ['test', 'stripe'] as const) {
       await assert.rejects(provider().capture(declined.reference), {
         code: 'payment_not_capturable',
       })
+    })
+
+    test('an unknown token is declined as invalid_token', async () => {
+      const declined = await provider().authorize(card(CARDS[name].unknown))
+      assert.deepEqual([declined.status, declined.declineReason], ['declined', 'invalid_token'])
     })
 
     test('a retry with the same key is the same payment; another amount is refused', async () => {

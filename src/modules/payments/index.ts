@@ -86,4 +86,3 @@ export {
   type ProviderPaymentStatus,
 } from './payments.provider.js'
 export { signTestWebhook } from './test-provider.js'
-export { STRIPE_KEY_METADATA } from './stripe-provider.js'

@@ -19,7 +19,7 @@ export interface StripeProviderOptions {
 }
 
 /** The intent's metadata entry holding our idempotency key (the order id). */
-export const STRIPE_KEY_METADATA = 'emporium_payment_key'
+const STRIPE_KEY_METADATA = 'emporium_payment_key'
 
 /** Events that may change how an order's payment stands; settlement then asks Stripe itself. */
 const SETTLING_EVENTS: Record<string, PaymentNotification['type']> = {
@@ -126,19 +126,23 @@ export function createStripeProvider(
     }
   }
 
-  async function confirm(id: string, token: string, key: string): Promise<Stripe.PaymentIntent> {
+  async function confirm(id: string, token: string, key: string): Promise<ProviderPayment> {
     try {
-      return await call(() =>
-        stripe.paymentIntents.confirm(
-          id,
-          { payment_method: token },
-          { idempotencyKey: `${key}:confirm` },
+      return toPayment(
+        await call(() =>
+          stripe.paymentIntents.confirm(
+            id,
+            { payment_method: token },
+            { idempotencyKey: `${key}:confirm` },
+          ),
         ),
       )
     } catch (err) {
       // A declined card is an answer, not a failure: the intent records why.
-      if (isStripeError(err) && err.type === 'StripeCardError') return retrieve(id)
-      if (isStripeError(err) && err.code === 'resource_missing') return retrieve(id)
+      if (isStripeError(err) && err.type === 'StripeCardError') return toPayment(await retrieve(id))
+      // No such PaymentMethod: nothing was charged; declined like the test provider's bad token.
+      if (isStripeError(err) && err.code === 'resource_missing')
+        return { ...toPayment(await retrieve(id)), declineReason: 'invalid_token' }
       throw err
     }
   }
@@ -175,7 +179,7 @@ export function createStripeProvider(
       const unconfirmed =
         intent.status === 'requires_confirmation' ||
         (intent.status === 'requires_payment_method' && !intent.last_payment_error)
-      return toPayment(unconfirmed ? await confirm(intent.id, input.token, key) : intent)
+      return unconfirmed ? confirm(intent.id, input.token, key) : toPayment(intent)
     },
 
     async capture(reference) {

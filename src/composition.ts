@@ -120,8 +120,10 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
   })
   const operations = createOperationsModule(platform)
   const payments = createPaymentsModule(platform, {
+    providers: config.checkout.paymentProviders,
     webhookSecret: config.checkout.paymentWebhookSecret,
     testProviderDelayMs: config.checkout.testProviderDelayMs,
+    stripe: config.checkout.stripe,
   })
   const orders = createOrdersModule(platform)
   // Workflows across modules come last: they reach the modules only through their doors.
@@ -133,7 +135,7 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
     orders: orders.service,
     refunds: orders.refunds,
     promotions: promotions.service,
-    provider: payments.provider,
+    payments: payments.providers,
   })
   const notifications = createNotificationsModule(
     {

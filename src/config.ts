@@ -80,6 +80,22 @@ export interface CheckoutSettings {
   readonly testProviderDelayMs: number
   /** Secret of the test provider's webhooks (`PAYMENT_WEBHOOK_SECRET`); unset: random per process. */
   readonly paymentWebhookSecret: string | undefined
+  /** Enabled payment providers in order of preference (`PAYMENT_PROVIDERS`). */
+  readonly paymentProviders: readonly PaymentProviderName[]
+  /** Stripe's secrets and API address; set when `stripe` is enabled. */
+  readonly stripe: StripeSettings | undefined
+}
+
+export const PAYMENT_PROVIDER_NAMES = ['test', 'stripe'] as const
+export type PaymentProviderName = (typeof PAYMENT_PROVIDER_NAMES)[number]
+
+export interface StripeSettings {
+  /** `STRIPE_SECRET_KEY` (sk_live_… / sk_test_… / rk_…). */
+  readonly secretKey: string
+  /** `STRIPE_WEBHOOK_SECRET` (whsec_…): verifies `POST /v1/payments/webhooks/stripe`. */
+  readonly webhookSecret: string
+  /** `STRIPE_API_URL`: another API address (a local Stripe-compatible server in tests). */
+  readonly apiUrl: string | undefined
 }
 
 /** One line, naming the variable and what is wrong: printed as-is and the process exits. */
@@ -315,6 +331,55 @@ function readOidcSettings(
   )
 }
 
+/**
+ * `PAYMENT_PROVIDERS` (default `test` outside production, none in production) and Stripe's
+ * variables. Production refuses the test provider, which marks orders paid with no money moving,
+ * and refuses to start without a provider: checkout could never take a payment.
+ */
+function paymentSettings(env: Env, isProduction: boolean) {
+  const raw = str(env, 'PAYMENT_PROVIDERS')
+  const names = raw === undefined ? (isProduction ? [] : ['test']) : list(env, 'PAYMENT_PROVIDERS')
+  for (const name of names) {
+    if (!(PAYMENT_PROVIDER_NAMES as readonly string[]).includes(name)) {
+      throw new ConfigError('PAYMENT_PROVIDERS', `has an unknown provider "${name}" (test, stripe)`)
+    }
+  }
+  if (new Set(names).size !== names.length) {
+    throw new ConfigError('PAYMENT_PROVIDERS', 'names a provider twice')
+  }
+  if (isProduction && names.includes('test')) {
+    throw new ConfigError(
+      'PAYMENT_PROVIDERS',
+      'must not enable "test" in production (it marks orders paid without charging anyone)',
+    )
+  }
+  if (names.length === 0) {
+    throw new ConfigError(
+      'PAYMENT_PROVIDERS',
+      isProduction ? 'must name a payment provider in production (stripe)' : 'must name a provider',
+    )
+  }
+  return {
+    paymentProviders: Object.freeze(names as PaymentProviderName[]),
+    stripe: names.includes('stripe') ? stripeSettings(env) : undefined,
+  }
+}
+
+function stripeSettings(env: Env): StripeSettings {
+  const secretKey = str(env, 'STRIPE_SECRET_KEY')
+  const webhookSecret = str(env, 'STRIPE_WEBHOOK_SECRET')
+  if (!secretKey) throw new ConfigError('STRIPE_SECRET_KEY', 'must be set when stripe is enabled')
+  if (!webhookSecret) {
+    throw new ConfigError('STRIPE_WEBHOOK_SECRET', 'must be set when stripe is enabled')
+  }
+  const apiUrl = str(env, 'STRIPE_API_URL')
+  return Object.freeze({
+    secretKey,
+    webhookSecret,
+    apiUrl: apiUrl ? url('STRIPE_API_URL', apiUrl, ['https:', 'http:']) : undefined,
+  })
+}
+
 /** Reads and validates the environment once; the result is frozen. */
 export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = str(env, 'DATABASE_URL')
@@ -362,6 +427,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const redisUrl = str(env, 'REDIS_URL')
   const natsUrl = str(env, 'NATS_URL')
+  const isProduction = env.NODE_ENV === 'production'
   const config: Config = Object.freeze({
     port,
     host,
@@ -382,7 +448,7 @@ export function loadConfig(env: Env = process.env): Config {
     refreshTokenTtlDays: int(env, 'REFRESH_TOKEN_TTL_DAYS', 7, 1, 365),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 1000, 0, 60_000),
     idempotencyKeyTtlHours: int(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24, 24, 8760),
-    isProduction: env.NODE_ENV === 'production',
+    isProduction,
     redisUrl: redisUrl ? url('REDIS_URL', redisUrl, ['redis:', 'rediss:']) : undefined,
     natsUrl: natsUrl ? url('NATS_URL', natsUrl, ['nats:', 'tls:']) : undefined,
     rateLimits: readRateLimitSettings(env, (name, problem) => new ConfigError(name, problem)),
@@ -399,6 +465,7 @@ export function loadConfig(env: Env = process.env): Config {
       reconcileAfterSeconds: int(env, 'PAYMENT_RECONCILE_AFTER_SECONDS', 60, 0, 86_400),
       testProviderDelayMs: int(env, 'PAYMENT_TEST_TIMEOUT_DELAY_MS', 100, 0, 120_000),
       paymentWebhookSecret: str(env, 'PAYMENT_WEBHOOK_SECRET'),
+      ...paymentSettings(env, isProduction),
     }),
   })
   const [problem] = productionProblems(config)

@@ -12,7 +12,13 @@ import {
 import { cartCallerOf, CartTokenHeaders } from '../modules/carts/index.js'
 import type { PaymentProvider } from '../modules/payments/index.js'
 import type { CancelOrder } from './cancel-order.js'
-import { CheckoutBody, CheckoutParams, CheckoutReply } from './flows.schema.js'
+import {
+  CheckoutActionReply,
+  CheckoutBody,
+  CheckoutParams,
+  CheckoutReply,
+  WebhookReply,
+} from './flows.schema.js'
 import type { PlaceOrder } from './place-order.js'
 import type { RefundOrder } from './refund-order.js'
 import type { SettlementService } from './settle-payment.js'
@@ -31,60 +37,67 @@ export function checkoutRoutes(checkout: PlaceOrder): RoutePlugin {
             'Send an Idempotency-Key: a retry gets the first reply and never charges twice. ' +
             'A guest cart needs its X-Cart-Token; the reply then carries the orderToken. ' +
             'If the provider does not answer in time the order is returned `pending_payment` ' +
-            'and settled by the reconciliation job.',
+            'and settled by the reconciliation job. A card that needs 3-D Secure answers 202 ' +
+            'with `nextAction`: pass its client secret to Stripe.js `handleNextAction`; the ' +
+            "provider's webhook then settles the order (poll it or follow its events).",
           security: [{ bearer: [] }, {}],
           params: CheckoutParams,
           headers: CartTokenHeaders,
           body: CheckoutBody,
-          response: { 201: CheckoutReply, ...problems(401, 402, 404, 409) },
+          response: {
+            201: CheckoutReply,
+            202: CheckoutActionReply,
+            ...problems(401, 402, 404, 409),
+          },
         },
       },
       async (request, reply) => {
-        return reply
-          .code(201)
-          .send(await checkout.checkout(cartCallerOf(request), request.params.id, request.body))
+        const placed = await checkout.checkout(
+          cartCallerOf(request),
+          request.params.id,
+          request.body,
+        )
+        return reply.code(placed.nextAction ? 202 : 201).send(placed)
       },
     )
   }
 }
 
 /**
- * `POST /v1/payments/webhooks/test`: the payment provider tells us a payment settled. The body is
- * read raw (its signature covers the exact bytes), verified by the provider, and the order is then
- * settled from the provider's own record, as the reconciliation job would, exactly once.
+ * `POST /v1/payments/webhooks/<provider>` for each enabled provider: the provider tells us a
+ * payment moved. The body is read raw (its signature covers the exact bytes), verified by the
+ * provider, and the order is then settled from the provider's own record, as the reconciliation
+ * job would, exactly once. A genuine event that settles nothing answers `ignored`.
  */
 export function paymentWebhookRoutes(
-  provider: PaymentProvider,
+  providers: readonly PaymentProvider[],
   settlement: SettlementService,
 ): RoutePlugin {
   return async (app) => {
     app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) =>
       done(null, body),
     )
-    app.post(
-      '/v1/payments/webhooks/test',
-      {
-        config: { access: 'public', idempotency: false },
-        schema: {
-          tags: ['checkout'],
-          summary: "The test payment provider's notifications (signed: x-test-signature)",
-          response: {
-            200: {
-              type: 'object',
-              properties: {
-                outcome: { type: 'string', enum: ['paid', 'cancelled', 'already_settled'] },
-              },
-              required: ['outcome'],
-            },
-            ...problems(401),
+    for (const provider of providers) {
+      app.post(
+        `/v1/payments/webhooks/${provider.name}`,
+        {
+          config: { access: 'public', idempotency: false },
+          schema: {
+            tags: ['checkout'],
+            summary:
+              provider.name === 'stripe'
+                ? "Stripe's events (signed: Stripe-Signature, STRIPE_WEBHOOK_SECRET)"
+                : "The test payment provider's notifications (signed: x-test-signature)",
+            response: { 200: WebhookReply, ...problems(400, 401) },
           },
         },
-      },
-      async (request) => {
-        const notification = provider.verifyWebhook(request.headers, String(request.body))
-        return { outcome: await settlement.reconcile(notification.idempotencyKey) }
-      },
-    )
+        async (request) => {
+          const notification = provider.verifyWebhook(request.headers, String(request.body))
+          if (!notification) return { outcome: 'ignored' as const }
+          return { outcome: await settlement.reconcile(notification.idempotencyKey) }
+        },
+      )
+    }
   }
 }
 

@@ -25,7 +25,9 @@ export const CheckoutBody = Type.Object(
         token: Type.String({
           minLength: 1,
           maxLength: 200,
-          description: 'Test provider: tok_visa, tok_declined, tok_timeout',
+          description:
+            'Stripe: a PaymentMethod id (pm_…). Test provider: tok_visa, tok_declined, ' +
+            'tok_timeout. The prefix picks the provider when several are enabled.',
         }),
       },
       { additionalProperties: false },
@@ -40,4 +42,26 @@ export const CheckoutReply = Type.Object({
   orderToken: Type.Union([Type.String(), Type.Null()], {
     description: "A guest order's secret: send it as X-Order-Token to read the order",
   }),
+})
+
+export const CheckoutActionReply = Type.Object({
+  order: OrderRef,
+  orderToken: Type.Union([Type.String(), Type.Null()]),
+  nextAction: Type.Object(
+    {
+      type: Type.Literal('use_stripe_sdk'),
+      clientSecret: Type.String({
+        description: "The PaymentIntent's client secret, for Stripe.js handleNextAction",
+      }),
+    },
+    { description: 'The customer must authenticate (3-D Secure) before the payment settles' },
+  ),
+})
+
+export const WebhookReply = Type.Object({
+  outcome: Type.Union(
+    ['paid', 'cancelled', 'already_settled', 'awaiting_payment', 'ignored'].map((o) =>
+      Type.Literal(o),
+    ),
+  ),
 })

@@ -4,7 +4,7 @@ import type { ModuleRuntime } from '../platform/module.js'
 import type { CartsService } from '../modules/carts/index.js'
 import type { InventoryService } from '../modules/inventory/index.js'
 import type { OrdersService, RefundRows } from '../modules/orders/index.js'
-import type { PaymentProvider } from '../modules/payments/index.js'
+import type { PaymentProviders } from '../modules/payments/index.js'
 import type { PromotionsService } from '../modules/promotions/index.js'
 import { createCancelOrder, type CancelOrder } from './cancel-order.js'
 import { checkoutRoutes, paymentWebhookRoutes, refundRoutes } from './flows.routes.js'
@@ -22,7 +22,7 @@ export interface FlowDoors {
   orders: OrdersService
   refunds: RefundRows
   promotions: Pick<PromotionsService, 'redeem' | 'releaseRedemption'>
-  provider: PaymentProvider
+  payments: PaymentProviders
 }
 
 export interface FlowSettings {
@@ -64,7 +64,7 @@ export function createFlows(
         await checkoutRoutes(placeOrder)(app)
         await refundRoutes(cancelOrder, refundOrder)(app)
         // Its own scope: the raw-body JSON parser must not reach the other routes.
-        await app.register(paymentWebhookRoutes(deps.provider, settlement))
+        await app.register(paymentWebhookRoutes(deps.payments.enabled, settlement))
       },
       jobs: [
         {

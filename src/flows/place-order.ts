@@ -7,7 +7,12 @@ import { newId } from '../shared/ids.js'
 import type { CartCaller, CartsService, CheckoutSnapshot } from '../modules/carts/index.js'
 import type { InventoryService } from '../modules/inventory/index.js'
 import type { Order, OrderSummary, OrdersService } from '../modules/orders/index.js'
-import type { PaymentProvider, ProviderPayment } from '../modules/payments/index.js'
+import type {
+  PaymentNextAction,
+  PaymentProvider,
+  PaymentProviders,
+  ProviderPayment,
+} from '../modules/payments/index.js'
 import type { PromotionsService } from '../modules/promotions/index.js'
 import { CheckoutErrors } from './flows.errors.js'
 import type { CheckoutInput } from './flows.schema.js'
@@ -19,7 +24,7 @@ export interface PlaceOrderDeps {
   inventory: Pick<InventoryService, 'reserve'>
   orders: Pick<OrdersService, 'create' | 'ownerView'>
   promotions: Pick<PromotionsService, 'redeem'>
-  provider: PaymentProvider
+  payments: PaymentProviders
   settlement: SettlementService
   settings: { reservationTtlSeconds: number; paymentTimeoutMs: number }
   logger: Logger
@@ -55,16 +60,18 @@ function assertOrderable(snapshot: CheckoutSnapshot): void {
  *    Compensation: any failure rolls the whole transaction back; after it commits, the
  *    settlement's `compensate` (order cancelled, stock released, coupon use given back, cart
  *    reopened).
- * 3. The provider, outside any transaction, the order id as idempotency key.
- *    Compensation: the settlement's `reverse` (void or refund) for a payment that arrives
- *    after its order was cancelled.
- * 4. `settle-payment`: the order paid and its stock sold, or step 2's compensation.
+ * 3. The provider the card token picks (recorded on the order in step 2), outside any
+ *    transaction, the order id as idempotency key. Compensation: the settlement's `reverse`
+ *    (void or refund) for a payment that arrives after its order was cancelled.
+ * 4. `settle-payment`: the order paid and its stock sold, or step 2's compensation. A payment
+ *    that needs the customer (3-D Secure) leaves the order `pending_payment`: checkout answers
+ *    with the `nextAction`, and the provider's webhook settles it.
  *
  * A timeout or a crash after step 2 leaves an order the reconciliation job settles from the
  * provider's own record.
  */
 export function createPlaceOrder(deps: PlaceOrderDeps) {
-  const { uow, carts, orders, provider, settlement, settings, logger } = deps
+  const { uow, carts, orders, payments, settlement, settings, logger } = deps
 
   async function reserveAndCreate(
     caller: CartCaller,
@@ -72,6 +79,7 @@ export function createPlaceOrder(deps: PlaceOrderDeps) {
     input: CheckoutInput,
     orderId: string,
     guestToken: string | null,
+    provider: PaymentProvider,
   ): Promise<OrderSummary> {
     return uow.run(async (trx, emit) => {
       const tx = { trx, emit }
@@ -109,7 +117,7 @@ export function createPlaceOrder(deps: PlaceOrderDeps) {
   }
 
   /** Calls the provider; undefined when it did not answer (the reconciliation job will ask). */
-  async function pay(order: OrderSummary, input: CheckoutInput) {
+  async function pay(order: OrderSummary, input: CheckoutInput, provider: PaymentProvider) {
     const timeout = () => new Error('payment provider timeout')
     const call = <T>(promise: Promise<T>) =>
       withTimeout(promise, settings.paymentTimeoutMs, timeout)
@@ -140,19 +148,26 @@ export function createPlaceOrder(deps: PlaceOrderDeps) {
       caller: CartCaller,
       cartId: string,
       input: CheckoutInput,
-    ): Promise<{ order: Order; orderToken: string | null }> {
+    ): Promise<{ order: Order; orderToken: string | null; nextAction?: PaymentNextAction }> {
       const snapshot = await carts.checkoutSnapshot(caller, cartId, input)
       assertOrderable(snapshot)
       const orderId = newId('ord')
       const orderToken = caller.customerId ? null : randomToken('ot_')
-      const order = await reserveAndCreate(caller, snapshot, input, orderId, orderToken)
+      const provider = payments.forPayment(input.payment.method, input.payment.token)
+      const order = await reserveAndCreate(caller, snapshot, input, orderId, orderToken, provider)
       failpoint('checkout.after-order')
-      const payment: ProviderPayment | undefined = await pay(order, input)
+      const payment: ProviderPayment | undefined = await pay(order, input, provider)
       failpoint('checkout.after-payment')
       if (payment) {
-        const outcome = await settlement.settle(orderId, payment)
+        const outcome = await settlement.settle(order, payment)
         if (outcome === 'cancelled' && payment.status === 'declined')
           throw CheckoutErrors.paymentDeclined(orderId, payment.declineReason)
+        if (outcome === 'awaiting_payment' && payment.nextAction)
+          return {
+            order: await orders.ownerView(orderId),
+            orderToken,
+            nextAction: payment.nextAction,
+          }
       }
       return { order: await orders.ownerView(orderId), orderToken }
     },

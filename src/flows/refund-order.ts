@@ -2,7 +2,7 @@ import type { Logger } from 'pino'
 import type { UnitOfWork } from '../platform/db/unit-of-work.js'
 import type { InventoryService } from '../modules/inventory/index.js'
 import type { OrdersService, RefundRows } from '../modules/orders/index.js'
-import { isPaymentTimeout, type PaymentProvider } from '../modules/payments/index.js'
+import { isPaymentTimeout, type PaymentProviders } from '../modules/payments/index.js'
 import type { PromotionsService } from '../modules/promotions/index.js'
 
 export interface RefundOrderDeps {
@@ -11,7 +11,7 @@ export interface RefundOrderDeps {
   refunds: RefundRows
   inventory: Pick<InventoryService, 'restock'>
   promotions: Pick<PromotionsService, 'releaseRedemption'>
-  provider: PaymentProvider
+  payments: PaymentProviders
   logger: Logger
 }
 
@@ -20,14 +20,15 @@ export interface RefundOrderDeps {
  *
  * 1. `refunds.open`: the refund recorded pending under the order's lock, so two refunds can never
  *    exceed the payment. Compensation: `refunds.fail` when the provider refuses for good.
- * 2. The provider's refund, outside any transaction, the refund's id as idempotency key.
+ * 2. The refund at the provider that took the payment (recorded on the order), outside any
+ *    transaction, the refund's id as idempotency key.
  *    Compensation: none needed; a timeout or a crash leaves the refund pending and `settleStale`
  *    asks again with the same key, so the money moves once.
  * 3. One transaction: `refunds.succeed` records it in the order's history; a cancellation also
  *    gives the stock back (`inventory.restock`) and the coupon use (`promotions.releaseRedemption`).
  */
 export function createRefundOrder(deps: RefundOrderDeps) {
-  const { uow, orders, refunds, provider, logger } = deps
+  const { uow, orders, refunds, payments, logger } = deps
 
   /** Step 3: records a refund the provider has made. */
   async function finish(refundId: string): Promise<void> {
@@ -48,6 +49,8 @@ export function createRefundOrder(deps: RefundOrderDeps) {
     const refund = await refunds.find(refundId)
     if (!refund || refund.status !== 'pending') return
     const order = (await orders.summary(refund.orderId))!
+    // A provider no longer enabled leaves the refund pending (503), not failed.
+    const provider = payments.byName(order.payment.provider)
     try {
       await provider.refund({
         idempotencyKey: refundId,

@@ -88,7 +88,13 @@ describe(`the cost of one guest checkout (${engine})`, () => {
       orders: counting('orders', modules.orders.service, calls),
       refunds: counting('refunds', modules.orders.refunds, calls),
       promotions: counting('promotions', modules.promotions.service, calls),
-      provider: counting('payments', modules.payments.provider, calls),
+      // Picking a provider is a lookup in memory; the calls to the provider are the crossings.
+      payments: {
+        ...modules.payments.providers,
+        forPayment: (method, token) =>
+          counting('payments', modules.payments.providers.forPayment(method, token), calls),
+        byName: (name) => counting('payments', modules.payments.providers.byName(name), calls),
+      },
     })
     const { order } = await flows.placeOrder.checkout(
       { customerId: null, token: shopper.cartToken },

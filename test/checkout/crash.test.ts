@@ -130,7 +130,7 @@ describe(`kill -9 during checkout (${engine})`, () => {
         assert.equal(order.status, expected.status)
         const level = await inventory.service.getLevel(variantId)
         assert.deepEqual([level.onHand, level.reserved], [expected.onHand, 0])
-        const payment = await runtime.modules.payments.provider.lookup(pending)
+        const payment = await runtime.modules.payments.providers.byName('test').lookup(pending)
         if (expected.status === 'paid') assert.equal(payment?.status, 'captured')
         else assert.equal(payment, undefined, 'never charged')
         // A second pass finds nothing left to do.

@@ -33,7 +33,7 @@ test(`a signed provider notification settles a pending order once (${engine})`, 
   )
   const { order } = placed.json() as { order: OrderBody }
   assert.equal(order.status, 'pending_payment')
-  const payment = await ctx.runtime.modules.payments.provider.lookup(order.id)
+  const payment = await ctx.runtime.modules.payments.providers.byName('test').lookup(order.id)
   // Spacing the JSON serializer would not produce: the signature covers the raw bytes.
   const body = `{"type": "payment.succeeded", "idempotencyKey": "${order.id}", "reference": "${payment!.reference}"}`
 

@@ -151,7 +151,7 @@ describe(`staff and the order state machine (${engine})`, () => {
     assert.equal(rest.statusCode, 201, rest.body)
     assert.equal(rest.json().status, 'refunded')
     assert.equal(rest.json().payment.refunded.amount, total)
-    const provider = await ctx.runtime.modules.payments.provider.lookup(order.id)
+    const provider = await ctx.runtime.modules.payments.providers.byName('test').lookup(order.id)
     assert.equal(provider?.refunded, total, "the provider's books agree")
   })
 

@@ -11,7 +11,7 @@ before(async () => {
     PAYMENT_TEST_TIMEOUT_DELAY_MS: '0',
     PAYMENT_WEBHOOK_SECRET: 'whsec-test',
   })
-  provider = ctx.runtime.modules.payments.provider
+  provider = ctx.runtime.modules.payments.providers.byName('test')
 })
 after(() => ctx.close())
 

@@ -29,7 +29,9 @@ export interface OrderSummary {
   cartId: string | null
   currency: string
   total: number
-  payment: { amount: number; refunded: number; reference: string | null }
+  createdAt: string
+  /** `provider`: the payment provider that took the payment; refunds go back to it. */
+  payment: { provider: string; amount: number; refunded: number; reference: string | null }
 }
 
 function summaryOf(state: OrderState): OrderSummary {
@@ -39,7 +41,9 @@ function summaryOf(state: OrderState): OrderSummary {
     cartId: state.cartId,
     currency: state.currency,
     total: state.totals.total,
+    createdAt: state.createdAt,
     payment: {
+      provider: state.payment.provider,
       amount: state.payment.amount,
       refunded: state.payment.refunded,
       reference: state.payment.reference,

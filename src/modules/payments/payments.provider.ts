@@ -1,7 +1,18 @@
 import { AppError, isAppError } from '../../platform/errors.js'
 
-/** Where a payment stands at the provider. */
-export type ProviderPaymentStatus = 'authorized' | 'captured' | 'declined' | 'voided'
+/**
+ * Where a payment stands at the provider. `action_required`: the customer must authenticate
+ * (3-D Secure) with `nextAction`; `pending`: the provider is still working on it. Both settle
+ * later, by webhook or by the reconciliation job.
+ */
+export type ProviderPaymentStatus =
+  'authorized' | 'captured' | 'declined' | 'voided' | 'action_required' | 'pending'
+
+/** What the storefront does for an `action_required` payment: Stripe.js `handleNextAction`. */
+export interface PaymentNextAction {
+  type: 'use_stripe_sdk'
+  clientSecret: string
+}
 
 /** The provider's record of one payment, keyed by the idempotency key we sent. */
 export interface ProviderPayment {
@@ -13,6 +24,8 @@ export interface ProviderPayment {
   /** Minor units refunded so far. */
   refunded: number
   declineReason: string | null
+  /** Set when the status is `action_required`. */
+  nextAction?: PaymentNextAction
 }
 
 export interface AuthorizeInput {
@@ -45,6 +58,8 @@ export interface PaymentNotification {
  */
 export interface PaymentProvider {
   readonly name: string
+  /** The prefix of the card tokens it takes (`tok_`, `pm_`): how a checkout picks a provider. */
+  readonly tokenPrefix: string
   authorize(input: AuthorizeInput): Promise<ProviderPayment>
   /** Captures an authorized payment in full; capturing a captured one returns it unchanged. */
   capture(reference: string): Promise<ProviderPayment>
@@ -53,11 +68,14 @@ export interface PaymentProvider {
   refund(input: RefundInput): Promise<{ refundReference: string; payment: ProviderPayment }>
   /** The payment made with this idempotency key, or undefined when the provider has none. */
   lookup(idempotencyKey: string): Promise<ProviderPayment | undefined>
-  /** Checks a webhook's signature; throws `PaymentErrors.invalidSignature` when it is not ours. */
+  /**
+   * Checks a webhook's signature and throws when it is not the provider's; undefined for a
+   * genuine event that settles nothing.
+   */
   verifyWebhook(
     headers: Record<string, string | string[] | undefined>,
     body: string,
-  ): PaymentNotification
+  ): PaymentNotification | undefined
 }
 
 export const PaymentErrors = {
@@ -96,6 +114,21 @@ export const PaymentErrors = {
       code: 'payment_idempotency_mismatch',
       title: 'Idempotency key reused',
       detail: 'This payment key was used before for another amount.',
+    }),
+  /** Stripe's convention: a webhook whose signature does not verify gets a 400. */
+  invalidStripeSignature: () =>
+    new AppError({
+      kind: 'validation',
+      code: 'invalid_signature',
+      title: 'Invalid signature',
+      detail: 'The Stripe-Signature header does not verify this body.',
+    }),
+  providerDisabled: (name: string) =>
+    new AppError({
+      kind: 'unavailable',
+      code: 'payment_provider_disabled',
+      title: 'Payment provider disabled',
+      detail: `This payment was made with "${name}", which is not enabled (PAYMENT_PROVIDERS).`,
     }),
   invalidSignature: () =>
     new AppError({

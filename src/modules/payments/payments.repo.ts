@@ -83,3 +83,25 @@ export function addTestRefundedAmount(trx: PaymentsDb, reference: string, amount
 export async function insertTestRefund(trx: PaymentsDb, refund: Insertable<TestRefundTable>) {
   await trx.insertInto('payments.test_refund').values(refund).execute()
 }
+
+export async function findStripeIntentId(db: PaymentsDb, idempotencyKey: string) {
+  const row = await db
+    .selectFrom('payments.stripe_payment')
+    .select('intent_id')
+    .where('idempotency_key', '=', idempotencyKey)
+    .executeTakeFirst()
+  return row?.intent_id
+}
+
+/** Records the intent made for a key; a retry that created the same intent changes nothing. */
+export async function insertStripePayment(
+  db: PaymentsDb,
+  idempotencyKey: string,
+  intentId: string,
+) {
+  await db
+    .insertInto('payments.stripe_payment')
+    .values({ idempotency_key: idempotencyKey, intent_id: intentId })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .execute()
+}

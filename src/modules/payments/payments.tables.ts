@@ -29,7 +29,18 @@ export interface TestRefundTable {
   created_at: Timestamp
 }
 
+/**
+ * Which Stripe PaymentIntent carries the payment made with our idempotency key (the order id):
+ * Stripe cannot be asked by our key, so the reconciliation job and webhooks find the intent here.
+ */
+export interface StripePaymentTable {
+  idempotency_key: string
+  intent_id: string
+  created_at: Timestamp
+}
+
 export interface PaymentsTables {
   'payments.test_payment': TestPaymentTable
   'payments.test_refund': TestRefundTable
+  'payments.stripe_payment': StripePaymentTable
 }

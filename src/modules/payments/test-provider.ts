@@ -60,6 +60,7 @@ export function createTestProvider(
 
   return {
     name: 'test',
+    tokenPrefix: 'tok_',
 
     async authorize(input: AuthorizeInput) {
       if (input.method !== 'card') throw PaymentErrors.unknownMethod(input.method)

@@ -91,6 +91,7 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
       corsOrigins: config.corsOrigins,
       publicUrl: config.publicUrl,
       mfaEncryptionKey: config.mfaEncryptionKey,
+      requireStaffMfa: config.requireStaffMfa,
       oidcProviders: config.oidcProviders,
     },
   })

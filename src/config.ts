@@ -42,6 +42,8 @@ export interface Config {
   readonly cachePrefix: string
   /** Base64 AES-256 key sealing TOTP secrets at rest; unset stores them unencrypted. */
   readonly mfaEncryptionKey: string | undefined
+  /** Staff and admins must have TOTP on before `/v1/admin` routes answer (default: production). */
+  readonly requireStaffMfa: boolean
   /** Lets webhook endpoints point at loopback/private addresses (off: refused, against SSRF). */
   readonly webhookAllowPrivateNetworks: boolean
   /** Base64 AES-256 key sealing webhook signing secrets at rest; unset stores them unencrypted. */
@@ -301,6 +303,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimits: readRateLimitSettings(env, (name, problem) => new ConfigError(name, problem)),
     ...cacheSettings(env),
     mfaEncryptionKey: encryptionKey(env, 'MFA_ENCRYPTION_KEY'),
+    requireStaffMfa: bool(env, 'REQUIRE_STAFF_MFA', env.NODE_ENV === 'production'),
     webhookAllowPrivateNetworks: bool(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
     webhookEncryptionKey: encryptionKey(env, 'WEBHOOK_ENCRYPTION_KEY'),
     oidcProviders: readOidcSettings(env, (name, problem) => new ConfigError(name, problem)),

@@ -11,6 +11,8 @@ export interface AuthSettings {
   publicUrl: string
   /** Base64 AES-256 key sealing TOTP secrets at rest; unset stores them unencrypted. */
   mfaEncryptionKey: string | undefined
+  /** Staff and admin sessions without TOTP get 403 `mfa_required` on permission routes. */
+  requireStaffMfa: boolean
   oidcProviders: readonly OidcProviderSettings[]
 }
 

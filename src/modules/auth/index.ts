@@ -24,6 +24,7 @@ import * as createAccountTokens from './migrations/2026_11_21_0740_create_accoun
 import * as createMfa from './migrations/2026_11_21_0730_create_mfa.js'
 import { createMfaFeature } from './mfa/mfa.module.js'
 import * as createIdentities from './migrations/2026_11_21_0735_create_identities.js'
+import * as oidcLinkFlow from './migrations/2026_12_05_1430_oidc_link_flow.js'
 import { createOidcRoutes } from './oidc/oidc.module.js'
 import { createStaffDirectory, type StaffDirectory } from './staff/staff.directory.js'
 import { authJobs } from './core/auth.jobs.js'
@@ -35,6 +36,7 @@ export const authMigrations: MigrationSet = {
   '2026_11_21_0730_create_mfa': createMfa,
   '2026_11_21_0735_create_identities': createIdentities,
   '2026_11_21_0740_create_account_tokens': createAccountTokens,
+  '2026_12_05_1430_oidc_link_flow': oidcLinkFlow,
 }
 
 export interface AuthModule {
@@ -93,8 +95,10 @@ export function createAuthModule(deps: AuthDeps & { audit: AuditService }): Auth
     accountTokens: { issueAccountToken: account.verification.issueAccountToken },
     authenticate: createAuthenticator([
       admin.apiKeyStrategy,
-      accessTokenStrategy(tokens, (sessionId, userId) =>
-        sessions.liveSessionRole(sessionId, userId),
+      accessTokenStrategy(
+        tokens,
+        (sessionId, userId) => sessions.liveSessionRole(sessionId, userId),
+        deps.settings.requireStaffMfa ? (userId) => mfa.service.hasSecondFactor(userId) : undefined,
       ),
     ]),
   }

@@ -58,6 +58,8 @@ export function isMfaChallenge(value: SessionTokens | MfaChallenge): value is Mf
 export interface MfaGate {
   /** A challenge when the user has a confirmed authenticator, else undefined. */
   challengeFor(user: User): Promise<MfaChallenge | undefined>
+  /** Whether the user has a confirmed authenticator. */
+  hasSecondFactor(userId: string): Promise<boolean>
 }
 
 export interface MfaService extends MfaGate {
@@ -137,6 +139,8 @@ export function createMfaService(deps: MfaServiceDeps): MfaService {
   }
 
   return {
+    hasSecondFactor: (userId) => isTotpEnabled(db, userId),
+
     async challengeFor(user) {
       if (!(await isTotpEnabled(db, user.id))) return undefined
       const mfaToken = randomToken('mfa_')

@@ -28,6 +28,7 @@ import * as oidcLinkFlow from './migrations/2026_12_05_1430_oidc_link_flow.js'
 import { createOidcRoutes } from './oidc/oidc.module.js'
 import { createStaffDirectory, type StaffDirectory } from './staff/staff.directory.js'
 import { authJobs } from './core/auth.jobs.js'
+import { createAttemptGuard } from './core/attempts.js'
 
 export const authMigrations: MigrationSet = {
   '2026_11_21_0610_create_auth_tables': createAuthTables,
@@ -66,13 +67,14 @@ export function createAuthModule(deps: AuthDeps & { audit: AuditService }): Auth
     refreshTokenTtlDays: deps.settings.refreshTokenTtlDays,
   })
   const admin = createStaffFeature({ ...deps, sessions, logger })
-  const mfa = createMfaFeature({ ...deps, sessions, logger })
+  const attempts = createAttemptGuard(deps.rateLimits)
+  const mfa = createMfaFeature({ ...deps, sessions, logger, attempts })
   const service = admin.protect(
     createAuthService({ db, uow: deps.uow, tokens, sessions, logger, mfa: mfa.service }),
   )
   const origins = trustedOrigins(deps.settings)
-  const changePassword = createChangePassword({ db: sessionDb, uow: deps.uow, logger })
-  const account = createAccountFeature({ ...deps, sessions }, deps.database.db)
+  const changePassword = createChangePassword({ db: sessionDb, uow: deps.uow, logger, attempts })
+  const account = createAccountFeature({ ...deps, sessions, attempts }, deps.database.db)
   const routes = [
     authRoutes(service),
     sessionRoutes({ sessions, changePassword, trustedOrigins: origins }),

@@ -88,6 +88,7 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
     settings: {
       refreshTokenTtlDays: config.refreshTokenTtlDays,
       isProduction: config.isProduction,
+      smtpConfigured: config.smtpUrl !== undefined,
       corsOrigins: config.corsOrigins,
       publicUrl: config.publicUrl,
       mfaEncryptionKey: config.mfaEncryptionKey,

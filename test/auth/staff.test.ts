@@ -263,3 +263,21 @@ describe('staff administration', () => {
     })
   })
 })
+
+describe('the invite token in the reply', () => {
+  test('is left out when mail goes out by SMTP, even outside production', async () => {
+    const smtp = await createTestContext({ SMTP_URL: 'smtp://127.0.0.1:2525' })
+    try {
+      const res = await smtp.app.inject({
+        method: 'POST',
+        url: '/v1/admin/staff',
+        headers: bearer(await smtp.tokenFor('admin')),
+        payload: { email: newCredentials('staff').email, name: 'Invitee', role: 'staff' },
+      })
+      assert.equal(res.statusCode, 201, res.body)
+      assert.equal(res.json().inviteToken, undefined)
+    } finally {
+      await smtp.close()
+    }
+  })
+})

@@ -6,6 +6,8 @@ export interface AuthSettings {
   /** Lifetime of a refresh token; each rotation starts a new one (sliding session). */
   refreshTokenTtlDays: number
   isProduction: boolean
+  /** Mail goes out by SMTP (else it is written to files, and staff invites carry their token). */
+  smtpConfigured: boolean
   /** Origins allowed to use the refresh cookie, besides the public URL's own. */
   corsOrigins: readonly string[]
   publicUrl: string

@@ -88,10 +88,12 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
     settings: {
       refreshTokenTtlDays: config.refreshTokenTtlDays,
       isProduction: config.isProduction,
+      smtpConfigured: config.smtpUrl !== undefined,
       corsOrigins: config.corsOrigins,
       publicUrl: config.publicUrl,
       mfaEncryptionKeys: config.mfaEncryptionKeys,
       signingKeyEncryptionKeys: config.signingKeyEncryptionKeys,
+      requireStaffMfa: config.requireStaffMfa,
       oidcProviders: config.oidcProviders,
     },
   })

@@ -45,6 +45,8 @@ export interface Config {
   readonly cachePrefix: string
   /** AES-256 keys sealing TOTP secrets at rest (the first seals, all open); none: unencrypted. */
   readonly mfaEncryptionKeys: readonly SecretKey[]
+  /** Staff and admins must have TOTP on before `/v1/admin` routes answer (default: production). */
+  readonly requireStaffMfa: boolean
   /** Lets webhook endpoints point at loopback/private addresses (off: refused, against SSRF). */
   readonly webhookAllowPrivateNetworks: boolean
   /** AES-256 keys sealing webhook signing secrets at rest (the first seals); none: unencrypted. */
@@ -454,6 +456,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimits: readRateLimitSettings(env, (name, problem) => new ConfigError(name, problem)),
     ...cacheSettings(env),
     mfaEncryptionKeys: encryptionKeys(env, 'MFA_ENCRYPTION_KEY'),
+    requireStaffMfa: bool(env, 'REQUIRE_STAFF_MFA', env.NODE_ENV === 'production'),
     webhookAllowPrivateNetworks: bool(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
     webhookEncryptionKeys: encryptionKeys(env, 'WEBHOOK_ENCRYPTION_KEY'),
     signingKeyEncryptionKeys: encryptionKeys(env, 'SIGNING_KEY_ENCRYPTION_KEY'),

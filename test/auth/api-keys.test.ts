@@ -106,10 +106,24 @@ describe('API keys', () => {
   test('a key cannot grant more than its creator holds', async () => {
     const res = await createKey(['catalog:read', 'staff:manage'], await ctx.tokenFor('staff'))
     assert.equal(res.statusCode, 403, 'staff lack api_keys:manage')
+  })
+
+  test('a key cannot create keys, neither wider nor narrower than its own (was a 500)', async () => {
     const viaKey = (await createKey(['api_keys:manage', 'catalog:read'])).json().key
-    const escalate = await createKey(['staff:manage'], viaKey)
-    assert.equal(escalate.statusCode, 403)
-    assert.equal(escalate.json().code, 'scope_not_held')
+    for (const scopes of [['staff:manage'], ['catalog:read']]) {
+      const res = await createKey(scopes, viaKey)
+      assert.equal(res.statusCode, 403, res.body)
+      assert.equal(res.json().code, 'api_key_cannot_create_keys')
+    }
+    const listed = await ctx.app.inject({
+      method: 'GET',
+      url: '/v1/admin/api-keys?limit=100',
+      headers: bearer(viaKey),
+    })
+    assert.equal(listed.statusCode, 200, 'the key still manages (lists) keys')
+    assert.ok(
+      listed.json().data.every((k: { createdBy: string }) => !k.createdBy.startsWith('key')),
+    )
   })
 
   test('creating and revoking are audited with the actor, never the key', async () => {

@@ -220,18 +220,27 @@ describe('sign-in with a second factor', () => {
 })
 
 describe('disabling TOTP', () => {
-  test('needs a current code; then the password alone signs in again', async () => {
+  test('needs the password and a current code; then the password alone signs in again', async () => {
     const user = await mfaUser()
     const url = '/v1/auth/mfa/totp/disable'
-    const wrong = await post(url, user.token, { code: '000000' })
+    const { password } = user.credentials
+    const wrong = await post(url, user.token, { code: '000000', password })
     assert.equal(wrong.statusCode, 403)
     assert.equal(wrong.json().code, 'mfa_code_invalid')
-    const recovery = await post(url, user.token, { code: user.recoveryCodes[0] })
+    const recovery = await post(url, user.token, { code: user.recoveryCodes[0], password })
     assert.equal(recovery.statusCode, 400, 'a recovery code cannot disable')
     const none = await post(url, user.token, {})
     assert.equal(none.statusCode, 400)
+    const noPassword = await post(url, user.token, { code: codeAt(user.secret, 0) })
+    assert.equal(noPassword.statusCode, 400, 'a stolen session alone cannot turn MFA off')
+    const wrongPassword = await post(url, user.token, {
+      code: codeAt(user.secret, 0),
+      password: 'not the password at all',
+    })
+    assert.equal(wrongPassword.statusCode, 403)
+    assert.equal(wrongPassword.json().code, 'password_incorrect')
 
-    const ok = await post(url, user.token, { code: codeAt(user.secret, 0) })
+    const ok = await post(url, user.token, { code: codeAt(user.secret, 0), password })
     assert.equal(ok.statusCode, 204, ok.body)
     assert.ok((await outboxTypes(user.userId)).includes('auth.mfa_disabled'))
     const res = await login(ctx, {
@@ -239,7 +248,7 @@ describe('disabling TOTP', () => {
       password: user.credentials.password,
     })
     assert.ok(res.json().accessToken, 'no challenge any more')
-    const twice = await post(url, user.token, { code: codeAt(user.secret, 1) })
+    const twice = await post(url, user.token, { code: codeAt(user.secret, 1), password })
     assert.equal(twice.statusCode, 409)
     assert.equal(twice.json().code, 'mfa_not_enabled')
   })

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { after, before, describe, test } from 'node:test'
 import Provider from 'oidc-provider'
 import { createTestContext, uniqueSuffix, type TestContext } from '../helpers/context.js'
-import { login, newCredentials, register } from './support.js'
+import { login, newCredentials, register, signedInCustomer } from './support.js'
 
 const PUBLIC_URL = 'http://127.0.0.1:3999'
 const CALLBACK = `${PUBLIC_URL}/v1/auth/oidc/acme/callback`
@@ -140,6 +140,22 @@ async function signInWithProvider() {
   return callback(await throughProvider(await startLogin()))
 }
 
+async function verifyEmail(userId: string) {
+  await ctx.database.db
+    .updateTable('auth.user' as never)
+    .set({ email_verified_at: new Date() } as never)
+    .where('id' as never, '=', userId as never)
+    .execute()
+}
+
+function identitiesOf(userId: string) {
+  return ctx.database.db
+    .selectFrom('auth.identity' as never)
+    .selectAll()
+    .where('user_id' as never, '=', userId as never)
+    .execute()
+}
+
 describe('OpenID Connect sign-in', () => {
   test('start redirects with PKCE, state and nonce', async () => {
     const url = await startLogin()
@@ -171,9 +187,10 @@ describe('OpenID Connect sign-in', () => {
     assert.equal(identities.length, 1)
   })
 
-  test('an existing account is linked when the provider verified its email', async () => {
+  test('an existing account is linked when the provider and we verified its email', async () => {
     const credentials = newCredentials('linked')
     const created = await register(ctx, { ...credentials })
+    await verifyEmail(created.json().user.id)
     current = account({ email: credentials.email.toUpperCase() })
     const res = await signInWithProvider()
     assert.equal(res.statusCode, 200, res.body)
@@ -181,6 +198,37 @@ describe('OpenID Connect sign-in', () => {
     const pw = await login(ctx, { email: credentials.email, password: credentials.password })
     assert.equal(pw.statusCode, 200, 'the password still works')
   })
+
+  test('an account whose email we never verified is not taken over by a provider sign-in', async () => {
+    // The attacker registers the victim's address first, with a password of their own.
+    const squatter = newCredentials('victim')
+    const created = await register(ctx, { ...squatter })
+    current = account({ email: squatter.email })
+    const res = await signInWithProvider()
+    assert.equal(res.statusCode, 409, res.body)
+    assert.equal(res.json().code, 'account_exists_unverified')
+    assert.equal(res.json().accessToken, undefined)
+    assert.equal((await identitiesOf(created.json().user.id)).length, 0)
+  })
+
+  for (const role of ['staff', 'admin'] as const) {
+    test(`a ${role} account is never linked automatically, even with a verified email`, async () => {
+      const email = `oidc-${role}-${uniqueSuffix()}@example.test`
+      const password = `correct horse ${uniqueSuffix()}`
+      const user = await ctx.runtime.modules.auth.service.createUser({
+        email,
+        password,
+        name: `A ${role}`,
+        role,
+      })
+      await verifyEmail(user.id)
+      current = account({ email })
+      const res = await signInWithProvider()
+      assert.equal(res.statusCode, 409, res.body)
+      assert.equal(res.json().code, 'account_link_required')
+      assert.equal((await identitiesOf(user.id)).length, 0)
+    })
+  }
 
   test('an unverified provider email is never linked (nor used to create)', async () => {
     const credentials = newCredentials('victim')
@@ -228,5 +276,81 @@ describe('OpenID Connect sign-in', () => {
     const res = await ctx.app.inject({ url: '/v1/auth/oidc/nope/start' })
     assert.equal(res.statusCode, 404)
     assert.equal(res.json().code, 'oidc_provider_not_found')
+  })
+})
+
+describe('linking a provider account from the signed-in account', () => {
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+
+  async function startLink(token: string) {
+    return ctx.app.inject({
+      method: 'POST',
+      url: '/v1/me/identities/acme',
+      headers: bearer(token),
+    })
+  }
+
+  async function link(token: string) {
+    const started = await startLink(token)
+    assert.equal(started.statusCode, 200, started.body)
+    return callback(await throughProvider(new URL(started.json().authorizationUrl)))
+  }
+
+  test('links to the signed-in account, lists and unlinks', async () => {
+    const { token, userId } = await signedInCustomer(ctx)
+    current = account()
+    const linked = await link(token)
+    assert.equal(linked.statusCode, 200, linked.body)
+    assert.deepEqual(linked.json(), { identityLinked: true, provider: 'acme' })
+
+    const signIn = await signInWithProvider()
+    assert.equal(signIn.statusCode, 200, signIn.body)
+    assert.equal(signIn.json().user.id, userId, 'the provider now signs in to this account')
+
+    const list = await ctx.app.inject({ url: '/v1/me/identities', headers: bearer(token) })
+    assert.equal(list.statusCode, 200, list.body)
+    assert.deepEqual(
+      list.json().data.map((i: { provider: string }) => i.provider),
+      ['acme'],
+    )
+    const unlink = () =>
+      ctx.app.inject({ method: 'DELETE', url: '/v1/me/identities/acme', headers: bearer(token) })
+    assert.equal((await unlink()).statusCode, 204)
+    assert.equal((await unlink()).statusCode, 404)
+    assert.equal((await identitiesOf(userId)).length, 0)
+  })
+
+  test('a provider account linked to someone else is not moved', async () => {
+    const first = await signedInCustomer(ctx)
+    current = account()
+    assert.equal((await link(first.token)).statusCode, 200)
+    const second = await signedInCustomer(ctx)
+    const res = await link(second.token)
+    assert.equal(res.statusCode, 409, res.body)
+    assert.equal(res.json().code, 'identity_linked_elsewhere')
+    assert.equal((await identitiesOf(second.userId)).length, 0)
+  })
+
+  test('signing out before the provider answers cancels the link', async () => {
+    const { token, userId } = await signedInCustomer(ctx)
+    current = account()
+    const started = await startLink(token)
+    const back = await throughProvider(new URL(started.json().authorizationUrl))
+    const out = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/auth/logout',
+      headers: bearer(token),
+    })
+    assert.ok(out.statusCode < 300, out.body)
+    const res = await callback(back)
+    assert.equal(res.statusCode, 401, res.body)
+    assert.equal(res.json().code, 'oidc_link_session_ended')
+    assert.equal((await identitiesOf(userId)).length, 0)
+  })
+
+  test('an admin without a second factor cannot link', async () => {
+    const res = await startLink(await ctx.tokenFor('admin'))
+    assert.equal(res.statusCode, 403, res.body)
+    assert.equal(res.json().code, 'mfa_required')
   })
 })

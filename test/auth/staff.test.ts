@@ -155,4 +155,129 @@ describe('staff administration', () => {
     })
     assert.equal(res.statusCode, 403)
   })
+
+  describe('with an API key scoped to staff:manage', () => {
+    async function keyWith(scopes: string[]): Promise<string> {
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/v1/admin/api-keys',
+        headers: bearer(admin),
+        payload: { name: 'HR sync', scopes },
+      })
+      assert.equal(res.statusCode, 201, res.body)
+      return res.json().key as string
+    }
+    const patch = (key: string, id: string, payload: Record<string, unknown>) =>
+      ctx.app.inject({
+        method: 'PATCH',
+        url: `/v1/admin/staff/${id}`,
+        headers: bearer(key),
+        payload,
+      })
+    const roleOf = async (id: string) =>
+      (
+        await ctx.database.db
+          .selectFrom('auth.user' as never)
+          .select('role' as never)
+          .where('id' as never, '=', id as never)
+          .executeTakeFirstOrThrow()
+      ).role as string
+    const staffScopes = [
+      'staff:manage',
+      'catalog:read',
+      'catalog:write',
+      'inventory:write',
+      'orders:read',
+      'orders:manage',
+      'customers:read',
+      'promotions:manage',
+    ]
+
+    test('the key cannot make anyone admin, nor touch an admin', async () => {
+      const key = await keyWith(['staff:manage'])
+      const member = await invite()
+      const promoted = await patch(key, member.user.id, { role: 'admin' })
+      assert.equal(promoted.statusCode, 403, promoted.body)
+      assert.equal(promoted.json().code, 'interactive_admin_required')
+      assert.equal(await roleOf(member.user.id), 'staff')
+
+      const other = await invite('admin')
+      const demoted = await patch(key, other.user.id, { status: 'disabled' })
+      assert.equal(demoted.statusCode, 403, demoted.body)
+      const invited = await ctx.app.inject({
+        method: 'POST',
+        url: '/v1/admin/staff',
+        headers: bearer(key),
+        payload: { ...newCredentials('staff'), password: undefined, role: 'admin' },
+      })
+      assert.equal(invited.statusCode, 403, invited.body)
+      assert.equal(invited.json().code, 'interactive_admin_required')
+    })
+
+    test('the key cannot promote a customer', async () => {
+      const key = await keyWith(staffScopes)
+      const customer = await ctx.runtime.modules.auth.service.createUser({
+        ...newCredentials('customer'),
+        role: 'customer',
+      })
+      const res = await patch(key, customer.id, { role: 'staff' })
+      assert.equal(res.statusCode, 403, res.body)
+      assert.equal(res.json().code, 'interactive_admin_required')
+      assert.equal(await roleOf(customer.id), 'customer')
+    })
+
+    test('the key grants the staff role only when it holds every staff permission', async () => {
+      const narrow = await keyWith(['staff:manage'])
+      const refused = await ctx.app.inject({
+        method: 'POST',
+        url: '/v1/admin/staff',
+        headers: bearer(narrow),
+        payload: { email: newCredentials('staff').email, name: 'Staff', role: 'staff' },
+      })
+      assert.equal(refused.statusCode, 403, refused.body)
+      assert.equal(refused.json().code, 'role_exceeds_key_scopes')
+
+      const wide = await keyWith(staffScopes)
+      const member = await invite()
+      const disabled = await patch(wide, member.user.id, { status: 'disabled' })
+      assert.equal(disabled.statusCode, 200, disabled.body)
+      const invited = await ctx.app.inject({
+        method: 'POST',
+        url: '/v1/admin/staff',
+        headers: bearer(wide),
+        payload: { email: newCredentials('staff').email, name: 'Staff', role: 'staff' },
+      })
+      assert.equal(invited.statusCode, 201, invited.body)
+    })
+
+    test('an admin session still promotes a staff member to admin', async () => {
+      const member = await invite()
+      const res = await ctx.app.inject({
+        method: 'PATCH',
+        url: `/v1/admin/staff/${member.user.id}`,
+        headers: bearer(admin),
+        payload: { role: 'admin' },
+      })
+      assert.equal(res.statusCode, 200, res.body)
+      assert.equal(res.json().role, 'admin')
+    })
+  })
+})
+
+describe('the invite token in the reply', () => {
+  test('is left out when mail goes out by SMTP, even outside production', async () => {
+    const smtp = await createTestContext({ SMTP_URL: 'smtp://127.0.0.1:2525' })
+    try {
+      const res = await smtp.app.inject({
+        method: 'POST',
+        url: '/v1/admin/staff',
+        headers: bearer(await smtp.tokenFor('admin')),
+        payload: { email: newCredentials('staff').email, name: 'Invitee', role: 'staff' },
+      })
+      assert.equal(res.statusCode, 201, res.body)
+      assert.equal(res.json().inviteToken, undefined)
+    } finally {
+      await smtp.close()
+    }
+  })
 })

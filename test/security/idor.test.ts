@@ -75,11 +75,16 @@ async function idRoutes(): Promise<{ path: string; method: Method }[]> {
   const doc = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
     paths: Record<string, Record<string, unknown>>
   }
-  return Object.entries(doc.paths)
-    .filter(([path]) => /^\/v1\/(me|orders)\b/.test(path) && path.includes('{'))
-    .flatMap(([path, ops]) =>
-      Object.keys(ops).map((m) => ({ path, method: m.toUpperCase() as Method })),
-    )
+  return (
+    Object.entries(doc.paths)
+      .filter(([path]) => /^\/v1\/(me|orders)\b/.test(path) && path.includes('{'))
+      // `{provider}` names a configured sign-in provider, not a resource: the route acts on the
+      // caller's own links only (test/auth/oidc.test.ts).
+      .filter(([path]) => path !== '/v1/me/identities/{provider}')
+      .flatMap(([path, ops]) =>
+        Object.keys(ops).map((m) => ({ path, method: m.toUpperCase() as Method })),
+      )
+  )
 }
 
 test("another customer's ids answer 404 on every /v1/me and /v1/orders route, and change nothing", async () => {

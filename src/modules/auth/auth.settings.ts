@@ -7,6 +7,8 @@ export interface AuthSettings {
   /** Lifetime of a refresh token; each rotation starts a new one (sliding session). */
   refreshTokenTtlDays: number
   isProduction: boolean
+  /** Mail goes out by SMTP (else it is written to files, and staff invites carry their token). */
+  smtpConfigured: boolean
   /** Origins allowed to use the refresh cookie, besides the public URL's own. */
   corsOrigins: readonly string[]
   publicUrl: string
@@ -14,6 +16,8 @@ export interface AuthSettings {
   mfaEncryptionKeys: readonly SecretKey[]
   /** AES-256 keys sealing the private token signing keys at rest; none: stored as generated. */
   signingKeyEncryptionKeys: readonly SecretKey[]
+  /** Staff and admin sessions without TOTP get 403 `mfa_required` on permission routes. */
+  requireStaffMfa: boolean
   oidcProviders: readonly OidcProviderSettings[]
 }
 

@@ -24,9 +24,11 @@ import * as createAccountTokens from './migrations/2026_11_21_0740_create_accoun
 import * as createMfa from './migrations/2026_11_21_0730_create_mfa.js'
 import { createMfaFeature } from './mfa/mfa.module.js'
 import * as createIdentities from './migrations/2026_11_21_0735_create_identities.js'
+import * as oidcLinkFlow from './migrations/2026_12_05_1430_oidc_link_flow.js'
 import { createOidcRoutes } from './oidc/oidc.module.js'
 import { createStaffDirectory, type StaffDirectory } from './staff/staff.directory.js'
 import { authJobs } from './core/auth.jobs.js'
+import { createAttemptGuard } from './core/attempts.js'
 
 export const authMigrations: MigrationSet = {
   '2026_11_21_0610_create_auth_tables': createAuthTables,
@@ -35,6 +37,7 @@ export const authMigrations: MigrationSet = {
   '2026_11_21_0730_create_mfa': createMfa,
   '2026_11_21_0735_create_identities': createIdentities,
   '2026_11_21_0740_create_account_tokens': createAccountTokens,
+  '2026_12_05_1430_oidc_link_flow': oidcLinkFlow,
 }
 
 export interface AuthModule {
@@ -66,13 +69,14 @@ export function createAuthModule(deps: AuthDeps & { audit: AuditService }): Auth
     refreshTokenTtlDays: deps.settings.refreshTokenTtlDays,
   })
   const admin = createStaffFeature({ ...deps, sessions, logger })
-  const mfa = createMfaFeature({ ...deps, sessions, logger })
+  const attempts = createAttemptGuard(deps.rateLimits)
+  const mfa = createMfaFeature({ ...deps, sessions, logger, attempts })
   const service = admin.protect(
     createAuthService({ db, uow: deps.uow, tokens, sessions, logger, mfa: mfa.service }),
   )
   const origins = trustedOrigins(deps.settings)
-  const changePassword = createChangePassword({ db: sessionDb, uow: deps.uow, logger })
-  const account = createAccountFeature({ ...deps, sessions }, deps.database.db)
+  const changePassword = createChangePassword({ db: sessionDb, uow: deps.uow, logger, attempts })
+  const account = createAccountFeature({ ...deps, sessions, attempts }, deps.database.db)
   const routes = [
     authRoutes(service),
     sessionRoutes({ sessions, changePassword, trustedOrigins: origins }),
@@ -95,8 +99,10 @@ export function createAuthModule(deps: AuthDeps & { audit: AuditService }): Auth
     accountTokens: { issueAccountToken: account.verification.issueAccountToken },
     authenticate: createAuthenticator([
       admin.apiKeyStrategy,
-      accessTokenStrategy(tokens, (sessionId, userId) =>
-        sessions.liveSessionRole(sessionId, userId),
+      accessTokenStrategy(
+        tokens,
+        (sessionId, userId) => sessions.liveSessionRole(sessionId, userId),
+        deps.settings.requireStaffMfa ? (userId) => mfa.service.hasSecondFactor(userId) : undefined,
       ),
     ]),
   }

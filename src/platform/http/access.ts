@@ -9,6 +9,12 @@ export interface Principal {
   via: 'access_token' | 'api_key'
   /** The sign-in session an access token belongs to (absent for API keys). */
   sessionId?: string
+  /**
+   * Set when the credential is valid but its permissions are held back until the caller does
+   * something (e.g. enrols a second factor): routes needing a permission answer this error,
+   * `authenticated` routes still work.
+   */
+  withheld?: AppError
 }
 
 /**
@@ -80,9 +86,9 @@ export function registerAccessControl(app: FastifyInstance, authenticate: Authen
       reply.header('www-authenticate', 'Bearer realm="emporium"')
       throw unauthenticated('This endpoint needs a bearer token.', false)
     }
-    if (typeof access === 'object' && !request.principal.permissions.has(access.permission)) {
-      throw forbidden(access.permission)
-    }
+    if (typeof access !== 'object') return
+    if (request.principal.withheld) throw request.principal.withheld
+    if (!request.principal.permissions.has(access.permission)) throw forbidden(access.permission)
   })
 }
 

@@ -5,6 +5,7 @@ import { accountRoutes } from './account.routes.js'
 import { createAccountService, type AccountService } from './account.service.js'
 import type { AccountDb } from './account.repo.js'
 import type { SessionService } from '../sessions/sessions.service.js'
+import type { AttemptGuard } from '../core/attempts.js'
 import { createVerificationService, type VerificationService } from './verification.service.js'
 
 export interface AccountFeature {
@@ -15,7 +16,7 @@ export interface AccountFeature {
 
 /** Account lifecycle (verification, reset, profile, deletion), wired for the auth module. */
 export function createAccountFeature(
-  deps: AuthDeps & { sessions: SessionService },
+  deps: AuthDeps & { sessions: SessionService; attempts: AttemptGuard },
   db: Kysely<unknown>,
 ): AccountFeature {
   const logger = deps.logger.child({ module: 'auth', part: 'account' })
@@ -31,6 +32,7 @@ export function createAccountFeature(
     db: accountDb,
     uow: deps.uow,
     logger,
+    attempts: deps.attempts,
     revokeAllSessions: (trx, userId) =>
       deps.sessions.revokeAllSessionsIn(trx, userId, 'account_deleted'),
   })

@@ -27,6 +27,22 @@ export type SpendResult =
  * Spends a token: it must exist for `purpose`, be unused and unexpired. The row lock makes two
  * concurrent uses of one token resolve to one success. Call inside a transaction.
  */
+/** The token's state without spending it: a cheap check before slow work (the spend re-checks). */
+export async function peekAccountToken(
+  db: AccountDb,
+  tokenHash: string,
+  purpose: AccountTokenPurpose,
+): Promise<'valid' | 'invalid' | 'expired'> {
+  const row = await db
+    .selectFrom('auth.account_token')
+    .select(['used_at', sql<boolean>`expires_at <= now()`.as('expired')])
+    .where('token_hash', '=', tokenHash)
+    .where('purpose', '=', purpose)
+    .executeTakeFirst()
+  if (!row || row.used_at !== null) return 'invalid'
+  return row.expired ? 'expired' : 'valid'
+}
+
 export async function spendAccountToken(
   trx: AccountDb,
   tokenHash: string,

@@ -9,6 +9,7 @@ import { findUserById, type AuthDb } from '../core/auth.repo.js'
 import type { PublicUser } from '../core/auth.schema.js'
 import { toPublicUser } from '../core/auth.mappers.js'
 import { verifyPassword } from '../core/passwords.js'
+import { hasCode, type AttemptGuard } from '../core/attempts.js'
 import type { AccountTables } from './verification.tables.js'
 
 /** The signed-in user's own account: profile changes and deletion. */
@@ -27,6 +28,8 @@ export interface AccountServiceDeps {
   db: AccountDb
   uow: UnitOfWork
   logger: Logger
+  /** Counts wrong passwords per user (429 after too many). */
+  attempts: AttemptGuard
   revokeAllSessions(trx: Transaction<unknown>, userId: string): Promise<number>
 }
 
@@ -49,7 +52,15 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
     async deleteAccount(userId, password) {
       const passwordHash = await findPasswordHash(db, userId)
       if (!passwordHash) throw AuthErrors.userNotFound(userId)
-      if (!(await verifyPassword(passwordHash, password))) throw AccountErrors.passwordIncorrect()
+      await deps.attempts.run(
+        userId,
+        async () => {
+          if (!(await verifyPassword(passwordHash, password))) {
+            throw AccountErrors.passwordIncorrect()
+          }
+        },
+        hasCode('password_incorrect'),
+      )
       const user = await findUserById(authDb, userId)
       // Staff accounts are closed by an admin (deactivation), not deleted by themselves.
       if (user?.role !== 'customer') throw AccountErrors.notACustomer()

@@ -8,6 +8,7 @@ import {
   findActiveUserIdByEmail,
   insertAccountToken,
   markEmailVerified,
+  peekAccountToken,
   setPasswordHash,
   spendAccountToken,
   spendAllAccountTokens,
@@ -61,6 +62,8 @@ export interface VerificationServiceDeps {
    * module). Returns how many were revoked.
    */
   revokeAllSessions(trx: Transaction<unknown>, userId: string): Promise<number>
+  /** argon2id by default; tests count its calls. */
+  hashPassword?: (password: string) => Promise<string>
 }
 
 /** 256 random bits, base64url: 43 characters. */
@@ -68,6 +71,7 @@ export const ACCOUNT_TOKEN_PATTERN = '^[A-Za-z0-9_-]{43}$'
 
 export function createVerificationService(deps: VerificationServiceDeps): VerificationService {
   const { db, uow, logger } = deps
+  const hasher = deps.hashPassword ?? hashPassword
   const TTL_SECONDS: Record<AccountTokenPurpose, number> = {
     email_verification: EMAIL_VERIFICATION_TTL_SECONDS,
     password_reset: PASSWORD_RESET_TTL_SECONDS,
@@ -139,8 +143,12 @@ export function createVerificationService(deps: VerificationServiceDeps): Verifi
 
     async resetPassword(token, newPassword) {
       assertPasswordAllowed(newPassword, { path: '/body/newPassword' })
-      // Slow CPU work, done before the transaction holds the connection.
-      const passwordHash = await hashPassword(newPassword)
+      // The token first: a made-up one costs no argon2 work (an attacker cannot burn our CPU).
+      const state = await peekAccountToken(db, sha256(token), 'password_reset')
+      if (state === 'invalid') throw AccountErrors.tokenInvalid()
+      if (state === 'expired') throw AccountErrors.tokenExpired()
+      // Slow CPU work, done before the transaction holds the connection; the spend re-checks.
+      const passwordHash = await hasher(newPassword)
       const { userId, revoked } = await uow.run(async (t, emit) => {
         const trx = narrow<AccountTables>(t)
         const owner = await spend(token, 'password_reset', trx)

@@ -41,6 +41,14 @@ export const ApiKeyErrors = {
       title: 'Forbidden',
       detail: `A key can only grant permissions its creator holds; you lack ${scope}.`,
     }),
+  /** Keys are created by people: a key minting keys could outlive its own revocation. */
+  keysCannotCreateKeys: () =>
+    new AppError({
+      kind: 'forbidden',
+      code: 'api_key_cannot_create_keys',
+      title: 'Forbidden',
+      detail: 'An API key cannot create API keys; an administrator signed in creates them.',
+    }),
 }
 
 export interface ActorContext {
@@ -98,6 +106,7 @@ export function createApiKeyService(deps: {
 
   return {
     async create(input, { principal, client }) {
+      if (principal.via === 'api_key') throw ApiKeyErrors.keysCannotCreateKeys()
       for (const scope of input.scopes) {
         if (!principal.permissions.has(scope)) throw ApiKeyErrors.scopeNotHeld(scope)
       }

@@ -25,6 +25,16 @@ export const AuthErrors = {
       title: 'Unauthenticated',
       detail: 'The access token is invalid or has expired.',
     }),
+  /** REQUIRE_STAFF_MFA: a staff or admin account must turn TOTP on before it may act. */
+  mfaRequired: () =>
+    new AppError({
+      kind: 'forbidden',
+      code: 'mfa_required',
+      title: 'Two-factor authentication required',
+      detail:
+        'Staff and administrator accounts must turn on two-factor authentication first: ' +
+        'POST /v1/auth/mfa/totp, then confirm it with a code.',
+    }),
   accountDisabled: () =>
     new AppError({
       kind: 'forbidden',

@@ -15,9 +15,17 @@ export interface CredentialStrategy {
 /** The user's current role when the session is live and the account active, else undefined. */
 export type LiveSessionRole = (sessionId: string, userId: string) => Promise<Role | undefined>
 
+/** Whether the user has a confirmed second factor. */
+export type HasSecondFactor = (userId: string) => Promise<boolean>
+
+/**
+ * `staffMfa` (REQUIRE_STAFF_MFA): staff and admins without a second factor keep their session
+ * (to enrol one) but their permissions are withheld with `mfa_required`.
+ */
 export function accessTokenStrategy(
   tokens: TokenService,
   liveSessionRole: LiveSessionRole,
+  staffMfa?: HasSecondFactor,
 ): CredentialStrategy {
   return {
     // A JWS in compact form is three base64url segments; anything else is not ours to verify.
@@ -31,7 +39,9 @@ export function accessTokenStrategy(
         ? await liveSessionRole(claims.sessionId, claims.subject)
         : undefined
       if (!role || !claims.sessionId) throw AuthErrors.invalidToken()
+      const owesMfa = staffMfa && role !== 'customer' && !(await staffMfa(claims.subject))
       return {
+        ...(owesMfa ? { withheld: AuthErrors.mfaRequired() } : {}),
         subject: claims.subject,
         role,
         permissions: permissionsFor(role),

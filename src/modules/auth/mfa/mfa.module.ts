@@ -7,6 +7,7 @@ import { mfaRoutes } from './mfa.routes.js'
 import { createMfaService, type MfaService } from './mfa.service.js'
 import type { MfaTables } from './mfa.tables.js'
 import type { SessionService } from '../sessions/sessions.service.js'
+import type { AttemptGuard } from '../core/attempts.js'
 
 export interface MfaFeature {
   service: MfaService
@@ -15,7 +16,12 @@ export interface MfaFeature {
 
 /** TOTP enrolment, recovery codes and the second sign-in step, wired for the auth module. */
 export function createMfaFeature(
-  deps: AuthDeps & { audit: AuditService; sessions: SessionService; logger: Logger },
+  deps: AuthDeps & {
+    audit: AuditService
+    sessions: SessionService
+    logger: Logger
+    attempts: AttemptGuard
+  },
 ): MfaFeature {
   const service = createMfaService({
     db: deps.database.db as Kysely<MfaTables>,
@@ -24,6 +30,7 @@ export function createMfaFeature(
     logger: deps.logger,
     encryptionKeys: deps.settings.mfaEncryptionKeys,
     audit: deps.audit,
+    attempts: deps.attempts,
   })
   return { service, routes: mfaRoutes(service) }
 }

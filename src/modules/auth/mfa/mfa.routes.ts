@@ -14,6 +14,7 @@ import {
   MfaVerifyBody,
   RecoveryCodesReply,
   TotpCodeBody,
+  TotpDisableBody,
   TotpEnrolmentReply,
 } from './mfa.schema.js'
 import { isMfaChallenge, type MfaChallenge, type MfaService } from './mfa.service.js'
@@ -104,14 +105,18 @@ export function mfaRoutes(mfa: MfaService): RoutePlugin {
         config: { access: 'authenticated' },
         schema: {
           tags: ['auth'],
-          summary: 'Turn TOTP off; needs a current code (not a recovery code)',
+          summary: 'Turn TOTP off; needs the password and a current code (not a recovery code)',
+          description:
+            'Wrong password: 403 password_incorrect; wrong code: 403 mfa_code_invalid. Failures ' +
+            'count per user with those of confirm, password change and deletion: 429 after 5 ' +
+            'in 15 minutes (LOGIN_LOCKOUT_*).',
           security: bearer,
-          body: TotpCodeBody,
+          body: TotpDisableBody,
           response: { 204: Type.Null(), ...problems(401, 403, 409) },
         },
       },
       async (request, reply) => {
-        await mfa.disableTotp(userOf(request), request.body.code, clientOf(request))
+        await mfa.disableTotp(userOf(request), request.body, clientOf(request))
         return reply.code(204).send(null)
       },
     )

@@ -34,6 +34,14 @@ export const TotpCodeBody = Type.Object(
 )
 export type TotpCodeInput = Static<typeof TotpCodeBody>
 
+export const TotpDisableBody = Type.Object(
+  {
+    code: Type.String({ pattern: '^\\d{6}$', description: 'A current 6-digit code' }),
+    password: Type.String({ minLength: 1, maxLength: 1024, description: 'The account password' }),
+  },
+  { additionalProperties: false },
+)
+
 export const RecoveryCodesReply = Type.Object({
   recoveryCodes: Type.Array(Type.String(), {
     description: 'Shown once: each signs in once in place of a TOTP code',

@@ -3,8 +3,11 @@ import type { Logger } from 'pino'
 import { createSecretBox, randomToken, sha256, type SecretKey } from '../../../platform/crypto.js'
 import { narrow, type UnitOfWork } from '../../../platform/db/unit-of-work.js'
 import type { AuditService } from '../../audit/index.js'
+import { hasCode, type AttemptGuard } from '../core/attempts.js'
 import { AuthErrors } from '../core/auth.errors.js'
+import { verifyPassword } from '../core/passwords.js'
 import { findUserById, type AuthDb, type User } from '../core/auth.repo.js'
+import { findPasswordHash, type AccountDb } from '../account/account.repo.js'
 import type { PublicUser } from '../core/auth.schema.js'
 import { toPublicUser } from '../core/auth.mappers.js'
 import {
@@ -53,6 +56,8 @@ export function isMfaChallenge(value: SessionTokens | MfaChallenge): value is Mf
 export interface MfaGate {
   /** A challenge when the user has a confirmed authenticator, else undefined. */
   challengeFor(user: User): Promise<MfaChallenge | undefined>
+  /** Whether the user has a confirmed authenticator. */
+  hasSecondFactor(userId: string): Promise<boolean>
 }
 
 export interface MfaService extends MfaGate {
@@ -61,7 +66,12 @@ export interface MfaService extends MfaGate {
   startTotp(userId: string): Promise<{ secret: string; otpauthUrl: string }>
   /** Confirms with a current code; returns the recovery codes, shown only here. */
   confirmTotp(userId: string, code: string, client: ClientInfo): Promise<string[]>
-  disableTotp(userId: string, code: string, client: ClientInfo): Promise<void>
+  /** Needs the password and a current code; both count as failed attempts when wrong. */
+  disableTotp(
+    userId: string,
+    input: { code: string; password: string },
+    client: ClientInfo,
+  ): Promise<void>
   /** Spends the challenge with a TOTP or recovery code and opens the session. */
   verify(mfaToken: string, code: string, client: ClientInfo): Promise<SessionTokens>
 }
@@ -74,6 +84,8 @@ export interface MfaServiceDeps {
   /** AES-256 keys for TOTP secrets at rest (the first seals, all open); none: in the clear. */
   encryptionKeys: readonly SecretKey[]
   audit?: AuditService | undefined
+  /** Counts wrong codes (and passwords) of signed-in users: 429 after too many. */
+  attempts: AttemptGuard
 }
 
 const CHALLENGE_TTL_SECONDS = 5 * 60
@@ -85,7 +97,8 @@ type VerifyOutcome =
   | { ok: false; reason: 'token' | 'code' }
 
 export function createMfaService(deps: MfaServiceDeps): MfaService {
-  const { db, uow, sessions, logger, audit } = deps
+  const { db, uow, sessions, logger, audit, attempts } = deps
+  const wrongSecret = hasCode('mfa_code_invalid', 'password_incorrect')
   // TOTP secrets sealed at rest, bound to the user id; without a key they are stored `plain.`.
   const box = createSecretBox({
     keys: [...deps.encryptionKeys],
@@ -131,7 +144,21 @@ export function createMfaService(deps: MfaServiceDeps): MfaService {
     return { ok: true, userId, recoveryCodesLeft } as const
   }
 
+  /** Turns TOTP off when `code` is a current one; the caller checked the password. */
+  async function disableWithCode(userId: string, code: string, client: ClientInfo) {
+    await uow.run(async (trx, emit) => {
+      const t = narrow<MfaTables>(trx)
+      if (!(await isTotpEnabled(t, userId))) throw MfaErrors.notEnabled()
+      if (!(await claimTotp(t, userId, code, false))) throw MfaErrors.codeInvalid(true)
+      await deleteMfa(t, userId)
+      emit(mfaEvent(MfaEvents.MFA_DISABLED, { userId, method: 'totp' as const, ...client }))
+      await record(trx, 'auth.mfa_disabled', userId, client)
+    })
+  }
+
   return {
+    hasSecondFactor: (userId) => isTotpEnabled(db, userId),
+
     async challengeFor(user) {
       if (!(await isTotpEnabled(db, user.id))) return undefined
       const mfaToken = randomToken('mfa_')
@@ -163,29 +190,32 @@ export function createMfaService(deps: MfaServiceDeps): MfaService {
 
     async confirmTotp(userId, code, client) {
       const codes = newRecoveryCodes()
-      await uow.run(async (trx, emit) => {
-        const t = narrow<MfaTables>(trx)
-        const totp = await findTotp(t, userId)
-        if (!totp) throw MfaErrors.notPending()
-        if (totp.confirmedAt) throw MfaErrors.alreadyEnabled()
-        if (!(await claimTotp(t, userId, code, true))) throw MfaErrors.codeInvalid(true)
-        await replaceRecoveryCodes(t, userId, codes.map(hashRecoveryCode))
-        emit(mfaEvent(MfaEvents.MFA_ENABLED, { userId, method: 'totp' as const, ...client }))
-        await record(trx, 'auth.mfa_enabled', userId, client)
-      })
+      const confirm = () =>
+        uow.run(async (trx, emit) => {
+          const t = narrow<MfaTables>(trx)
+          const totp = await findTotp(t, userId)
+          if (!totp) throw MfaErrors.notPending()
+          if (totp.confirmedAt) throw MfaErrors.alreadyEnabled()
+          if (!(await claimTotp(t, userId, code, true))) throw MfaErrors.codeInvalid(true)
+          await replaceRecoveryCodes(t, userId, codes.map(hashRecoveryCode))
+          emit(mfaEvent(MfaEvents.MFA_ENABLED, { userId, method: 'totp' as const, ...client }))
+          await record(trx, 'auth.mfa_enabled', userId, client)
+        })
+      await attempts.run(userId, confirm, wrongSecret)
       logger.info({ userId }, 'two-factor enabled')
       return codes
     },
 
-    async disableTotp(userId, code, client) {
-      await uow.run(async (trx, emit) => {
-        const t = narrow<MfaTables>(trx)
-        if (!(await isTotpEnabled(t, userId))) throw MfaErrors.notEnabled()
-        if (!(await claimTotp(t, userId, code, false))) throw MfaErrors.codeInvalid(true)
-        await deleteMfa(t, userId)
-        emit(mfaEvent(MfaEvents.MFA_DISABLED, { userId, method: 'totp' as const, ...client }))
-        await record(trx, 'auth.mfa_disabled', userId, client)
-      })
+    async disableTotp(userId, { code, password }, client) {
+      const disable = async () => {
+        // The password first, outside the transaction (slow CPU work).
+        const passwordHash = await findPasswordHash(db as unknown as AccountDb, userId)
+        if (!passwordHash || !(await verifyPassword(passwordHash, password))) {
+          throw AuthErrors.currentPasswordIncorrect()
+        }
+        await disableWithCode(userId, code, client)
+      }
+      await attempts.run(userId, disable, wrongSecret)
       logger.info({ userId }, 'two-factor disabled')
     },
 

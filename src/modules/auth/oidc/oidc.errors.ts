@@ -36,6 +36,51 @@ export const OidcErrors = {
         'The identity provider did not confirm this email address, so it cannot be linked to ' +
         'an account. Verify it with the provider, or sign in with your password.',
     }),
+  /**
+   * The email belongs to an account whose address was never verified: whoever registered it may
+   * not own the mailbox, so the provider account is not linked to it automatically.
+   */
+  accountExistsUnverified: () =>
+    new AppError({
+      kind: 'conflict',
+      code: 'account_exists_unverified',
+      title: 'Account exists',
+      detail:
+        'An account with this email exists but its address is not verified. Sign in with its ' +
+        'password (or reset the password), then link this provider from the account.',
+    }),
+  /** Staff and admin accounts are linked only by their signed-in owner, never automatically. */
+  accountLinkRequired: () =>
+    new AppError({
+      kind: 'conflict',
+      code: 'account_link_required',
+      title: 'Link from the account',
+      detail:
+        'This provider account is not linked to the staff account with this email. Sign in ' +
+        'with the password and second factor, then link it with POST /v1/me/identities/{provider}.',
+    }),
+  identityLinkedElsewhere: () =>
+    new AppError({
+      kind: 'conflict',
+      code: 'identity_linked_elsewhere',
+      title: 'Provider account already linked',
+      detail: 'This provider account signs in to another account; unlink it there first.',
+    }),
+  /** The session that started a link was signed out (or expired) before the provider answered. */
+  linkSessionEnded: () =>
+    new AppError({
+      kind: 'unauthenticated',
+      code: 'oidc_link_session_ended',
+      title: 'Session ended',
+      detail: 'The session that started this link has ended. Sign in and start again.',
+    }),
+  identityNotFound: (provider: string) =>
+    new AppError({
+      kind: 'not_found',
+      code: 'identity_not_found',
+      title: 'Not linked',
+      detail: `No account at "${provider}" is linked to this account.`,
+    }),
   providerUnavailable: (provider: string) =>
     new AppError({
       kind: 'unavailable',

@@ -4,14 +4,27 @@ import type { OidcTables } from './oidc.tables.js'
 /** Repository functions take `db` or a `trx` first; inside a transaction pass the `trx`. */
 export type OidcDb = Kysely<OidcTables>
 
+/** A signed-in user linking a provider account to their own, from this session. */
+export interface LinkTarget {
+  userId: string
+  sessionId: string
+}
+
 export interface PendingLogin {
   nonce: string
   codeVerifier: string
+  link: LinkTarget | undefined
 }
 
 export async function insertPendingLogin(
   db: OidcDb,
-  row: { stateHash: string; provider: string; nonce: string; codeVerifier: string },
+  row: {
+    stateHash: string
+    provider: string
+    nonce: string
+    codeVerifier: string
+    link: LinkTarget | undefined
+  },
   ttlSeconds: number,
 ): Promise<void> {
   await db
@@ -21,6 +34,8 @@ export async function insertPendingLogin(
       provider: row.provider,
       nonce: row.nonce,
       code_verifier: row.codeVerifier,
+      link_user_id: row.link?.userId ?? null,
+      link_session_id: row.link?.sessionId ?? null,
       expires_at: sql<Date>`now() + make_interval(secs => ${ttlSeconds})`,
     })
     .execute()
@@ -37,9 +52,14 @@ export async function takePendingLogin(
     .where('state_hash', '=', stateHash)
     .where('provider', '=', provider)
     .where('expires_at', '>', sql<Date>`now()`)
-    .returning(['nonce', 'code_verifier'])
+    .returning(['nonce', 'code_verifier', 'link_user_id', 'link_session_id'])
     .executeTakeFirst()
-  return row ? { nonce: row.nonce, codeVerifier: row.code_verifier } : undefined
+  if (!row) return undefined
+  const link =
+    row.link_user_id && row.link_session_id
+      ? { userId: row.link_user_id, sessionId: row.link_session_id }
+      : undefined
+  return { nonce: row.nonce, codeVerifier: row.code_verifier, link }
 }
 
 export async function deleteExpiredLogins(db: OidcDb): Promise<void> {
@@ -63,13 +83,51 @@ export async function findLinkedUserId(
   return row?.user_id
 }
 
-export async function findUserIdByEmail(db: OidcDb, email: string): Promise<string | undefined> {
+/** What deciding on an automatic link needs to know about the account holding an email. */
+export interface EmailOwner {
+  id: string
+  role: string
+  emailVerified: boolean
+}
+
+export async function findUserByEmail(db: OidcDb, email: string): Promise<EmailOwner | undefined> {
   const row = await db
     .selectFrom('auth.user')
-    .select('id')
+    .select(['id', 'role', 'email_verified_at'])
     .where('email', '=', email)
     .executeTakeFirst()
-  return row?.id
+  return row && { id: row.id, role: row.role, emailVerified: row.email_verified_at !== null }
+}
+
+export interface IdentityRow {
+  provider: string
+  email: string | null
+  createdAt: Date
+}
+
+export async function listIdentities(db: OidcDb, userId: string): Promise<IdentityRow[]> {
+  const rows = await db
+    .selectFrom('auth.identity')
+    .select(['provider', 'email', 'created_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .orderBy('provider')
+    .execute()
+  return rows.map((r) => ({ provider: r.provider, email: r.email, createdAt: r.created_at }))
+}
+
+/** Unlinks every account at this provider from the user; the number removed. */
+export async function deleteIdentities(
+  db: OidcDb,
+  userId: string,
+  provider: string,
+): Promise<number> {
+  const result = await db
+    .deleteFrom('auth.identity')
+    .where('user_id', '=', userId)
+    .where('provider', '=', provider)
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
 }
 
 export async function insertIdentity(

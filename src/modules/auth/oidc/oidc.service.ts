@@ -17,11 +17,15 @@ import { OidcErrors } from './oidc.errors.js'
 import { identityLinked } from './oidc.events.js'
 import {
   deleteExpiredLogins,
+  deleteIdentities,
   findLinkedUserId,
-  findUserIdByEmail,
+  findUserByEmail,
   insertIdentity,
   insertPendingLogin,
+  listIdentities,
   takePendingLogin,
+  type IdentityRow,
+  type LinkTarget,
   type OidcDb,
 } from './oidc.repo.js'
 import type { OidcProviderSettings } from './oidc.settings.js'
@@ -30,16 +34,36 @@ import { hashPassword } from '../core/passwords.js'
 import type { ClientInfo } from '../sessions/sessions.events.js'
 import type { SessionService, SessionTokens } from '../sessions/sessions.service.js'
 
+/** A provider account linked by its signed-in owner (the link flow's callback answer). */
+export interface LinkedIdentity {
+  identityLinked: true
+  provider: string
+}
+
+/** The signed-in user who links a provider account to their own, and the session they use. */
+export interface Linker {
+  userId: string
+  sessionId: string
+  role: string
+}
+
 /** OpenID Connect sign-in: authorization code with PKCE, state and nonce kept server-side. */
 export interface OidcService {
   /** The provider's authorization URL for a new sign-in (302 target). */
   start(provider: string): Promise<string>
-  /** Finishes the sign-in from the callback's query; an MFA user gets a challenge instead. */
+  /**
+   * The provider's authorization URL for linking a provider account to the signed-in user;
+   * staff and admins need a second factor on. The callback links instead of signing in.
+   */
+  startLink(provider: string, by: Linker): Promise<string>
+  /** Finishes the sign-in (or link) from the callback's query; MFA users get a challenge. */
   callback(
     provider: string,
     query: URLSearchParams,
     client: ClientInfo,
-  ): Promise<SessionTokens | MfaChallenge>
+  ): Promise<SessionTokens | MfaChallenge | LinkedIdentity>
+  identities(userId: string): Promise<IdentityRow[]>
+  unlink(userId: string, provider: string): Promise<void>
 }
 
 export interface OidcServiceDeps {
@@ -108,7 +132,7 @@ export function createOidcService(deps: OidcServiceDeps): OidcService {
   async function exchange(
     settings: OidcProviderSettings,
     query: URLSearchParams,
-  ): Promise<Profile> {
+  ): Promise<{ profile: Profile; link: LinkTarget | undefined }> {
     const state = query.get('state')
     if (!state) throw OidcErrors.stateInvalid()
     const pending = await takePendingLogin(db, sha256(state), settings.name)
@@ -132,12 +156,13 @@ export function createOidcService(deps: OidcServiceDeps): OidcService {
       if (typeof claims.email !== 'string') {
         source = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub)
       }
-      return {
+      const profile = {
         subject: claims.sub,
         email: typeof source.email === 'string' ? normalizeEmail(source.email) : undefined,
         emailVerified: source.email_verified === true,
         name: typeof source.name === 'string' ? source.name : undefined,
       }
+      return { profile, link: pending.link }
     } catch (error) {
       logger.warn(
         { provider: settings.name, reason: (error as Error).message },
@@ -147,7 +172,11 @@ export function createOidcService(deps: OidcServiceDeps): OidcService {
     }
   }
 
-  /** The linked user, else the user with the provider's verified email (linked now), else new. */
+  /**
+   * The linked user; else, by the provider's verified email, a customer whose address we verified
+   * too (linked now) or a new customer. An unverified account, or a staff or admin one, is never
+   * linked here: whoever registered it may not own the address, and staff link while signed in.
+   */
   async function resolveUser(provider: string, profile: Profile): Promise<string> {
     const linked = await findLinkedUserId(db, provider, profile.subject)
     if (linked) return linked
@@ -157,10 +186,12 @@ export function createOidcService(deps: OidcServiceDeps): OidcService {
     const passwordHash = await hashPassword(randomToken())
     return uow.run(async (trx, emit) => {
       const t = narrow<OidcTables>(trx)
-      const existing = await findUserIdByEmail(t, email)
+      const existing = await findUserByEmail(t, email)
+      if (existing && existing.role !== 'customer') throw OidcErrors.accountLinkRequired()
+      if (existing && !existing.emailVerified) throw OidcErrors.accountExistsUnverified()
       const name = displayName(profile)
       const userId =
-        existing ??
+        existing?.id ??
         (
           await insertUserUnlessEmailTaken(t as unknown as AuthDb, {
             id: newId('usr'),
@@ -179,39 +210,78 @@ export function createOidcService(deps: OidcServiceDeps): OidcService {
     })
   }
 
+  /** Links the provider account to the user who started the link, if their session still lives. */
+  async function linkTo(provider: string, profile: Profile, link: LinkTarget) {
+    if (!(await sessions.liveSessionRole(link.sessionId, link.userId))) {
+      throw OidcErrors.linkSessionEnded()
+    }
+    const { userId } = link
+    await uow.run(async (trx, emit) => {
+      const t = narrow<OidcTables>(trx)
+      const owner = await findLinkedUserId(t, provider, profile.subject)
+      if (owner && owner !== userId) throw OidcErrors.identityLinkedElsewhere()
+      if (owner) return
+      const email = profile.email ?? null
+      await insertIdentity(t, { provider, subject: profile.subject, userId, email })
+      emit(identityLinked({ userId, provider, created: false }))
+    })
+    logger.info({ userId, provider }, 'oidc identity linked by its owner')
+    return { identityLinked: true as const, provider }
+  }
+
+  async function authorizationUrl(name: string, link: LinkTarget | undefined): Promise<string> {
+    const settings = providerOf(name)
+    const config = await configOf(settings)
+    const state = oidc.randomState()
+    const nonce = oidc.randomNonce()
+    const codeVerifier = oidc.randomPKCECodeVerifier()
+    await deleteExpiredLogins(db)
+    await insertPendingLogin(
+      db,
+      { stateHash: sha256(state), provider: name, nonce, codeVerifier, link },
+      LOGIN_TTL_SECONDS,
+    )
+    return oidc
+      .buildAuthorizationUrl(config, {
+        redirect_uri: redirectUri(name),
+        scope: settings.scope,
+        state,
+        nonce,
+        code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+        code_challenge_method: 'S256',
+      })
+      .toString()
+  }
+
   return {
-    async start(name) {
-      const settings = providerOf(name)
-      const config = await configOf(settings)
-      const state = oidc.randomState()
-      const nonce = oidc.randomNonce()
-      const codeVerifier = oidc.randomPKCECodeVerifier()
-      await deleteExpiredLogins(db)
-      await insertPendingLogin(
-        db,
-        { stateHash: sha256(state), provider: name, nonce, codeVerifier },
-        LOGIN_TTL_SECONDS,
-      )
-      return oidc
-        .buildAuthorizationUrl(config, {
-          redirect_uri: redirectUri(name),
-          scope: settings.scope,
-          state,
-          nonce,
-          code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
-          code_challenge_method: 'S256',
-        })
-        .toString()
+    start: (name) => authorizationUrl(name, undefined),
+
+    async startLink(name, { userId, sessionId, role }) {
+      providerOf(name)
+      if (role !== 'customer' && !(await mfa.hasSecondFactor(userId))) {
+        throw AuthErrors.mfaRequired()
+      }
+      return authorizationUrl(name, { userId, sessionId })
     },
 
     async callback(name, query, client) {
       const settings = providerOf(name)
-      const profile = await exchange(settings, query)
+      const { profile, link } = await exchange(settings, query)
+      if (link) return linkTo(name, profile, link)
       const userId = await resolveUser(name, profile)
       const user: User | undefined = await findUserById(db as unknown as AuthDb, userId)
       if (user?.status !== 'active') throw AuthErrors.accountDisabled()
       logger.info({ userId, provider: name }, 'signed in with oidc')
       return (await mfa.challengeFor(user)) ?? sessions.start(user, client)
+    },
+
+    identities: (userId) => listIdentities(db, userId),
+
+    async unlink(userId, provider) {
+      if ((await deleteIdentities(db, userId, provider)) === 0) {
+        throw OidcErrors.identityNotFound(provider)
+      }
+      logger.info({ userId, provider }, 'oidc identity unlinked')
     },
   }
 }

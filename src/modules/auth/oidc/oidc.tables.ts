@@ -16,6 +16,8 @@ export interface OidcLoginTable {
   provider: string
   nonce: string
   code_verifier: string
+  link_user_id: ColumnType<string | null, string | null | undefined, string | null>
+  link_session_id: ColumnType<string | null, string | null | undefined, string | null>
   expires_at: ColumnType<Date, Date | string, Date | string>
   created_at: Timestamp
 }

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino'
 import { narrow, type UnitOfWork } from '../../../platform/db/unit-of-work.js'
+import type { AttemptGuard } from '../core/attempts.js'
+import { hasCode } from '../core/attempts.js'
 import { AuthErrors } from '../core/auth.errors.js'
 import { assertPasswordAllowed } from '../core/password-policy.js'
 import { hashPassword, verifyPassword } from '../core/passwords.js'
@@ -17,6 +19,8 @@ export interface PasswordChangeDeps {
   db: SessionDb
   uow: UnitOfWork
   logger: Logger
+  /** Counts wrong current passwords per user (429 after too many). */
+  attempts: AttemptGuard
 }
 
 /** Who asks for the change: the user and, for an access token, the session that stays signed in. */
@@ -33,13 +37,19 @@ export type ChangePassword = (by: PasswordChanger, input: ChangePasswordInput) =
  * learnt the old password loses the sessions it opened with it.
  */
 export function createChangePassword(deps: PasswordChangeDeps): ChangePassword {
-  const { db, uow, logger } = deps
+  const { db, uow, logger, attempts } = deps
   return async ({ userId, sessionId, client }, { currentPassword, newPassword }) => {
     const current = await findPasswordHash(db, userId)
     if (!current) throw AuthErrors.userNotFound(userId)
-    if (!(await verifyPassword(current.passwordHash, currentPassword))) {
-      throw AuthErrors.currentPasswordIncorrect()
-    }
+    await attempts.run(
+      userId,
+      async () => {
+        if (!(await verifyPassword(current.passwordHash, currentPassword))) {
+          throw AuthErrors.currentPasswordIncorrect()
+        }
+      },
+      hasCode('password_incorrect'),
+    )
     assertPasswordAllowed(newPassword, { path: '/body/newPassword', email: current.email })
     // Slow CPU work, done before the transaction holds the connection.
     const newHash = await hashPassword(newPassword)

@@ -31,8 +31,10 @@ export function createStaffFeature(
   const apiKeys = createApiKeyService({ db: db as Kysely<ApiKeyTables>, uow, audit, logger })
   const staff = createStaffService({ db: db as AccountDb, uow, audit, sessions, logger })
   const lockout = createLoginLockout(deps.rateLimits)
+  // Without a mail server, development has no other way to the invite link.
+  const exposeInviteToken = !deps.settings.isProduction && !deps.settings.smtpConfigured
   return {
-    routes: [apiKeyRoutes(apiKeys), staffRoutes(staff, !deps.settings.isProduction)],
+    routes: [apiKeyRoutes(apiKeys), staffRoutes(staff, exposeInviteToken)],
     apiKeyStrategy: apiKeys.strategy,
     protect: (service) =>
       withLoginProtection(service, { lockout, audit, db: db as Kysely<unknown> }),

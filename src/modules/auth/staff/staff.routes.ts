@@ -17,7 +17,7 @@ import type { StaffService } from './staff.service.js'
 const access = { permission: 'staff:manage' }
 const security = [{ bearer: [] }]
 
-/** `exposeInviteToken`: outside production the reply carries the invite token (no mail needed). */
+/** `exposeInviteToken`: outside production and without SMTP the reply carries the invite token. */
 export function staffRoutes(service: StaffService, exposeInviteToken: boolean): RoutePlugin {
   return async (fastify) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>()

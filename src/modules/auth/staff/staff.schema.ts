@@ -28,7 +28,7 @@ export const InviteStaffReply = Type.Object({
   inviteToken: Type.Optional(
     Type.String({
       description:
-        'Outside production only: the token for POST /v1/auth/password/reset that sets the first password',
+        'Only outside production and without SMTP_URL: the token for POST /v1/auth/password/reset that sets the first password',
     }),
   ),
 })

@@ -12,6 +12,7 @@ import { AuthErrors } from '../core/auth.errors.js'
 import { insertNewUser } from '../core/auth.service.js'
 import { toPublicUser } from '../core/auth.mappers.js'
 import { hashPassword } from '../core/passwords.js'
+import { permissionsFor, type Role } from '../core/permissions.js'
 import type { SessionService } from '../sessions/sessions.service.js'
 import type {
   InviteStaffInput,
@@ -31,6 +32,37 @@ export const StaffErrors = {
       title: 'Cannot change your own access',
       detail: 'Ask another administrator to change your role or status.',
     }),
+  /** Making or changing an admin, or promoting a customer, is done by a person, not a key. */
+  interactiveAdminRequired: () =>
+    new AppError({
+      kind: 'forbidden',
+      code: 'interactive_admin_required',
+      title: 'Needs an administrator',
+      detail:
+        'An API key manages existing staff members only: making or changing an administrator ' +
+        'and promoting a customer need an administrator signed in.',
+    }),
+  roleExceedsScopes: (role: string) =>
+    new AppError({
+      kind: 'forbidden',
+      code: 'role_exceeds_key_scopes',
+      title: 'Role exceeds the key',
+      detail: `The role ${role} holds permissions this API key does not: a key never grants more than its own scopes.`,
+    }),
+}
+
+/**
+ * An API key never grants more than its own scopes: it may give the staff role only when it
+ * holds every staff permission itself, and it touches neither admins nor customers (making an
+ * admin or promoting a customer is an administrator's signed-in act, MFA-verified when
+ * REQUIRE_STAFF_MFA is on).
+ */
+function assertKeyMayAssign({ principal }: ActorContext, from: Role, to: Role): void {
+  if (principal.via !== 'api_key') return
+  if (from !== 'staff' || to === 'admin') throw StaffErrors.interactiveAdminRequired()
+  for (const permission of permissionsFor(to)) {
+    if (!principal.permissions.has(permission)) throw StaffErrors.roleExceedsScopes(to)
+  }
 }
 
 export interface StaffService {
@@ -73,6 +105,8 @@ export function createStaffService(deps: {
 
   return {
     async invite(input, actor) {
+      // An invitation is a new account: for a key, the same as promoting a staff member.
+      assertKeyMayAssign(actor, 'staff', input.role)
       // Nobody knows this password: the invitee sets their own with the token.
       const passwordHash = await hashPassword(randomToken())
       const token = randomToken()
@@ -110,6 +144,7 @@ export function createStaffService(deps: {
         const current = await lockUser(accountTrx(trx), id)
         if (!current) throw AuthErrors.userNotFound(id)
         const next = { role: change.role ?? current.role, status: change.status ?? current.status }
+        assertKeyMayAssign(actor, current.role, next.role)
         const row = await updateRoleAndStatus(accountTrx(trx), id, next)
         const base = { actor: actorOf(actor), client: actor.client, subjectId: id }
         if (next.role !== current.role) {

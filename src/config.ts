@@ -30,6 +30,8 @@ export interface Config {
   readonly shutdownGraceMs: number
   /** How long an `Idempotency-Key` and its stored reply are kept (at least 24 h, the API's promise). */
   readonly idempotencyKeyTtlHours: number
+  /** Base64 AES-256 key sealing the secrets of stored idempotent replies; see docs. */
+  readonly idempotencyEncryptionKey: string | undefined
   readonly isProduction: boolean
   /** Redis for rate limits, lockouts and cache invalidations; unset keeps them in-process. */
   readonly redisUrl: string | undefined
@@ -295,6 +297,7 @@ export function loadConfig(env: Env = process.env): Config {
     refreshTokenTtlDays: int(env, 'REFRESH_TOKEN_TTL_DAYS', 7, 1, 365),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 1000, 0, 60_000),
     idempotencyKeyTtlHours: int(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24, 24, 8760),
+    idempotencyEncryptionKey: encryptionKey(env, 'IDEMPOTENCY_ENCRYPTION_KEY'),
     isProduction: env.NODE_ENV === 'production',
     redisUrl: redisUrl ? url('REDIS_URL', redisUrl, ['redis:', 'rediss:']) : undefined,
     natsUrl: natsUrl ? url('NATS_URL', natsUrl, ['nats:', 'tls:']) : undefined,

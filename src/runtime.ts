@@ -136,7 +136,7 @@ export function createRuntime(
         authenticate: modules.auth.authenticate,
         readiness,
         rateLimits,
-        idempotency: { db: database.db },
+        idempotency: { db: database.db, sealingKey: config.idempotencyEncryptionKey },
         ...options,
       }),
   }

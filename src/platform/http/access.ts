@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { AppError } from '../errors.js'
 
 /** Who is calling: produced by the auth module from a bearer credential. */
@@ -55,8 +55,18 @@ export function checkRouteDeclaresAccess(route: RouteOptions): void {
   }
 }
 
+/**
+ * Called when a request's credential is refused, before its 401 is sent: the rate limiter charges
+ * the address's anonymous quota there, and throws its 429 instead once that quota is spent.
+ */
+export type RejectedCredentialHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+
 /** Reads the bearer credential, then enforces the route's access rule. */
-export function registerAccessControl(app: FastifyInstance, authenticate: Authenticator): void {
+export function registerAccessControl(
+  app: FastifyInstance,
+  authenticate: Authenticator,
+  onRejected: RejectedCredentialHook = async () => {},
+): void {
   app.decorateRequest('principal', null)
   app.addHook('onRoute', checkRouteDeclaresAccess)
   app.addHook('onRequest', async (request: FastifyRequest, reply) => {
@@ -65,12 +75,16 @@ export function registerAccessControl(app: FastifyInstance, authenticate: Authen
       const match = /^Bearer ([^\s]+)$/i.exec(header)
       if (!match?.[1]) {
         reply.header('www-authenticate', 'Bearer realm="emporium", error="invalid_request"')
+        await onRejected(request, reply)
         throw unauthenticated('The Authorization header must be "Bearer <token>".', false)
       }
       try {
         request.principal = await authenticate(match[1])
       } catch (error) {
         reply.header('www-authenticate', 'Bearer realm="emporium", error="invalid_token"')
+        if (error instanceof AppError && error.kind === 'unauthenticated') {
+          await onRejected(request, reply)
+        }
         throw error
       }
     }

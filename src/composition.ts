@@ -122,7 +122,7 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
     webhookSecret: config.checkout.paymentWebhookSecret,
     testProviderDelayMs: config.checkout.testProviderDelayMs,
   })
-  const orders = createOrdersModule(platform)
+  const orders = createOrdersModule(platform, { stream: config.orderStreams })
   // Workflows across modules come last: they reach the modules only through their doors.
   const flows = createFlows({
     ...platform,

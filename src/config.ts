@@ -30,6 +30,8 @@ export interface Config {
   readonly shutdownGraceMs: number
   /** How long an `Idempotency-Key` and its stored reply are kept (at least 24 h, the API's promise). */
   readonly idempotencyKeyTtlHours: number
+  /** Order event streams (SSE): their longest life and how often they re-check the caller. */
+  readonly orderStreams: { readonly maxLifetimeMs: number; readonly recheckMs: number }
   /** Base64 AES-256 key sealing the secrets of stored idempotent replies; see docs. */
   readonly idempotencyEncryptionKey: string | undefined
   readonly isProduction: boolean
@@ -298,6 +300,10 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 1000, 0, 60_000),
     idempotencyKeyTtlHours: int(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24, 24, 8760),
     idempotencyEncryptionKey: encryptionKey(env, 'IDEMPOTENCY_ENCRYPTION_KEY'),
+    orderStreams: Object.freeze({
+      maxLifetimeMs: int(env, 'ORDER_STREAM_MAX_SECONDS', 900, 1, 900) * 1000,
+      recheckMs: int(env, 'ORDER_STREAM_RECHECK_MS', 5000, 50, 60_000),
+    }),
     isProduction: env.NODE_ENV === 'production',
     redisUrl: redisUrl ? url('REDIS_URL', redisUrl, ['redis:', 'rediss:']) : undefined,
     natsUrl: natsUrl ? url('NATS_URL', natsUrl, ['nats:', 'tls:']) : undefined,

@@ -61,6 +61,23 @@ export function checkRouteDeclaresAccess(route: RouteOptions): void {
  */
 export type RejectedCredentialHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
 
+const reauthenticators = new WeakMap<FastifyRequest, () => Promise<Principal>>()
+
+/**
+ * Whether the request's caller would still be let in now: its credential is verified again (a
+ * revoked session, a disabled account or a revoked API key fails). Long-lived replies such as
+ * event streams call it as they go. A request without a credential has nothing to lose: true.
+ */
+export async function credentialStillValid(request: FastifyRequest): Promise<boolean> {
+  const again = reauthenticators.get(request)
+  if (!again || !request.principal) return true
+  try {
+    return (await again()).subject === request.principal.subject
+  } catch {
+    return false
+  }
+}
+
 /** Reads the bearer credential, then enforces the route's access rule. */
 export function registerAccessControl(
   app: FastifyInstance,
@@ -79,7 +96,9 @@ export function registerAccessControl(
         throw unauthenticated('The Authorization header must be "Bearer <token>".', false)
       }
       try {
-        request.principal = await authenticate(match[1])
+        const credential = match[1]
+        request.principal = await authenticate(credential)
+        reauthenticators.set(request, () => authenticate(credential))
       } catch (error) {
         reply.header('www-authenticate', 'Bearer realm="emporium", error="invalid_token"')
         if (error instanceof AppError && error.kind === 'unauthenticated') {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { FastifyInstance } from 'fastify'
+import { connect } from 'nats'
 import { createLogger } from '../../src/platform/telemetry/logger.js'
 import { createRuntime, type Runtime } from '../../src/runtime.js'
 import { createTestContext, engine, type TestContext } from '../helpers/context.js'
@@ -129,11 +130,11 @@ const natsUrl = process.env.NATS_URL
 if (natsUrl) {
   describe(`order streams across two instances (${engine}, NATS)`, () => {
     const instances: { runtime: Runtime; app: FastifyInstance; base: string }[] = []
+    const suffix = `${process.pid}_${Date.now()}`
+    const jetStream = { stream: `EDGE_SSE_${suffix}`, subjectPrefix: `edge.sse.${suffix}` }
     before(async () => {
       // Instance A (API, relay) and an API-only instance B, on one database and one NATS; B's
       // streams never re-read on a timer, so only the bus can wake them.
-      const suffix = `${process.pid}_${Date.now()}`
-      const jetStream = { stream: `EDGE_SSE_${suffix}`, subjectPrefix: `edge.sse.${suffix}` }
       const config = {
         ...ctx.config,
         natsUrl,
@@ -151,6 +152,9 @@ if (natsUrl) {
         await app.close()
         await runtime.closeConnections()
       }
+      const nc = await connect({ servers: natsUrl })
+      await (await nc.jetstreamManager()).streams.delete(jetStream.stream).catch(() => false)
+      await nc.close()
     })
 
     test('an order fulfilled through instance A wakes its stream on instance B', async () => {

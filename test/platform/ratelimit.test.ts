@@ -54,7 +54,9 @@ describe('rate limits on every route', () => {
 
   test("requests with bogus credentials count against the address's anonymous quota (issue 9)", async () => {
     // On Redis when the run has one: the counter the bogus requests are charged to is shared.
-    const redis = process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}
+    const redis: Record<string, string> = process.env.REDIS_URL
+      ? { REDIS_URL: process.env.REDIS_URL }
+      : {}
     const ctx = await context({ RATE_LIMIT_DEFAULT: '3/60', ...redis })
     const user = await ctx.tokenFor('customer')
     const bogus = () =>

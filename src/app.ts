@@ -15,7 +15,7 @@ import { registerProblemHandlers } from './platform/http/problems.js'
 import { requestIdFrom, traceIdFrom } from './platform/http/request-id.js'
 import { sharedSchemas } from './platform/http/schemas.js'
 import type { ModuleRuntime } from './platform/module.js'
-import { registerRateLimiting } from './platform/ratelimit/http.js'
+import { chargeRejectedCredential, registerRateLimiting } from './platform/ratelimit/http.js'
 import type { RateLimitStore } from './platform/ratelimit/store.js'
 
 export interface HttpAppDeps {
@@ -132,7 +132,11 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
 
   // Before the access control: anonymous and credential-guessing traffic is counted first.
   if (deps.rateLimits) registerRateLimiting(app, deps.rateLimits)
-  registerAccessControl(app, deps.authenticate)
+  registerAccessControl(
+    app,
+    deps.authenticate,
+    deps.rateLimits ? chargeRejectedCredential(deps.rateLimits) : undefined,
+  )
   // After the access control (keys are per caller) and the cookie plugin (Set-Cookie is known).
   if (deps.idempotency) registerIdempotency(app, deps.idempotency)
   registerHealthRoutes(app, deps.readiness, deps.isShuttingDown ?? (() => false))

@@ -127,7 +127,7 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
     testProviderDelayMs: config.checkout.testProviderDelayMs,
     stripe: config.checkout.stripe,
   })
-  const orders = createOrdersModule(platform)
+  const orders = createOrdersModule(platform, { stream: config.orderStreams })
   // Workflows across modules come last: they reach the modules only through their doors.
   const flows = createFlows({
     ...platform,

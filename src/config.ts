@@ -33,6 +33,10 @@ export interface Config {
   readonly shutdownGraceMs: number
   /** How long an `Idempotency-Key` and its stored reply are kept (at least 24 h, the API's promise). */
   readonly idempotencyKeyTtlHours: number
+  /** Order event streams (SSE): their longest life and how often they re-check the caller. */
+  readonly orderStreams: { readonly maxLifetimeMs: number; readonly recheckMs: number }
+  /** Base64 AES-256 key sealing the secrets of stored idempotent replies; see docs. */
+  readonly idempotencyEncryptionKey: string | undefined
   readonly isProduction: boolean
   /** Redis for rate limits, lockouts and cache invalidations; unset keeps them in-process. */
   readonly redisUrl: string | undefined
@@ -450,6 +454,11 @@ export function loadConfig(env: Env = process.env): Config {
     refreshTokenTtlDays: int(env, 'REFRESH_TOKEN_TTL_DAYS', 7, 1, 365),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 1000, 0, 60_000),
     idempotencyKeyTtlHours: int(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24, 24, 8760),
+    idempotencyEncryptionKey: encryptionKeys(env, 'IDEMPOTENCY_ENCRYPTION_KEY')[0]?.key,
+    orderStreams: Object.freeze({
+      maxLifetimeMs: int(env, 'ORDER_STREAM_MAX_SECONDS', 900, 1, 900) * 1000,
+      recheckMs: int(env, 'ORDER_STREAM_RECHECK_MS', 5000, 50, 60_000),
+    }),
     isProduction,
     redisUrl: redisUrl ? url('REDIS_URL', redisUrl, ['redis:', 'rediss:']) : undefined,
     natsUrl: natsUrl ? url('NATS_URL', natsUrl, ['nats:', 'tls:']) : undefined,

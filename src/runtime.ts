@@ -92,7 +92,11 @@ export function createRuntime(
     onError: (err) => logger.warn({ err }, 'cache generation unreadable; caching paused'),
     now: cacheClock,
   })
-  const modules = createModules({ logger, database, uow, jobs, rateLimits, caches }, mailer, config)
+  const modules = createModules(
+    { logger, database, uow, jobs, rateLimits, caches, events: bus },
+    mailer,
+    config,
+  )
 
   for (const runtime of modules.runtimes) {
     if (consume)
@@ -136,7 +140,7 @@ export function createRuntime(
         authenticate: modules.auth.authenticate,
         readiness,
         rateLimits,
-        idempotency: { db: database.db },
+        idempotency: { db: database.db, sealingKey: config.idempotencyEncryptionKey },
         ...options,
       }),
   }

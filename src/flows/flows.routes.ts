@@ -29,7 +29,8 @@ export function checkoutRoutes(checkout: PlaceOrder): RoutePlugin {
     app.post(
       '/v1/carts/:id/checkout',
       {
-        config: { access: 'public' },
+        // A guest's orderToken is stored sealed with the cart token, for that guest's retries only.
+        config: { access: 'public', idempotency: { secrets: ['orderToken'] } },
         schema: {
           tags: ['checkout'],
           summary: 'Place the order: reserve stock, charge the payment, answer with the order',

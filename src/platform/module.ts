@@ -4,7 +4,7 @@ import type { Logger } from 'pino'
 import type { CacheFactory } from './cache/cache.js'
 import type { Database } from './db/database.js'
 import type { UnitOfWork } from './db/unit-of-work.js'
-import type { EventHandler } from './events/types.js'
+import type { EventHandler, EventWatch } from './events/types.js'
 import type { JobDefinition, Jobs } from './jobs/jobs.js'
 import type { RateLimitStore } from './ratelimit/store.js'
 
@@ -43,4 +43,6 @@ export interface PlatformDeps {
   rateLimits: RateLimitStore
   /** In-process caches; their invalidations reach every process when Redis is configured. */
   caches: CacheFactory
+  /** Live notice of published events, to wake waiters (never for work: see `EventWatch`). */
+  events: EventWatch
 }

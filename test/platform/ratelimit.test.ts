@@ -52,6 +52,40 @@ describe('rate limits on every route', () => {
     assert.equal(probe.statusCode, 200, 'health probes are never limited')
   })
 
+  test("requests with bogus credentials count against the address's anonymous quota (issue 9)", async () => {
+    // On Redis when the run has one: the counter the bogus requests are charged to is shared.
+    const redis: Record<string, string> = process.env.REDIS_URL
+      ? { REDIS_URL: process.env.REDIS_URL }
+      : {}
+    const ctx = await context({ RATE_LIMIT_DEFAULT: '3/60', ...redis })
+    const user = await ctx.tokenFor('customer')
+    const bogus = () =>
+      ctx.app.inject({
+        method: 'GET',
+        url: '/v1/me',
+        headers: { authorization: `Bearer emp_${'A'.repeat(59)}` },
+      })
+    for (let i = 0; i < 3; i++) assert.equal((await bogus()).statusCode, 401)
+    const refused = await bogus()
+    assert.equal(refused.statusCode, 429, refused.body)
+    assert.equal(refused.json().code, 'rate_limited')
+    const retryAfter = Number(header(refused, 'retry-after'))
+    assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`)
+    const malformed = await ctx.app.inject({
+      method: 'GET',
+      url: '/v1/me',
+      headers: { authorization: 'Basic Zm9vOmJhcg==' },
+    })
+    assert.equal(malformed.statusCode, 429, 'a malformed Authorization header is charged too')
+    assert.equal((await anonymous(ctx)).statusCode, 429, 'the same quota as anonymous traffic')
+    const me = await ctx.app.inject({
+      method: 'GET',
+      url: '/v1/me',
+      headers: { authorization: `Bearer ${user}` },
+    })
+    assert.equal(me.statusCode, 200, 'a valid credential keeps its own per-user quota')
+  })
+
   test('signed-in callers are counted per user, not per address', async () => {
     const ctx = await context({ RATE_LIMIT_USER: '2/60' })
     const first = await ctx.tokenFor('customer')

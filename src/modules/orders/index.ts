@@ -6,7 +6,8 @@ import * as createOrders from './migrations/2026_11_21_1030_create_orders.js'
 import { adminOrderRoutes } from './orders.admin-routes.js'
 import { createRefundRows, type RefundRows } from './orders.refund-rows.js'
 import { orderRoutes } from './orders.routes.js'
-import { orderStreamRoutes } from './orders.stream.js'
+import { orderStreamRoutes, type StreamSettings } from './orders.stream.js'
+import { createStreamHub } from './orders.stream-hub.js'
 import { OrderSchema } from './orders.schema.js'
 import { createOrdersService, type OrdersService } from './orders.service.js'
 import type { OrdersTables } from './orders.tables.js'
@@ -22,7 +23,12 @@ export interface OrdersModule {
 }
 
 /** A leaf: the order, its history, projection and refund rows; the flows drive it. */
-export function createOrdersModule(deps: PlatformDeps): OrdersModule {
+/** The order event streams' limits (`ORDER_STREAM_*`). */
+export interface OrdersSettings {
+  stream: Pick<StreamSettings, 'maxLifetimeMs' | 'recheckMs'>
+}
+
+export function createOrdersModule(deps: PlatformDeps, settings: OrdersSettings): OrdersModule {
   const db = deps.database.db as Kysely<OrdersTables>
   const service = createOrdersService({ db, uow: deps.uow })
   const refunds = createRefundRows({ db, uow: deps.uow, orders: service })
@@ -35,7 +41,11 @@ export function createOrdersModule(deps: PlatformDeps): OrdersModule {
       routes: async (app) => {
         await orderRoutes(service)(app)
         await adminOrderRoutes(service)(app)
-        await orderStreamRoutes(service, { pollMs: 500, heartbeatMs: 15_000 })(app)
+        await orderStreamRoutes(service, createStreamHub(deps.events), {
+          heartbeatMs: 15_000,
+          maxPerCaller: 5,
+          ...settings.stream,
+        })(app)
       },
     },
   }

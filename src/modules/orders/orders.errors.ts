@@ -31,4 +31,11 @@ export const OrderErrors = {
       title: 'Cancellation in progress',
       detail: `Order ${orderId} is being cancelled and refunded.`,
     }),
+  tooManyStreams: (max: number) =>
+    new AppError({
+      kind: 'rate_limited',
+      code: 'too_many_streams',
+      title: 'Too many open streams',
+      detail: `At most ${max} event streams of one order may be open per caller; close one first.`,
+    }),
 }

@@ -29,11 +29,13 @@ export function webhookRoutes(
   return async (fastify) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
     const config = { access }
+    // The signing secret is stored sealed for the caller's retries only (never in clear).
+    const withSecret = { access, idempotency: { secrets: ['secret'] } }
 
     app.post(
       BASE,
       {
-        config,
+        config: withSecret,
         schema: {
           ...common,
           summary: 'Register a webhook endpoint',
@@ -111,7 +113,7 @@ export function webhookRoutes(
     app.post(
       `${BASE}/:id/rotate-secret`,
       {
-        config,
+        config: withSecret,
         schema: {
           ...common,
           summary: 'Replace the signing secret, with an overlap window',

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Migration } from 'kysely'
 import type { MigrationSet } from './migrations.js'
 import * as createIdempotencyKeys from './migrations/2026_11_21_0800_create_idempotency_keys.js'
 import * as createProcessedEvents from './migrations/2026_11_21_0820_create_processed_events.js'
+import * as forgetStoredReplies from './migrations/2026_12_05_1430_forget_stored_replies.js'
 
 // The platform's own tables: the outbox, the idempotency keys and the processed events. (pg-boss manages its own `pgboss` schema.)
 const createOutbox: Migration = {
@@ -35,4 +36,5 @@ export const platformMigrations: MigrationSet = {
   '2026_11_21_0600_create_outbox': createOutbox,
   '2026_11_21_0800_create_idempotency_keys': createIdempotencyKeys,
   '2026_11_21_0820_create_processed_events': createProcessedEvents,
+  '2026_12_05_1430_forget_stored_replies': forgetStoredReplies,
 }

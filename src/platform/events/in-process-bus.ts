@@ -15,13 +15,27 @@ interface Subscription {
  */
 export function createInProcessBus(logger: Logger, db: Kysely<unknown>): EventBus {
   const subscriptions = new Map<string, Subscription[]>()
+  const watchers = new Map<string, Set<(event: DomainEvent) => void>>()
   return {
+    watch(type, listener) {
+      const set = watchers.get(type) ?? new Set()
+      set.add(listener)
+      watchers.set(type, set)
+      return () => void set.delete(listener)
+    },
     subscribe(type: string, consumer: string, handler: EventHandler) {
       const list = subscriptions.get(type) ?? []
       list.push({ consumer, handle: processOnce(db, consumer, handler) })
       subscriptions.set(type, list)
     },
     async publish(event: DomainEvent) {
+      for (const listener of watchers.get(event.type) ?? []) {
+        try {
+          listener(event)
+        } catch (err) {
+          logger.warn({ err, eventId: event.id, type: event.type }, 'event watcher failed')
+        }
+      }
       const targets = subscriptions.get(event.type) ?? []
       const results = await Promise.allSettled(targets.map((s) => s.handle(event)))
       const failed = results.flatMap((r, i) =>

@@ -8,6 +8,7 @@ import {
   type JetStreamClient,
   type JsMsg,
   type NatsConnection,
+  type Subscription,
 } from 'nats'
 import type { Logger } from 'pino'
 import { processOnce } from './processed-events.js'
@@ -155,6 +156,29 @@ export function createJetStreamBus(options: JetStreamBusOptions): EventBus & {
   }
 
   return {
+    watch(type, listener) {
+      let subscription: Subscription | undefined
+      let stopped = false
+      connected()
+        .then((nc) => {
+          if (stopped) return
+          subscription = nc.subscribe(`${prefix}.${type}`, {
+            callback: (err, message) => {
+              if (err) return logger.warn({ err, type }, 'event watch failed')
+              try {
+                listener(message.json<DomainEvent>())
+              } catch (error) {
+                logger.warn({ err: error, type }, 'event watcher failed')
+              }
+            },
+          })
+        })
+        .catch((err: unknown) => logger.warn({ err, type }, 'event watch not started'))
+      return () => {
+        stopped = true
+        subscription?.unsubscribe()
+      }
+    },
     subscribe(type, consumer, handler) {
       if (!/^[\w-]+(\.[\w-]+)*$/.test(type)) throw new Error(`invalid event type "${type}"`)
       const durable = durableName(consumer)

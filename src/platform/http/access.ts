@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { AppError } from '../errors.js'
 
 /** Who is calling: produced by the auth module from a bearer credential. */
@@ -61,8 +61,35 @@ export function checkRouteDeclaresAccess(route: RouteOptions): void {
   }
 }
 
+/**
+ * Called when a request's credential is refused, before its 401 is sent: the rate limiter charges
+ * the address's anonymous quota there, and throws its 429 instead once that quota is spent.
+ */
+export type RejectedCredentialHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+
+const reauthenticators = new WeakMap<FastifyRequest, () => Promise<Principal>>()
+
+/**
+ * Whether the request's caller would still be let in now: its credential is verified again (a
+ * revoked session, a disabled account or a revoked API key fails). Long-lived replies such as
+ * event streams call it as they go. A request without a credential has nothing to lose: true.
+ */
+export async function credentialStillValid(request: FastifyRequest): Promise<boolean> {
+  const again = reauthenticators.get(request)
+  if (!again || !request.principal) return true
+  try {
+    return (await again()).subject === request.principal.subject
+  } catch {
+    return false
+  }
+}
+
 /** Reads the bearer credential, then enforces the route's access rule. */
-export function registerAccessControl(app: FastifyInstance, authenticate: Authenticator): void {
+export function registerAccessControl(
+  app: FastifyInstance,
+  authenticate: Authenticator,
+  onRejected: RejectedCredentialHook = async () => {},
+): void {
   app.decorateRequest('principal', null)
   app.addHook('onRoute', checkRouteDeclaresAccess)
   app.addHook('onRequest', async (request: FastifyRequest, reply) => {
@@ -71,12 +98,18 @@ export function registerAccessControl(app: FastifyInstance, authenticate: Authen
       const match = /^Bearer ([^\s]+)$/i.exec(header)
       if (!match?.[1]) {
         reply.header('www-authenticate', 'Bearer realm="emporium", error="invalid_request"')
+        await onRejected(request, reply)
         throw unauthenticated('The Authorization header must be "Bearer <token>".', false)
       }
       try {
-        request.principal = await authenticate(match[1])
+        const credential = match[1]
+        request.principal = await authenticate(credential)
+        reauthenticators.set(request, () => authenticate(credential))
       } catch (error) {
         reply.header('www-authenticate', 'Bearer realm="emporium", error="invalid_token"')
+        if (error instanceof AppError && error.kind === 'unauthenticated') {
+          await onRejected(request, reply)
+        }
         throw error
       }
     }

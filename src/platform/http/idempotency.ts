@@ -13,16 +13,19 @@ import {
   type StoredResponse,
 } from '../db/idempotency.repo.js'
 import { sha256 } from '../crypto.js'
+import { callerBinding, openSecrets, replySealer, sealSecrets } from './idempotency-secrets.js'
 import { AppError } from '../errors.js'
 import type { JobDefinition } from '../jobs/jobs.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /**
-     * `false`: the route ignores `Idempotency-Key`. Only for replies that carry credentials
-     * (tokens, secrets, cookies), which must never be stored in clear to be replayed.
+     * `false`: the route ignores `Idempotency-Key` (replies that set cookies or carry credentials
+     * not worth replaying). `{ secrets }`: the top-level reply fields that hold a secret (an order
+     * token, a signing secret); they are stored sealed for the caller who sent the request, and a
+     * reply holding one is not stored for a caller with nothing to seal it with.
      */
-    idempotency?: false
+    idempotency?: false | { secrets: readonly string[] }
   }
   interface FastifyRequest {
     /**
@@ -36,6 +39,11 @@ declare module 'fastify' {
 
 export interface IdempotencyOptions {
   db: Kysely<unknown>
+  /**
+   * 32 bytes (base64) that seal the secrets in replies stored for signed-in users, and salt the
+   * sealing of every other caller's. Without it a user's reply that carries a secret is not stored.
+   */
+  sealingKey?: string
   /** How long a running attempt holds its key before a retry may take it over (its process died). */
   lockSeconds?: number
 }
@@ -89,16 +97,6 @@ export function requestFingerprint(method: string, url: string, body: unknown): 
   return sha256(`${method}\n${url}\n${canonicalJson(body)}`)
 }
 
-/**
- * Keys are per caller: a signed-in caller can never be replayed another's response. Anonymous
- * callers share one scope (there is nothing stable to tell them apart: an IP changes between
- * retries); the fingerprint still demands the same URL and body, so a replay only ever goes to
- * someone who could send the very same request. Clients must use random keys (UUIDs).
- */
-function scopeOf(request: FastifyRequest): string {
-  return request.principal ? `sub:${request.principal.subject}` : 'anonymous'
-}
-
 function validKey(header: string | string[] | undefined): string {
   if (typeof header !== 'string') throw IdempotencyErrors.invalidKey('must be sent once')
   if (!VALID_KEY.test(header) || header.trim() === '') {
@@ -110,7 +108,10 @@ function validKey(header: string | string[] | undefined): string {
 interface Claim {
   id: KeyId
   owner: string
+  seal: (body: string) => string | null
 }
+
+type Sealer = ReturnType<typeof replySealer>
 
 type Acquired = { owner: string } | { replay: StoredResponse }
 
@@ -137,25 +138,31 @@ async function acquire(
   throw IdempotencyErrors.inProgress()
 }
 
-function replay(reply: FastifyReply, response: StoredResponse): FastifyReply {
+function replay(
+  reply: FastifyReply,
+  response: StoredResponse,
+  open: (body: string) => string,
+): FastifyReply {
   reply.code(response.status).headers(response.headers).header('idempotent-replayed', 'true')
-  return response.body === null ? reply.send() : reply.send(response.body)
+  return response.body === null ? reply.send() : reply.send(open(response.body))
 }
 
 /**
  * What to store of a finished reply, or null to release the key instead: 5xx, 429 and 503 are
  * transient (a retry should run again); a reply setting a cookie or streamed cannot be replayed.
  */
-function storable(reply: FastifyReply, payload: unknown): StoredResponse | null {
+function storable(reply: FastifyReply, payload: unknown, claim: Claim): StoredResponse | null {
   const status = reply.statusCode
   if (status >= 500 || status === 429 || reply.hasHeader('set-cookie')) return null
   if (payload !== null && payload !== undefined && typeof payload !== 'string') return null
+  const body = typeof payload === 'string' ? claim.seal(payload) : null
+  if (typeof payload === 'string' && body === null) return null
   const headers: Record<string, string> = {}
   for (const name of REPLAYED_HEADERS) {
     const value = reply.getHeader(name)
     if (value !== undefined) headers[name] = String(value)
   }
-  return { status, headers, body: payload ?? null }
+  return { status, headers, body }
 }
 
 async function finish(
@@ -167,7 +174,7 @@ async function finish(
   const claim = claims.get(request)
   if (!claim) return
   claims.delete(request)
-  const response = storable(reply, payload)
+  const response = storable(reply, payload, claim)
   try {
     if (response) await completeKey(db, claim.id, claim.owner, response)
     else await releaseKey(db, claim.id, claim.owner)
@@ -193,16 +200,22 @@ const claims = new WeakMap<FastifyRequest, Claim>()
 export function registerIdempotency(app: FastifyInstance, options: IdempotencyOptions): void {
   const { db } = options
   const lockSeconds = options.lockSeconds ?? DEFAULT_LOCK_SECONDS
+  const serverKey = options.sealingKey ? Buffer.from(options.sealingKey, 'base64') : null
   app.decorateRequest('idempotencyKey', null)
   app.addHook('preHandler', async (request, reply) => {
     const route = request.routeOptions.url
     if (request.method !== 'POST' || !route) return
-    if (request.routeOptions.config.idempotency === false) return
+    const declared = request.routeOptions.config.idempotency
+    if (declared === false) return
     const header = request.headers['idempotency-key']
     if (header === undefined) return
     const key = validKey(header)
     request.idempotencyKey = key
-    const id: KeyId = { scope: scopeOf(request), method: request.method, route, key }
+    const binding = callerBinding(request, serverKey)
+    const id: KeyId = { scope: binding.scope, method: request.method, route, key }
+    const secrets = declared?.secrets ?? []
+    const sealer: Sealer =
+      secrets.length > 0 ? replySealer(binding, serverKey, `${route}\n${key}`) : null
     const fingerprint = requestFingerprint(request.method, request.url, request.body)
     let acquired: Acquired
     try {
@@ -211,8 +224,11 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
       if (error instanceof AppError && error.kind === 'conflict') reply.header('retry-after', '1')
       throw error
     }
-    if ('replay' in acquired) return replay(reply, acquired.replay)
-    claims.set(request, { id, owner: acquired.owner })
+    if ('replay' in acquired) {
+      return replay(reply, acquired.replay, (body) => openSecrets(body, secrets, sealer))
+    }
+    const seal = (body: string) => sealSecrets(body, secrets, sealer)
+    claims.set(request, { id, owner: acquired.owner, seal })
   })
   app.addHook('onSend', async (request, reply, payload) => {
     await finish(db, request, reply, payload)

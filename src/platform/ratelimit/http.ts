@@ -82,6 +82,21 @@ async function count(
 }
 
 /**
+ * For the access control's `onRejected`: a request whose credential is refused counts against its
+ * address's anonymous quota (`default`), as if it had sent none, so guessing or replaying bogus
+ * tokens is limited like any anonymous traffic; once that quota is spent it is a 429, not a 401.
+ * Routes with a per-IP quota of their own were already counted; exempt routes are not.
+ */
+export function chargeRejectedCredential(store: RateLimitStore) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (!store.settings.enabled) return
+    const limit = routeLimit(request)
+    if (limit === false || limit.quota) return
+    await count(store, request, reply, 'default', `ip:${request.ip}`)
+  }
+}
+
+/**
  * Call before the access control: anonymous callers and per-IP route quotas are counted before
  * any credential is checked, signed-in callers after it (per principal, so one NAT address does
  * not throttle a whole office), and per-account quotas once the body is validated.

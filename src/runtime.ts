@@ -4,7 +4,8 @@ import { buildHttpApp } from './app.js'
 import type { Config } from './config.js'
 import type { Database } from './platform/db/database.js'
 import { createMigrator, migrateUp } from './platform/db/migrations.js'
-import { createUnitOfWork } from './platform/db/unit-of-work.js'
+import { createUnitOfWork, type AfterCommit } from './platform/db/unit-of-work.js'
+import { immediateHandlers } from './platform/events/immediate.js'
 import { createInProcessBus } from './platform/events/in-process-bus.js'
 import { createJetStreamBus } from './platform/events/jetstream-bus.js'
 import { prunePublished } from './platform/events/outbox.js'
@@ -74,7 +75,12 @@ export function createRuntime(
   const readiness: ReadinessCheck[] = [{ name: 'database', check: () => database.ping() }]
   const bus = createBus(config, logger, database, readiness, jetStream)
   const relay = createOutboxRelay(database.db, bus, logger)
-  const uow = createUnitOfWork(database.db, () => relay.notify())
+  // The modules' immediate handlers are known once the modules exist, below.
+  let immediate: AfterCommit = () => {}
+  const uow = createUnitOfWork(database.db, async (events) => {
+    await immediate(events)
+    relay.notify()
+  })
   const jobs = createJobs(database, logger)
   const redis = config.redisUrl ? createRedis(config.redisUrl) : undefined
   redis?.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'))
@@ -93,6 +99,11 @@ export function createRuntime(
     now: cacheClock,
   })
   const modules = createModules({ logger, database, uow, jobs, rateLimits, caches }, mailer, config)
+  immediate = immediateHandlers(
+    database.db,
+    logger,
+    modules.runtimes.flatMap((r) => r.subscriptions ?? []),
+  )
 
   for (const runtime of modules.runtimes) {
     if (consume)

@@ -156,6 +156,10 @@ export function readThrough(cache: Cache<CachedReply>) {
  * between the two cannot store the old flag under the new generation). A stock change empties
  * the cache only when it flips a variant's in-stock flag, the one stock figure storefront
  * replies show: checkout's reservations and commits leave cached listings alone otherwise.
+ *
+ * All of them are immediate: the process that wrote runs them before it answers, so its next read
+ * (and, through a shared generation, every process's within the generation refresh) never serves
+ * what was there before; the bus delivers only what failed there.
  */
 export function cacheInvalidations(
   cache: Cache<CachedReply>,
@@ -166,6 +170,7 @@ export function cacheInvalidations(
     {
       type: InventoryEvents.stockChanged,
       consumer: 'catalog.stock-projection',
+      immediate: true,
       handler: async (event) => {
         const visible = await applyStockChanged(event.payload as unknown as StockChangedPayload)
         if (visible) await invalidate()
@@ -176,6 +181,6 @@ export function cacheInvalidations(
       CatalogEvents.productUpdated,
       CatalogEvents.productDeleted,
       CatalogEvents.categoryChanged,
-    ].map((type) => ({ type, consumer: 'catalog.cache', handler: invalidate })),
+    ].map((type) => ({ type, consumer: 'catalog.cache', immediate: true, handler: invalidate })),
   ]
 }

@@ -23,7 +23,7 @@ let auth: { authorization: string }
 
 before(async () => {
   // The test context leaves Redis out unless asked; with REDIS_URL this writer shares it.
-  const shared = redis ? { REDIS_URL: process.env.REDIS_URL! } : {}
+  const shared: Record<string, string> = redis ? { REDIS_URL: process.env.REDIS_URL! } : {}
   ctx = await createTestContext({ ...shared, CACHE_PREFIX, PAYMENT_TEST_TIMEOUT_DELAY_MS: '0' })
   auth = { authorization: `Bearer ${await ctx.tokenFor('staff')}` }
 })

@@ -16,6 +16,7 @@ import { createJobs, type Jobs } from './platform/jobs/jobs.js'
 import { createMailer } from './platform/mail/mailer.js'
 import { createCacheFactory } from './platform/cache/cache.js'
 import { createRedis, pingRedis } from './platform/cache/redis.js'
+import { degraded } from './platform/telemetry/degraded.js'
 import type { ReadinessCheck } from './platform/http/health.js'
 import { pruneIdempotencyKeysJob } from './platform/http/idempotency.js'
 import { createRateLimitStore, type RateLimitStore } from './platform/ratelimit/store.js'
@@ -83,8 +84,8 @@ export function createRuntime(
   })
   const jobs = createJobs(database, logger)
   const redis = config.redisUrl ? createRedis(config.redisUrl) : undefined
-  redis?.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'))
-  const rateLimits = createRateLimitStore(config.rateLimits, redis)
+  redis?.on('error', (err: Error) => degraded('redisCache', logger, 'redis connection error', err))
+  const rateLimits = createRateLimitStore(config.rateLimits, redis, logger)
   if (redis) readiness.push({ name: 'redis', check: () => pingRedis(redis) })
   const mailer = createMailer({
     smtpUrl: config.smtpUrl,
@@ -95,7 +96,7 @@ export function createRuntime(
   const caches = createCacheFactory({
     redis,
     prefix: config.cachePrefix,
-    onError: (err) => logger.warn({ err }, 'cache generation unreadable; caching paused'),
+    onError: (err) => degraded('redisCache', logger, 'redis unreachable: caches bypassed', err),
     now: cacheClock,
   })
   const modules = createModules({ logger, database, uow, jobs, rateLimits, caches }, mailer, config)

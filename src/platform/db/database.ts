@@ -59,8 +59,12 @@ function pgPool(url: string, max: number): pg.Pool {
 function openPostgres(url: string, replicaUrls: readonly string[], poolSize: number): Database {
   const pool = pgPool(url, poolSize)
   const replicaPools = replicaUrls.map((u) => pgPool(u, poolSize))
-  // A pool error (a server restart) must not crash the process: the next query reconnects.
-  for (const p of [pool, ...replicaPools]) p.on('error', () => {})
+  // A pool error (a server restart) must not crash the process: the next query reconnects. A
+  // checked-out client whose connection breaks emits it too; its query rejects on its own.
+  for (const p of [pool, ...replicaPools]) {
+    p.on('error', () => {})
+    p.on('connect', (client) => client.on('error', () => {}))
+  }
   const db = new Kysely({ dialect: new PostgresDialect({ pool }) })
   const replicas = replicaPools.map(
     (p) => new Kysely({ dialect: new PostgresDialect({ pool: p }) }),

@@ -4,7 +4,9 @@ import {
   RateLimiterRes,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible'
+import type { Logger } from 'pino'
 import type { Redis } from '../cache/redis.js'
+import { degraded } from '../telemetry/degraded.js'
 import type { Quota, RateLimitSettings } from './settings.js'
 
 /** Where one key stands in one fixed window. */
@@ -40,10 +42,15 @@ function toState(res: RateLimiterRes): WindowState {
   return { consumed: res.consumedPoints, msBeforeReset: Math.max(0, res.msBeforeNext) }
 }
 
-function wrap(limiter: RateLimiterAbstract, quota: Quota): Counter {
+function wrap(limiter: RateLimiterAbstract, quota: Quota, redis?: Redis, logger?: Logger): Counter {
   return {
     quota,
     async consume(key) {
+      if (redis && redis.status !== 'ready') {
+        // The limiter skips Redis unless it is ready; a lazy connection is started here.
+        if (redis.status === 'wait') redis.connect().catch(() => {})
+        degraded('redisRateLimit', logger, 'redis unreachable: rate limits count in this process')
+      }
       try {
         return toState(await limiter.consume(key))
       } catch (error) {
@@ -65,7 +72,11 @@ function wrap(limiter: RateLimiterAbstract, quota: Quota): Counter {
   }
 }
 
-export function createRateLimitStore(settings: RateLimitSettings, redis?: Redis): RateLimitStore {
+export function createRateLimitStore(
+  settings: RateLimitSettings,
+  redis?: Redis,
+  logger?: Logger,
+): RateLimitStore {
   const counters = new Map<string, Counter>()
 
   function build(name: string, quota: Quota): Counter {
@@ -76,9 +87,17 @@ export function createRateLimitStore(settings: RateLimitSettings, redis?: Redis)
     }
     if (!redis) return wrap(new RateLimiterMemory(options), quota)
     // Redis failing must not take the API down: the process falls back to counting alone
-    // (limits then hold per instance) and /readyz reports Redis as unreachable.
+    // (limits then hold per instance) and /readyz reports Redis as unreachable. While the
+    // connection is not ready the insurance answers at once; a command that does not answer
+    // gives up after the connection's command timeout.
     const insuranceLimiter = new RateLimiterMemory(options)
-    return wrap(new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter }), quota)
+    const limiter = new RateLimiterRedis({
+      ...options,
+      storeClient: redis,
+      insuranceLimiter,
+      rejectIfRedisNotReady: true,
+    })
+    return wrap(limiter, quota, redis, logger)
   }
 
   return {

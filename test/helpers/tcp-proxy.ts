@@ -7,6 +7,8 @@ import net from 'node:net'
  */
 export interface TcpProxy {
   readonly port: number
+  /** Connections accepted and forwarded so far. */
+  readonly accepted: number
   /** `target`'s URL with host and port replaced by the proxy's. */
   url(original: string): string
   cut(): void
@@ -17,8 +19,10 @@ export interface TcpProxy {
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>()
   let open = true
+  let accepted = 0
   const server = net.createServer((client) => {
     if (!open) return client.destroy()
+    accepted++
     const upstream = net.connect(target.port, target.host)
     for (const s of [client, upstream]) {
       sockets.add(s)
@@ -33,6 +37,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const port = (server.address() as net.AddressInfo).port
   return {
     port,
+    get accepted() {
+      return accepted
+    },
     url(original) {
       const u = new URL(original)
       u.hostname = '127.0.0.1'

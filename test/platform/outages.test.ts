@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config.js'
 import { openDatabase, type Database } from '../../src/platform/db/database.js'
 import { isDatabaseUnavailable } from '../../src/platform/db/errors.js'
 import { registerProblemHandlers } from '../../src/platform/http/problems.js'
+import { degradations } from '../../src/platform/telemetry/degraded.js'
 import { createLogger } from '../../src/platform/telemetry/logger.js'
 import { createRuntime, type Runtime } from '../../src/runtime.js'
 import { createProduct } from '../helpers/catalog.js'
@@ -183,6 +184,49 @@ if (DATABASE_URL) {
         assert.equal((await n.get('/readyz')).statusCode, 200)
       } finally {
         await n.close()
+      }
+    })
+  })
+
+  describe('a read replica that cannot be reached', () => {
+    test('catalog reads go to the primary, and back to the replica once it answers', async () => {
+      const fresh = await throwawayPostgres(DATABASE_URL, { migrated: true })
+      const replica = await startTcpProxy(endpointOf(fresh.url, 5432))
+      const closedPort = new URL(fresh.url)
+      closedPort.port = '1'
+      const database = await openDatabase({
+        engine: 'postgres',
+        url: fresh.url,
+        replicaUrls: [replica.url(fresh.url), closedPort.toString()],
+        poolSize: 2,
+      })
+      const n = await node({ CATALOG_CACHE_TTL_SECONDS: '0' }, database)
+      try {
+        const outBefore = degradations.replicaOut
+        for (let i = 0; i < 6; i++) {
+          const res = await n.get(`/v1/products?limit=${i + 1}`)
+          assert.equal(res.statusCode, 200, res.body)
+        }
+        assert.ok(degradations.replicaOut > outBefore, 'the closed port was taken out')
+        assert.ok(replica.accepted > 0, 'the reachable replica served reads')
+        replica.cut()
+        for (let i = 0; i < 6; i++) {
+          const res = await n.get(`/v1/categories?i=${i}`)
+          assert.equal(res.statusCode, 200, res.body)
+        }
+        replica.restore()
+        const seen = replica.accepted
+        const deadline = Date.now() + 8000
+        while (replica.accepted === seen && Date.now() < deadline) {
+          assert.equal((await n.get('/v1/products?limit=2')).statusCode, 200)
+          await sleep(200)
+        }
+        assert.ok(replica.accepted > seen, 'the replica is back in rotation')
+      } finally {
+        await n.close()
+        await database.close()
+        await replica.close()
+        await fresh.drop()
       }
     })
   })

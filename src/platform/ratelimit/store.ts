@@ -5,7 +5,7 @@ import {
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible'
 import type { Logger } from 'pino'
-import type { Redis } from '../cache/redis.js'
+import { redisDown, type Redis } from '../cache/redis.js'
 import { degraded } from '../telemetry/degraded.js'
 import type { Quota, RateLimitSettings } from './settings.js'
 
@@ -42,17 +42,22 @@ function toState(res: RateLimiterRes): WindowState {
   return { consumed: res.consumedPoints, msBeforeReset: Math.max(0, res.msBeforeNext) }
 }
 
-function wrap(limiter: RateLimiterAbstract, quota: Quota, redis?: Redis, logger?: Logger): Counter {
+function wrap(
+  limiter: RateLimiterAbstract,
+  quota: Quota,
+  fallback?: { redis: Redis; insurance: RateLimiterAbstract; logger: Logger | undefined },
+): Counter {
   return {
     quota,
     async consume(key) {
-      if (redis && redis.status !== 'ready') {
-        // The limiter skips Redis unless it is ready; a lazy connection is started here.
-        if (redis.status === 'wait') redis.connect().catch(() => {})
-        degraded('redisRateLimit', logger, 'redis unreachable: rate limits count in this process')
+      let use = limiter
+      if (fallback && redisDown(fallback.redis)) {
+        // No Redis round trip while the connection is lost: the insurance answers at once.
+        use = fallback.insurance
+        degraded('redisRateLimit', fallback.logger, 'redis unreachable: limits count in-process')
       }
       try {
-        return toState(await limiter.consume(key))
+        return toState(await use.consume(key))
       } catch (error) {
         // The library rejects with its result object when the key is over the limit.
         if (error instanceof RateLimiterRes) return toState(error)
@@ -88,16 +93,15 @@ export function createRateLimitStore(
     if (!redis) return wrap(new RateLimiterMemory(options), quota)
     // Redis failing must not take the API down: the process falls back to counting alone
     // (limits then hold per instance) and /readyz reports Redis as unreachable. While the
-    // connection is not ready the insurance answers at once; a command that does not answer
-    // gives up after the connection's command timeout.
-    const insuranceLimiter = new RateLimiterMemory(options)
+    // connection is lost the insurance answers at once; a command that does not answer gives
+    // up after the connection's command timeout and the library asks the insurance.
+    const insurance = new RateLimiterMemory(options)
     const limiter = new RateLimiterRedis({
       ...options,
       storeClient: redis,
-      insuranceLimiter,
-      rejectIfRedisNotReady: true,
+      insuranceLimiter: insurance,
     })
-    return wrap(limiter, quota, redis, logger)
+    return wrap(limiter, quota, { redis, insurance, logger })
   }
 
   return {

@@ -144,12 +144,20 @@ export function readThrough(cache: Cache<CachedReply>) {
     const key = cacheKey(request.url)
     const hit = cache.get(key, generation)
     if (hit) return sendCached(reply, hit, 'hit')
+    /** Stale-if-error: the last reply when the database is unreachable, else the error. */
+    const staleOr = (error: unknown): never => {
+      const stale =
+        isDatabaseUnavailable(error) && cache.getStale(key, generation, STALE_IF_ERROR_MS)
+      if (!stale) throw error
+      degraded('staleServed', request.log, 'database unreachable: serving stale catalog replies')
+      return sendCached(reply, stale, 'stale')
+    }
     const flight = `${generation}\u0000${key}`
     const shared = loading.get(flight)
     if (shared) {
       const entry = await shared.catch(() => undefined)
       if (entry) return sendCached(reply, entry, 'hit')
-      return load()
+      return load().catch(staleOr)
     }
     const pending = load().then((result) => {
       const entry = cachedReply(Buffer.from(reply.serialize(result) as string))
@@ -160,11 +168,7 @@ export function readThrough(cache: Cache<CachedReply>) {
     try {
       return sendCached(reply, await pending, 'miss')
     } catch (error) {
-      const stale =
-        isDatabaseUnavailable(error) && cache.getStale(key, generation, STALE_IF_ERROR_MS)
-      if (!stale) throw error
-      degraded('staleServed', request.log, 'database unreachable: serving stale catalog replies')
-      return sendCached(reply, stale, 'stale')
+      return staleOr(error)
     } finally {
       loading.delete(flight)
     }

@@ -120,7 +120,10 @@ async function main(argv: string[]): Promise<void> {
   loadDotEnv()
   const config = loadConfig()
   const logger = createLogger(config.logLevel)
-  const database = await openDatabase(databaseOptions(config))
+  const options = databaseOptions(config)
+  const database = await openDatabase(
+    options.engine === 'postgres' ? { ...options, logger } : options,
+  )
   try {
     if (role === 'migrate') return await migrate(action, database).finally(() => database.close())
     if (role === 'seed') {

@@ -4,7 +4,8 @@ import { buildHttpApp } from './app.js'
 import type { Config } from './config.js'
 import type { Database } from './platform/db/database.js'
 import { createMigrator, migrateUp } from './platform/db/migrations.js'
-import { createUnitOfWork } from './platform/db/unit-of-work.js'
+import { createUnitOfWork, type AfterCommit } from './platform/db/unit-of-work.js'
+import { immediateHandlers } from './platform/events/immediate.js'
 import { createInProcessBus } from './platform/events/in-process-bus.js'
 import { createJetStreamBus } from './platform/events/jetstream-bus.js'
 import { prunePublished } from './platform/events/outbox.js'
@@ -15,6 +16,7 @@ import { createJobs, type Jobs } from './platform/jobs/jobs.js'
 import { createMailer } from './platform/mail/mailer.js'
 import { createCacheFactory } from './platform/cache/cache.js'
 import { createRedis, pingRedis } from './platform/cache/redis.js'
+import { degraded } from './platform/telemetry/degraded.js'
 import type { ReadinessCheck } from './platform/http/health.js'
 import { pruneIdempotencyKeysJob } from './platform/http/idempotency.js'
 import { createRateLimitStore, type RateLimitStore } from './platform/ratelimit/store.js'
@@ -74,11 +76,16 @@ export function createRuntime(
   const readiness: ReadinessCheck[] = [{ name: 'database', check: () => database.ping() }]
   const bus = createBus(config, logger, database, readiness, jetStream)
   const relay = createOutboxRelay(database.db, bus, logger)
-  const uow = createUnitOfWork(database.db, () => relay.notify())
+  // The modules' immediate handlers are known once the modules exist, below.
+  let immediate: AfterCommit = () => {}
+  const uow = createUnitOfWork(database.db, async (events) => {
+    await immediate(events)
+    relay.notify()
+  })
   const jobs = createJobs(database, logger)
   const redis = config.redisUrl ? createRedis(config.redisUrl) : undefined
-  redis?.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'))
-  const rateLimits = createRateLimitStore(config.rateLimits, redis)
+  redis?.on('error', (err: Error) => degraded('redisCache', logger, 'redis connection error', err))
+  const rateLimits = createRateLimitStore(config.rateLimits, redis, logger)
   if (redis) readiness.push({ name: 'redis', check: () => pingRedis(redis) })
   const mailer = createMailer({
     smtpUrl: config.smtpUrl,
@@ -89,13 +96,18 @@ export function createRuntime(
   const caches = createCacheFactory({
     redis,
     prefix: config.cachePrefix,
-    onError: (err) => logger.warn({ err }, 'cache generation unreadable; caching paused'),
+    onError: (err) => degraded('redisCache', logger, 'redis unreachable: caches bypassed', err),
     now: cacheClock,
   })
   const modules = createModules(
     { logger, database, uow, jobs, rateLimits, caches, events: bus },
     mailer,
     config,
+  )
+  immediate = immediateHandlers(
+    database.db,
+    logger,
+    modules.runtimes.flatMap((r) => r.subscriptions ?? []),
   )
 
   for (const runtime of modules.runtimes) {

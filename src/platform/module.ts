@@ -15,6 +15,13 @@ export interface Subscription {
   type: string
   consumer: string
   handler: EventHandler
+  /**
+   * Also run by the process that committed the event, after the commit and before the write's
+   * caller gets its result (read your writes: a cache the next read must not serve). The bus's
+   * later delivery to the same consumer is then skipped; if the immediate run fails, the bus
+   * delivers as usual (so the handler stays idempotent).
+   */
+  immediate?: boolean
 }
 
 /**

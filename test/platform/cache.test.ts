@@ -99,6 +99,23 @@ describe('in-process cache', () => {
     assert.equal(cache.get('a', 0), undefined)
     await cache.invalidate()
   })
+
+  test('stale-if-error: an expired entry is kept for getStale, within its bound, until invalidated', async () => {
+    let now = 1000
+    const cache = createCache(createLocalGeneration(), {
+      ...OPTIONS,
+      ttlSeconds: 1,
+      now: () => now,
+    })
+    const g = await fill(cache, 'a', 'A')
+    now += 1500
+    assert.equal(cache.get('a', g), undefined, 'expired for ordinary reads')
+    assert.deepEqual(cache.getStale('a', g, 1000), entry('A'), 'half a second past its TTL')
+    assert.equal(cache.getStale('a', g, 100), undefined, 'beyond the bound')
+    assert.deepEqual(cache.getStale('a', g, 1000), entry('A'), 'a stale read does not drop it')
+    await cache.invalidate()
+    assert.equal(cache.getStale('a', (await cache.generation())!, 60_000), undefined)
+  })
 })
 
 describe('shared generation', () => {

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto'
 import zlib, { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Cache, CacheFactory } from '../../platform/cache/cache.js'
+import { isDatabaseUnavailable } from '../../platform/db/errors.js'
+import { degraded } from '../../platform/telemetry/degraded.js'
 import type { Subscription } from '../../platform/module.js'
 import { InventoryEvents, type StockChangedPayload } from '../inventory/index.js'
 import { CatalogEvents } from './catalog.events.js'
@@ -18,6 +20,9 @@ export interface CachedReply {
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8'
+
+/** How long past its TTL a reply may still be served while the database is unreachable. */
+export const STALE_IF_ERROR_MS = 10 * 60 * 1000
 
 /** The same strong validator @fastify/etag computes over the same bytes. */
 function etagOf(body: Buffer): string {
@@ -95,8 +100,13 @@ export function createCatalogCache(
  * Fastify takes the sent reply itself as a handler's result; the route's typing does not know
  * that, hence `never`.
  */
-function sendCached(reply: FastifyReply, entry: CachedReply, state: 'hit' | 'miss'): never {
+function sendCached(
+  reply: FastifyReply,
+  entry: CachedReply,
+  state: 'hit' | 'miss' | 'stale',
+): never {
   reply.header('etag', entry.etag).header('x-cache', state).type(JSON_TYPE)
+  if (state === 'stale') reply.header('warning', '110 - "Response is Stale"')
   const encoding = storedEncoding(reply.request)
   const compressed = encoding && entry[encoding]
   // A reply with its Content-Encoding set is left alone by @fastify/compress.
@@ -116,6 +126,11 @@ function sendCached(reply: FastifyReply, entry: CachedReply, state: 'hit' | 'mis
  * under load, one query refills an entry instead of one per waiting request (which would queue
  * the outbox relay's own queries behind them and hold the cache cold while it catches up). A
  * request that joined a load that failed loads on its own, so it gets its own error reply.
+ *
+ * Stale-if-error: when the load fails because the database is unreachable, an entry of the
+ * current generation that expired at most `STALE_IF_ERROR_MS` ago goes out instead, marked
+ * `X-Cache: stale` and `Warning: 110 - "Response is Stale"`. An invalidation drops entries, so
+ * a reply older than the last write is never served this way.
  */
 export function readThrough(cache: Cache<CachedReply>) {
   const loading = new Map<string, Promise<CachedReply>>()
@@ -129,12 +144,20 @@ export function readThrough(cache: Cache<CachedReply>) {
     const key = cacheKey(request.url)
     const hit = cache.get(key, generation)
     if (hit) return sendCached(reply, hit, 'hit')
+    /** Stale-if-error: the last reply when the database is unreachable, else the error. */
+    const staleOr = (error: unknown): never => {
+      const stale =
+        isDatabaseUnavailable(error) && cache.getStale(key, generation, STALE_IF_ERROR_MS)
+      if (!stale) throw error
+      degraded('staleServed', request.log, 'database unreachable: serving stale catalog replies')
+      return sendCached(reply, stale, 'stale')
+    }
     const flight = `${generation}\u0000${key}`
     const shared = loading.get(flight)
     if (shared) {
       const entry = await shared.catch(() => undefined)
       if (entry) return sendCached(reply, entry, 'hit')
-      return load()
+      return load().catch(staleOr)
     }
     const pending = load().then((result) => {
       const entry = cachedReply(Buffer.from(reply.serialize(result) as string))
@@ -144,6 +167,8 @@ export function readThrough(cache: Cache<CachedReply>) {
     loading.set(flight, pending)
     try {
       return sendCached(reply, await pending, 'miss')
+    } catch (error) {
+      return staleOr(error)
     } finally {
       loading.delete(flight)
     }
@@ -156,6 +181,10 @@ export function readThrough(cache: Cache<CachedReply>) {
  * between the two cannot store the old flag under the new generation). A stock change empties
  * the cache only when it flips a variant's in-stock flag, the one stock figure storefront
  * replies show: checkout's reservations and commits leave cached listings alone otherwise.
+ *
+ * All of them are immediate: the process that wrote runs them before it answers, so its next read
+ * (and, through a shared generation, every process's within the generation refresh) never serves
+ * what was there before; the bus delivers only what failed there.
  */
 export function cacheInvalidations(
   cache: Cache<CachedReply>,
@@ -166,6 +195,7 @@ export function cacheInvalidations(
     {
       type: InventoryEvents.stockChanged,
       consumer: 'catalog.stock-projection',
+      immediate: true,
       handler: async (event) => {
         const visible = await applyStockChanged(event.payload as unknown as StockChangedPayload)
         if (visible) await invalidate()
@@ -176,6 +206,6 @@ export function cacheInvalidations(
       CatalogEvents.productUpdated,
       CatalogEvents.productDeleted,
       CatalogEvents.categoryChanged,
-    ].map((type) => ({ type, consumer: 'catalog.cache', handler: invalidate })),
+    ].map((type) => ({ type, consumer: 'catalog.cache', immediate: true, handler: invalidate })),
   ]
 }

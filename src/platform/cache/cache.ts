@@ -13,6 +13,11 @@ export interface Cache<V> {
   /** The generation to read and store under; undefined when caching is off or unknowable now. */
   generation(): Promise<number | undefined>
   get(key: string, generation: number): V | undefined
+  /**
+   * An entry of the current generation that has outlived its TTL by at most `maxStaleMs`
+   * (stale-if-error: served only when the source fails); undefined otherwise.
+   */
+  getStale(key: string, generation: number, maxStaleMs: number): V | undefined
   /** Ignored when `generation` is no longer the current one. */
   set(key: string, value: V, generation: number): void
   /** Makes every entry stored so far unreachable; rejects when the shared generation is down. */
@@ -45,6 +50,8 @@ export function createCache<V extends object>(
     maxEntrySize: Math.max(1, Math.floor(options.maxBytes / 4)),
     sizeCalculation: (value, key) => Math.max(1, options.sizeOf(value) + key.length * 2),
     ttl: options.ttlSeconds * 1000,
+    // An expired entry stays (until evicted or invalidated) for `getStale`; `get` skips it.
+    noDeleteOnStaleGet: true,
     // A clock of one's own is read on every check, not debounced as lru-cache does by default.
     ...(options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {}),
   })
@@ -66,6 +73,12 @@ export function createCache<V extends object>(
     get(key, generation) {
       return generation === current ? store.get(key) : undefined
     },
+    getStale(key, generation, maxStaleMs) {
+      if (generation !== current) return undefined
+      const remaining = store.getRemainingTTL(key)
+      if (remaining === 0 || remaining < -maxStaleMs) return undefined
+      return store.get(key, { allowStale: true })
+    },
     set(key, value, generation) {
       if (generation === current) store.set(key, value)
     },
@@ -86,6 +99,7 @@ function disabledCache<V>(): Cache<V> {
   return {
     generation: async () => undefined,
     get: () => undefined,
+    getStale: () => undefined,
     set: () => {},
     invalidate: async () => {},
     stats: { entries: 0, bytes: 0 },

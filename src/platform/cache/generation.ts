@@ -1,4 +1,4 @@
-import type { Redis } from './redis.js'
+import { redisDown, type Redis } from './redis.js'
 
 /** A counter that every cache sharing it compares its entries against. */
 export interface Generation {
@@ -48,8 +48,7 @@ export function createRedisGeneration(
   }
 
   function refresh(): Promise<number | undefined> {
-    inFlight ??= redis
-      .get(key)
+    inFlight ??= (redisDown(redis) ? Promise.reject(new Error('redis is down')) : redis.get(key))
       .then((raw) => remember(raw === null ? 0 : Number(raw)))
       .catch((error: unknown) => {
         options.onError?.(error)
@@ -65,6 +64,7 @@ export function createRedisGeneration(
       return refresh()
     },
     async bump() {
+      if (redisDown(redis)) throw new Error('redis is down')
       return remember(await redis.incr(key))!
     },
   }

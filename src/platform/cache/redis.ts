@@ -1,16 +1,27 @@
 import { Redis } from 'ioredis'
 
+/** The longest a request waits on one Redis command (a connection that stopped answering). */
+export const REDIS_COMMAND_TIMEOUT_MS = 500
+
 /**
  * One Redis connection per process, shared by the rate limiter and the cache. Commands
- * fail fast instead of queueing forever when Redis is down, so a request is never held by it.
+ * fail fast instead of queueing when Redis is down, so a request is never held by it: each
+ * times out after `REDIS_COMMAND_TIMEOUT_MS`, and callers skip Redis while it is not connected
+ * (`redisDown`).
  */
 export function createRedis(url: string): Redis {
   return new Redis(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 1,
-    connectTimeout: 2000,
+    connectTimeout: 1000,
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
     enableAutoPipelining: true,
   })
+}
+
+/** True while the connection is lost (reconnecting or closed): callers use their fallback at once. */
+export function redisDown(redis: Redis): boolean {
+  return redis.status === 'reconnecting' || redis.status === 'close' || redis.status === 'end'
 }
 
 /** For `/readyz`: resolves when Redis answers PING. */

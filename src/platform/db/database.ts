@@ -4,8 +4,10 @@ import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
+import type { Logger } from 'pino'
 import { Mutex } from './mutex.js'
 import { PGliteDialect } from './pglite-dialect.js'
+import { failoverPool } from './replicas.js'
 
 export type Engine = 'pglite' | 'postgres'
 
@@ -31,7 +33,14 @@ export interface Database {
 }
 
 export type OpenDatabaseOptions =
-  | { engine: 'postgres'; url: string; replicaUrls?: readonly string[]; poolSize?: number }
+  | {
+      engine: 'postgres'
+      url: string
+      replicaUrls?: readonly string[]
+      poolSize?: number
+      /** Where a replica taken out of (or back into) rotation is reported. */
+      logger?: Pick<Logger, 'warn' | 'info'>
+    }
   | {
       engine: 'pglite'
       dataDir: string | undefined
@@ -56,14 +65,24 @@ function pgPool(url: string, max: number): pg.Pool {
   })
 }
 
-function openPostgres(url: string, replicaUrls: readonly string[], poolSize: number): Database {
+function openPostgres(
+  url: string,
+  replicaUrls: readonly string[],
+  poolSize: number,
+  logger?: Pick<Logger, 'warn' | 'info'>,
+): Database {
   const pool = pgPool(url, poolSize)
   const replicaPools = replicaUrls.map((u) => pgPool(u, poolSize))
-  // A pool error (a server restart) must not crash the process: the next query reconnects.
-  for (const p of [pool, ...replicaPools]) p.on('error', () => {})
+  // A pool error (a server restart) must not crash the process: the next query reconnects. A
+  // checked-out client whose connection breaks emits it too; its query rejects on its own.
+  for (const p of [pool, ...replicaPools]) {
+    p.on('error', () => {})
+    p.on('connect', (client) => client.on('error', () => {}))
+  }
   const db = new Kysely({ dialect: new PostgresDialect({ pool }) })
+  // A replica that cannot be reached hands out primary connections until it answers again.
   const replicas = replicaPools.map(
-    (p) => new Kysely({ dialect: new PostgresDialect({ pool: p }) }),
+    (p) => new Kysely({ dialect: new PostgresDialect({ pool: failoverPool(p, pool, logger) }) }),
   )
   let next = 0
   let closed = false
@@ -136,7 +155,7 @@ async function openPGlite(dataDir: string | undefined, loadDataDir?: Blob): Prom
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   return options.engine === 'postgres'
-    ? openPostgres(options.url, options.replicaUrls ?? [], options.poolSize ?? 10)
+    ? openPostgres(options.url, options.replicaUrls ?? [], options.poolSize ?? 10, options.logger)
     : openPGlite(options.dataDir, options.loadDataDir)
 }
 

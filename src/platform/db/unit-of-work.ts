@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import { appendEvents } from '../events/outbox.js'
-import type { NewEvent } from '../events/types.js'
+import type { DomainEvent, NewEvent } from '../events/types.js'
 
 export type Emit = (...events: NewEvent[]) => void
 
@@ -22,25 +22,29 @@ export function narrow<DB>(tx: Tx | Transaction<unknown>): Transaction<DB> {
 }
 
 /**
- * A service's transaction: the change and the events it emits commit together (the outbox), and
- * the relay is woken once the commit is done. Inside `fn`, touch only `trx`.
+ * A service's transaction: the change and the events it emits commit together (the outbox).
+ * Once the commit is done and before `run` resolves, `afterCommit` gets the committed events
+ * (it wakes the relay and runs the handlers the writing process must run before it answers:
+ * see `Subscription.immediate`). Inside `fn`, touch only `trx`.
  */
 export interface UnitOfWork {
   run<T>(fn: (trx: Transaction<unknown>, emit: Emit) => Promise<T>): Promise<T>
 }
 
-export function createUnitOfWork(db: Kysely<unknown>, afterCommit: () => void): UnitOfWork {
+/** Must not reject: the change is committed whatever it does. */
+export type AfterCommit = (events: readonly DomainEvent[]) => Promise<void> | void
+
+export function createUnitOfWork(db: Kysely<unknown>, afterCommit: AfterCommit): UnitOfWork {
   return {
     async run(fn) {
-      let emitted = false
+      let committed: DomainEvent[] = []
       const result = await db.transaction().execute(async (trx) => {
         const events: NewEvent[] = []
         const value = await fn(trx, (...e) => events.push(...e))
-        await appendEvents(trx, events)
-        emitted = events.length > 0
+        committed = await appendEvents(trx, events)
         return value
       })
-      if (emitted) afterCommit()
+      if (committed.length > 0) await afterCommit(committed)
       return result
     },
   }

@@ -29,15 +29,22 @@ interface OutboxTables {
 
 /**
  * Records events in the caller's transaction, so an event exists if and only if the change that
- * caused it committed. Call it with the same `trx` that writes the change.
+ * caused it committed. Call it with the same `trx` that writes the change. Returns the events as
+ * they were recorded (ids included; `occurredAt` is this process's clock, the row has the
+ * database's).
  */
-export async function appendEvents(trx: Transaction<unknown>, events: NewEvent[]): Promise<void> {
-  if (events.length === 0) return
+export async function appendEvents(
+  trx: Transaction<unknown>,
+  events: NewEvent[],
+): Promise<DomainEvent[]> {
+  if (events.length === 0) return []
+  const occurredAt = new Date().toISOString()
+  const recorded = events.map((e) => ({ ...e, id: newId('evt'), occurredAt }))
   await (trx as unknown as Transaction<OutboxTables>)
     .insertInto('platform.outbox')
     .values(
-      events.map((e) => ({
-        id: newId('evt'),
+      recorded.map((e) => ({
+        id: e.id,
         type: e.type,
         aggregate_type: e.aggregateType,
         aggregate_id: e.aggregateId,
@@ -45,6 +52,7 @@ export async function appendEvents(trx: Transaction<unknown>, events: NewEvent[]
       })),
     )
     .execute()
+  return recorded
 }
 
 function toEvent(row: OutboxRow): DomainEvent {

@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { isDatabaseUnavailable } from '../db/errors.js'
 import { type AppError, isAppError, type ErrorKind, type FieldError } from '../errors.js'
+import { degraded } from '../telemetry/degraded.js'
 import type { Problem } from './schemas.js'
 
 const STATUS: Record<ErrorKind, number> = {
@@ -112,6 +114,7 @@ export function problemErrorHandler(
   const known = error.code ? FASTIFY_ERRORS[error.code] : undefined
   if (known) return sendProblem(request, reply, known.status, { ...known, detail: error.message })
 
+  if (isDatabaseUnavailable(error)) return databaseUnavailable(request, reply, error)
   const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500
   if (status < 500) {
     const code = error.code?.startsWith('FST_')
@@ -131,6 +134,24 @@ export function problemErrorHandler(
     code: 'internal_error',
     title: 'Internal server error',
     detail: 'An unexpected error occurred. Quote the request id when reporting it.',
+  })
+}
+
+/** Seconds a client is asked to wait when the database is unreachable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5
+
+/** The database cannot be reached: 503 with Retry-After, never the driver's message. */
+function databaseUnavailable(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: unknown,
+): FastifyReply {
+  degraded('databaseUnavailable', request.log, 'database unreachable: answering 503', error)
+  reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+  return sendProblem(request, reply, 503, {
+    code: 'service_unavailable',
+    title: 'Service unavailable',
+    detail: 'A backing service is unreachable. Retry later.',
   })
 }
 

@@ -4,7 +4,9 @@ import {
   RateLimiterRes,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible'
-import type { Redis } from '../cache/redis.js'
+import type { Logger } from 'pino'
+import { redisDown, type Redis } from '../cache/redis.js'
+import { degraded } from '../telemetry/degraded.js'
 import type { Quota, RateLimitSettings } from './settings.js'
 
 /** Where one key stands in one fixed window. */
@@ -40,12 +42,22 @@ function toState(res: RateLimiterRes): WindowState {
   return { consumed: res.consumedPoints, msBeforeReset: Math.max(0, res.msBeforeNext) }
 }
 
-function wrap(limiter: RateLimiterAbstract, quota: Quota): Counter {
+function wrap(
+  limiter: RateLimiterAbstract,
+  quota: Quota,
+  fallback?: { redis: Redis; insurance: RateLimiterAbstract; logger: Logger | undefined },
+): Counter {
   return {
     quota,
     async consume(key) {
+      let use = limiter
+      if (fallback && redisDown(fallback.redis)) {
+        // No Redis round trip while the connection is lost: the insurance answers at once.
+        use = fallback.insurance
+        degraded('redisRateLimit', fallback.logger, 'redis unreachable: limits count in-process')
+      }
       try {
-        return toState(await limiter.consume(key))
+        return toState(await use.consume(key))
       } catch (error) {
         // The library rejects with its result object when the key is over the limit.
         if (error instanceof RateLimiterRes) return toState(error)
@@ -65,7 +77,11 @@ function wrap(limiter: RateLimiterAbstract, quota: Quota): Counter {
   }
 }
 
-export function createRateLimitStore(settings: RateLimitSettings, redis?: Redis): RateLimitStore {
+export function createRateLimitStore(
+  settings: RateLimitSettings,
+  redis?: Redis,
+  logger?: Logger,
+): RateLimitStore {
   const counters = new Map<string, Counter>()
 
   function build(name: string, quota: Quota): Counter {
@@ -76,9 +92,16 @@ export function createRateLimitStore(settings: RateLimitSettings, redis?: Redis)
     }
     if (!redis) return wrap(new RateLimiterMemory(options), quota)
     // Redis failing must not take the API down: the process falls back to counting alone
-    // (limits then hold per instance) and /readyz reports Redis as unreachable.
-    const insuranceLimiter = new RateLimiterMemory(options)
-    return wrap(new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter }), quota)
+    // (limits then hold per instance) and /readyz reports Redis as unreachable. While the
+    // connection is lost the insurance answers at once; a command that does not answer gives
+    // up after the connection's command timeout and the library asks the insurance.
+    const insurance = new RateLimiterMemory(options)
+    const limiter = new RateLimiterRedis({
+      ...options,
+      storeClient: redis,
+      insuranceLimiter: insurance,
+    })
+    return wrap(limiter, quota, { redis, insurance, logger })
   }
 
   return {

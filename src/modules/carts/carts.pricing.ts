@@ -152,6 +152,7 @@ export function priceCart(
       currency,
       status: row.status,
       email: row.email,
+      reminderConsent: row.reminder_consent,
       shippingAddress: row.shipping_address,
       shippingMethodId: method ? method.id : null,
       items: cartItems,

@@ -287,6 +287,10 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
         }
         await repo.updateCart(trx, cartId, {
           ...(input.email === undefined ? {} : { email: input.email?.toLowerCase() ?? null }),
+          // Consent belongs to the address it was given with: a new email starts without it.
+          ...(input.email === undefined && input.reminderConsent === undefined
+            ? {}
+            : { reminderConsent: input.reminderConsent ?? false }),
           ...(address === undefined ? {} : { shippingAddress: address }),
           shippingMethodId: methodId,
         })

@@ -145,6 +145,7 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
       mailer,
       auth,
       catalog: catalog.service,
+      cartReminders: carts.reminders,
       inventory: inventory.service,
       orders: orders.service,
     },
@@ -152,6 +153,7 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
       mailFrom: config.mailFrom,
       storefrontUrl: config.storefrontUrl,
       storeCurrency: config.storeCurrency,
+      apiUrl: config.publicUrl,
     },
   )
   return {

@@ -15,9 +15,22 @@ export function money(amount: number, currency: string): Money {
  * money uses here), computed in BigInt so `amount × rate` cannot lose precision.
  */
 export function divRoundHalfUp(numerator: number, denominator: number): number {
-  if (!Number.isSafeInteger(numerator) || !Number.isSafeInteger(denominator) || denominator <= 0)
+  return mulDivRoundHalfUp(numerator, 1, denominator)
+}
+
+/**
+ * `a × b / denominator` rounded like `divRoundHalfUp`, with the product taken in BigInt: exact
+ * even when `a × b` passes 2^53 (an amount of 1e12 times a rate of 10 000 basis points).
+ */
+export function mulDivRoundHalfUp(a: number, b: number, denominator: number): number {
+  if (
+    !Number.isSafeInteger(a) ||
+    !Number.isSafeInteger(b) ||
+    !Number.isSafeInteger(denominator) ||
+    denominator <= 0
+  )
     throw new RangeError(`divRoundHalfUp needs integers and a positive divisor`)
-  const n = BigInt(numerator)
+  const n = BigInt(a) * BigInt(b)
   const d = BigInt(denominator)
   const sign = n < 0n ? -1n : 1n
   const q = (2n * (n * sign) + d) / (2n * d)

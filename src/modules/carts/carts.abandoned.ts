@@ -9,7 +9,7 @@ export const REMIND_ABANDONED_JOB = 'carts.remind-abandoned'
 
 export interface AbandonedCartPayload extends Record<string, unknown> {
   cartId: string
-  /** The email given on the cart; null for a customer's cart, whose account email is used. */
+  /** A guest's consented email; null for a customer's cart, whose account email is used. */
   email: string | null
   customerId: string | null
   items: number
@@ -23,8 +23,8 @@ export interface AbandonedCartDeps {
 }
 
 /**
- * Abandoned carts: an hourly job marks each open cart with items and an email (given on the cart,
- * or the signed-in customer's), untouched for
+ * Abandoned carts: an hourly job marks each open cart with items, of a signed-in customer or of a
+ * guest who gave an email with `reminderConsent`, untouched for
  * `afterHours`, as reminded and emits `cart.abandoned` in the same transaction; the notifications
  * module mails the reminder. One reminder per cart, whatever the number of workers.
  */
@@ -41,7 +41,8 @@ export function abandonedCarts(deps: AbandonedCartDeps) {
           aggregateId: row.id,
           payload: {
             cartId: row.id,
-            email: row.email,
+            // A customer's reminder goes to the account's address, never one typed on the cart.
+            email: row.customer_id === null ? row.email : null,
             customerId: row.customer_id,
             items: row.items,
           } satisfies AbandonedCartPayload,

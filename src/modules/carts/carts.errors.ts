@@ -75,6 +75,14 @@ export const CartErrors = {
       title: 'Cart is full',
       detail: `A cart holds at most ${max} lines.`,
     }),
+  /** A cart sum would pass `MAX_CART_AMOUNT`: the change is refused, never a rounded total. */
+  totalTooLarge: (max: number) =>
+    new AppError({
+      kind: 'conflict',
+      code: 'cart_total_too_large',
+      title: 'Cart total too large',
+      detail: `A cart's subtotal, discount, shipping, tax and total stay at most ${max} minor units.`,
+    }),
   countryUnsupported: (country: string) =>
     new AppError({
       kind: 'validation',

@@ -4,7 +4,7 @@ import { money } from '../../shared/money.js'
 import type { CartItemRow, CartRow } from './carts.repo.js'
 import type { Cart, CartCoupon, CartItem, ShippingMethod } from './carts.schema.js'
 import { SHIPPING_METHODS, TAX_RATES_BPS } from './carts.settings.js'
-import { computeTotals } from './carts.totals.js'
+import { boundedSum, computeTotals } from './carts.totals.js'
 
 /** Why a variant cannot be sold in a currency, or null when it can. */
 export function unavailability(
@@ -76,13 +76,27 @@ export function cartBasis(
     const reason = unavailability(p)
     return { item, p, reason, unitPrice: reason ? 0 : p!.price!.amount }
   })
-  const subtotal = lines.reduce((sum, l) => sum + l.unitPrice * l.item.quantity, 0)
+  const subtotal = boundedSum(lines.map((l) => l.unitPrice * l.item.quantity))
   const country = row.shipping_address?.country ?? null
   const taxRateBps = country ? (TAX_RATES_BPS[country] ?? 0) : 0
   const method = shippingMethodsFor(country, row.currency, subtotal).find(
     (m) => m.id === row.shipping_method_id,
   )
   return { row, lines, subtotal, country, taxRateBps, method, shipping: method?.price.amount ?? 0 }
+}
+
+/**
+ * In a write's transaction, before it commits: 409 `cart_total_too_large` when the cart's lines
+ * (as locked, with prices read before the transaction) would pass `MAX_CART_AMOUNT`. Priced
+ * without the coupon, which only lowers the sums, so a cart that passes fits with it too.
+ */
+export function assertTotalsFit(
+  row: CartRow,
+  items: CartItemRow[],
+  pricing: Map<string, VariantPricing>,
+  pricesIncludeTax: boolean,
+): void {
+  priceCart(cartBasis(row, items, pricing), null, pricesIncludeTax)
 }
 
 function couponOf(evaluation: Evaluation | null): CartCoupon | null {
@@ -138,6 +152,7 @@ export function priceCart(
       currency,
       status: row.status,
       email: row.email,
+      reminderConsent: row.reminder_consent,
       shippingAddress: row.shipping_address,
       shippingMethodId: method ? method.id : null,
       items: cartItems,

@@ -22,6 +22,7 @@ const CART_COLUMNS = [
   'shipping_address',
   'shipping_method_id',
   'coupon_code',
+  'reminder_consent',
   'reminded_at',
   'version',
   'created_at',
@@ -96,6 +97,7 @@ export interface CartPatch {
   shippingAddress?: ShippingAddressData | null
   shippingMethodId?: string | null
   couponCode?: string | null
+  reminderConsent?: boolean
 }
 
 export async function updateCart(db: CartsDb, id: string, patch: CartPatch): Promise<void> {
@@ -116,6 +118,7 @@ export async function updateCart(db: CartsDb, id: string, patch: CartPatch): Pro
         ? {}
         : { shipping_method_id: patch.shippingMethodId }),
       ...(patch.couponCode === undefined ? {} : { coupon_code: patch.couponCode }),
+      ...(patch.reminderConsent === undefined ? {} : { reminder_consent: patch.reminderConsent }),
       version: sql<number>`version + 1`,
       updated_at: new Date(),
     })
@@ -178,7 +181,8 @@ export async function deleteItem(db: CartsDb, cartId: string, itemId: string): P
 }
 
 /**
- * Marks up to `limit` open carts with items and an email (or a customer), untouched since
+ * Marks up to `limit` open carts with items, of a customer or of a guest who gave an email and
+ * consented to a reminder, untouched since
  * `cutoff` and never reminded, as reminded, and returns them. `skip locked` lets several workers
  * run it at once without reminding a cart twice.
  */
@@ -192,7 +196,13 @@ export function markAbandonedForReminder(trx: CartsDb, cutoff: Date, limit: numb
         .select('c.id')
         .where('c.status', '=', 'open')
         .where('c.reminded_at', 'is', null)
-        .where((eb) => eb.or([eb('c.email', 'is not', null), eb('c.customer_id', 'is not', null)]))
+        // A customer is reminded at the account's address; a guest only with consent.
+        .where((eb) =>
+          eb.or([
+            eb('c.customer_id', 'is not', null),
+            eb.and([eb('c.email', 'is not', null), eb('c.reminder_consent', '=', true)]),
+          ]),
+        )
         .where('c.updated_at', '<', cutoff)
         .where(({ exists, selectFrom }) =>
           exists(

@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
 import type { FastifyRequest } from 'fastify'
 import { principalOf, tokenCallerOf } from '../../platform/http/access.js'
 import { problems } from '../../platform/http/schemas.js'
@@ -13,9 +14,12 @@ import {
   CreateCartBody,
   CreatedCartSchema,
   ShippingMethodList,
+  UnsubscribeBody,
+  UnsubscribeQuery,
   UpdateCartBody,
   UpdateItemBody,
 } from './carts.schema.js'
+import { ReminderErrors, type CartReminders } from './carts.reminders.js'
 import type { CartCaller, CartsService } from './carts.service.js'
 
 const TAGS = ['carts']
@@ -30,10 +34,12 @@ export function cartCallerOf(request: FastifyRequest): CartCaller {
  * Storefront carts. A guest cart is reached with its `X-Cart-Token`; a customer's cart with the
  * customer's bearer token. Anything else is 404, whoever asks.
  */
-export function cartsRoutes(service: CartsService): RoutePlugin {
+export function cartsRoutes(service: CartsService, reminders: CartReminders): RoutePlugin {
   return async (fastify) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
     const open = { access: 'public' as const }
+
+    await app.register(unsubscribeRoute(reminders))
 
     app.post(
       '/v1/carts',
@@ -225,6 +231,44 @@ export function cartsRoutes(service: CartsService): RoutePlugin {
           request.params.id,
           cartCallerOf(request).token,
         ),
+    )
+  }
+}
+
+/**
+ * `POST /v1/unsubscribe`: the token of an abandoned-cart reminder, as JSON `{ token }` or in the
+ * query with RFC 8058's one-click form body (`List-Unsubscribe=One-Click`, which is ignored).
+ * Its own plugin, so the form parser stays on this route.
+ */
+function unsubscribeRoute(reminders: CartReminders): RoutePlugin {
+  return async (fastify) => {
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+    app.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: 1024 },
+      (_request, _body, done) => done(null, {}),
+    )
+    app.post(
+      '/v1/unsubscribe',
+      {
+        config: { access: 'public', idempotency: false },
+        schema: {
+          tags: TAGS,
+          summary: 'Stop abandoned-cart reminders to the address a reminder was sent to',
+          description:
+            'The token comes from the reminder (its link and its List-Unsubscribe header). ' +
+            'Unknown token: 404 unsubscribe_token_invalid. Repeating it is harmless.',
+          querystring: UnsubscribeQuery,
+          body: Type.Optional(UnsubscribeBody),
+          response: { 204: Type.Null(), ...problems(404) },
+        },
+      },
+      async (request, reply) => {
+        const token = request.body?.token ?? request.query.token
+        if (!token) throw ReminderErrors.invalidToken()
+        await reminders.unsubscribe(token)
+        return reply.code(204).send(null)
+      },
     )
   }
 }

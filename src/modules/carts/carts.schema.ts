@@ -63,9 +63,26 @@ export const UpdateCartBody = Type.Object(
     ),
     shippingAddress: Type.Optional(Type.Union([ShippingAddressSchema, Type.Null()])),
     shippingMethodId: Type.Optional(Type.Union([Text(64), Type.Null()])),
+    reminderConsent: Type.Optional(
+      Type.Boolean({
+        description:
+          'Guest carts: true when the shopper agrees to one reminder email at `email` if the cart ' +
+          'is left. Setting `email` without it sets it to false. Customers are reminded at their ' +
+          "account's address whatever this says.",
+      }),
+    ),
   },
   { additionalProperties: false },
 )
+
+export const UnsubscribeBody = Type.Object(
+  { token: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) },
+  { additionalProperties: true },
+)
+
+export const UnsubscribeQuery = Type.Object({
+  token: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+})
 
 export const ApplyCouponBody = Type.Object(
   {
@@ -131,6 +148,9 @@ export const CartSchema = Type.Object({
   currency: Type.String(),
   status: Type.Union([Type.Literal('open'), Type.Literal('merged'), Type.Literal('ordered')]),
   email: Type.Union([Type.String(), Type.Null()]),
+  reminderConsent: Type.Boolean({
+    description: 'Whether a guest agreed to an abandoned-cart reminder at `email`',
+  }),
   shippingAddress: Type.Union([ShippingAddressSchema, Type.Null()]),
   shippingMethodId: Type.Union([Type.String(), Type.Null()]),
   items: Type.Array(CartItemSchema),

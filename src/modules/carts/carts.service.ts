@@ -12,6 +12,7 @@ import {
 } from './carts.checkout.js'
 import { CartErrors } from './carts.errors.js'
 import {
+  assertTotalsFit,
   cartBasis,
   priceCart,
   shippingMethodsFor,
@@ -124,6 +125,22 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
     return new Map(rows.map((r) => [r.variantId, r]))
   }
 
+  /** Prices for the cart's lines and `more`, read before a write's transaction. */
+  async function cartPricing(cartId: string, currency: string, more: string[] = []) {
+    const items = await repo.findItems(db, cartId)
+    return pricingOf([...new Set([...more, ...items.map((i) => i.variant_id)])], currency)
+  }
+
+  /** After a write that can raise the sums, in its transaction: 409 when they would overflow. */
+  async function assertFitsAfterWrite(
+    trx: CartsDb,
+    cartId: string,
+    pricing: Map<string, VariantPricing>,
+  ) {
+    const row = await repo.findCartById(trx, cartId)
+    if (row) assertTotalsFit(row, await repo.findItems(trx, cartId), pricing, deps.pricesIncludeTax)
+  }
+
   async function basisOf(cartId: string): Promise<CartBasis> {
     const row = await repo.findCartById(db, cartId)
     if (!row) throw CartErrors.notFound(cartId)
@@ -204,7 +221,7 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
 
     async addItem(caller, cartId, { variantId, quantity }) {
       const { currency } = await visibleCart(caller, cartId)
-      const pricing = await pricingOf([variantId], currency)
+      const pricing = await cartPricing(cartId, currency, [variantId])
       const unitPrice = assertSellable(variantId, pricing.get(variantId), currency)
       await withOpenCart(caller, cartId, async (trx) => {
         const items = await repo.findItems(trx, cartId)
@@ -213,10 +230,11 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
           const total = existing.quantity + quantity
           if (total > MAX_QUANTITY) throw CartErrors.quantityTooLarge(MAX_QUANTITY)
           await repo.setItemQuantity(trx, existing.id, total, unitPrice)
-          return
+        } else {
+          if (items.length >= MAX_LINES) throw CartErrors.cartFull(MAX_LINES)
+          await repo.insertItem(trx, { id: newId('citem'), cartId, variantId, quantity, unitPrice })
         }
-        if (items.length >= MAX_LINES) throw CartErrors.cartFull(MAX_LINES)
-        await repo.insertItem(trx, { id: newId('citem'), cartId, variantId, quantity, unitPrice })
+        await assertFitsAfterWrite(trx, cartId, pricing)
       })
       return (await view(cartId)).cart
     },
@@ -226,12 +244,13 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
       const { currency } = await visibleCart(caller, cartId)
       const item = (await repo.findItems(db, cartId)).find((i) => i.id === itemId)
       if (!item) throw CartErrors.itemNotFound(itemId)
-      const pricing = await pricingOf([item.variant_id], currency)
+      const pricing = await cartPricing(cartId, currency)
       const unitPrice = assertSellable(item.variant_id, pricing.get(item.variant_id), currency)
       await withOpenCart(caller, cartId, async (trx) => {
         const current = (await repo.findItems(trx, cartId)).find((i) => i.id === itemId)
         if (!current) throw CartErrors.itemNotFound(itemId)
         await repo.setItemQuantity(trx, itemId, quantity, unitPrice)
+        await assertFitsAfterWrite(trx, cartId, pricing)
       })
       return (await view(cartId)).cart
     },
@@ -251,6 +270,8 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
       }
       if (address && !SHIPPING_COUNTRIES.includes(address.country))
         throw CartErrors.countryUnsupported(address.country)
+      // The country sets the tax and the method the shipping: both can raise the total.
+      const pricing = await cartPricing(cartId, currency)
       await withOpenCart(caller, cartId, async (trx, cart) => {
         const country =
           address === undefined
@@ -266,9 +287,14 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
         }
         await repo.updateCart(trx, cartId, {
           ...(input.email === undefined ? {} : { email: input.email?.toLowerCase() ?? null }),
+          // Consent belongs to the address it was given with: a new email starts without it.
+          ...(input.email === undefined && input.reminderConsent === undefined
+            ? {}
+            : { reminderConsent: input.reminderConsent ?? false }),
           ...(address === undefined ? {} : { shippingAddress: address }),
           shippingMethodId: methodId,
         })
+        await assertFitsAfterWrite(trx, cartId, pricing)
       })
       return (await view(cartId)).cart
     },

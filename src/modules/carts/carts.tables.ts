@@ -28,6 +28,8 @@ export interface CartTable {
   /** When the abandoned-cart reminder was sent (one per cart). */
   reminded_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
   coupon_code: string | null
+  /** A guest agreed to an abandoned-cart reminder at `email`; reset when the email changes. */
+  reminder_consent: Generated<boolean>
   /** Bumped on every write of the cart or its lines: what checkout closes the cart at. */
   version: Generated<number>
   created_at: Timestamp
@@ -45,8 +47,23 @@ export interface CartItemTable {
   updated_at: Timestamp
 }
 
+/** One reminder's unsubscribe token (SHA-256), and the address it unsubscribes. */
+export interface ReminderUnsubscribeTable {
+  token_hash: string
+  email: string
+  created_at: Generated<Date>
+}
+
+/** Addresses that unsubscribed from abandoned-cart reminders. */
+export interface ReminderOptOutTable {
+  email: string
+  created_at: Generated<Date>
+}
+
 /** The carts module's tables, and only those. */
 export interface CartsTables {
   'carts.cart': CartTable
   'carts.cart_item': CartItemTable
+  'carts.reminder_unsubscribe': ReminderUnsubscribeTable
+  'carts.reminder_opt_out': ReminderOptOutTable
 }

@@ -1,4 +1,26 @@
-import { divRoundHalfUp } from '../../shared/money.js'
+import { mulDivRoundHalfUp } from '../../shared/money.js'
+import { CartErrors } from './carts.errors.js'
+
+/**
+ * The largest amount any cart sum (subtotal, discount, shipping, tax, total) may reach: the
+ * largest amount a Money carries in the API (1e12 minor units). Past it a cart is refused with
+ * 409 `cart_total_too_large` instead of showing a total that float arithmetic has rounded.
+ */
+export const MAX_CART_AMOUNT = 1e12
+
+/** `value`, or 409 `cart_total_too_large` when it passes `MAX_CART_AMOUNT`. */
+function bounded(value: number): number {
+  if (value > MAX_CART_AMOUNT) throw CartErrors.totalTooLarge(MAX_CART_AMOUNT)
+  return value
+}
+
+/**
+ * The sum of non-negative safe integers, checked after each term: the running sum stays at most
+ * 1e12 and each term is below 2^53 / 2, so every addition is exact until the bound refuses it.
+ */
+export function boundedSum(values: readonly number[]): number {
+  return values.reduce((sum, value) => bounded(sum + value), 0)
+}
 
 /** One priced cart line: unit price in minor units of the cart's currency. */
 export interface TotalsLine {
@@ -49,8 +71,8 @@ const BPS = 10_000
 export function lineTax(amount: number, taxRateBps: number, pricesIncludeTax: boolean): number {
   if (taxRateBps === 0 || amount === 0) return 0
   return pricesIncludeTax
-    ? divRoundHalfUp(amount * taxRateBps, BPS + taxRateBps)
-    : divRoundHalfUp(amount * taxRateBps, BPS)
+    ? mulDivRoundHalfUp(amount, taxRateBps, BPS + taxRateBps)
+    : mulDivRoundHalfUp(amount, taxRateBps, BPS)
 }
 
 /**
@@ -98,18 +120,21 @@ export function computeTotals(lines: readonly TotalsLine[], options: TotalsOptio
   const amounts = lines.map(({ unitPrice, quantity }) => {
     if (!Number.isSafeInteger(unitPrice) || unitPrice < 0 || !Number.isSafeInteger(quantity))
       throw new RangeError(`line amounts must be non-negative integers`)
-    return unitPrice * quantity
+    return bounded(unitPrice * quantity)
   })
+  // Every sum is bounded before the next step uses it: no total is ever a rounded float.
+  const subtotal = boundedSum(amounts)
   const shares = allocateDiscount(amounts, options.discount ?? 0)
   const lineTotals = amounts.map((total, i) => {
     const discount = shares[i]!
     return { total, discount, tax: lineTax(total - discount, taxRateBps, pricesIncludeTax) }
   })
-  const subtotal = amounts.reduce((sum, a) => sum + a, 0)
-  const discount = shares.reduce((sum, d) => sum + d, 0)
-  const shipped = options.freeShipping ? 0 : shipping
-  const tax =
-    lineTotals.reduce((sum, l) => sum + l.tax, 0) + lineTax(shipped, taxRateBps, pricesIncludeTax)
-  const total = subtotal - discount + shipped + (pricesIncludeTax ? 0 : tax)
+  const discount = boundedSum(shares)
+  const shipped = bounded(options.freeShipping ? 0 : shipping)
+  const tax = boundedSum([
+    ...lineTotals.map((l) => l.tax),
+    lineTax(shipped, taxRateBps, pricesIncludeTax),
+  ])
+  const total = bounded(subtotal - discount + shipped + (pricesIncludeTax ? 0 : tax))
   return { subtotal, discount, shipping: shipped, tax, total, lines: lineTotals }
 }

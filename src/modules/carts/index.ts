@@ -13,6 +13,8 @@ import * as addCoupon from './migrations/2026_11_21_1010_add_cart_coupon.js'
 import * as allowOrdered from './migrations/2026_11_21_1015_allow_ordered_carts.js'
 import * as addRemindedAt from './migrations/2026_11_21_1016_add_cart_reminded_at.js'
 import * as addVersion from './migrations/2026_12_01_2345_add_cart_version.js'
+import * as addReminderConsent from './migrations/2026_12_05_1500_add_cart_reminder_consent.js'
+import { cartReminders, type CartReminders } from './carts.reminders.js'
 
 export const cartsMigrations: MigrationSet = {
   '2026_11_21_0840_create_carts': createCarts,
@@ -20,12 +22,15 @@ export const cartsMigrations: MigrationSet = {
   '2026_11_21_1015_allow_ordered_carts': allowOrdered,
   '2026_11_21_1016_add_cart_reminded_at': addRemindedAt,
   '2026_12_01_2345_add_cart_version': addVersion,
+  '2026_12_05_1500_add_cart_reminder_consent': addReminderConsent,
 }
 
 export interface CartsModule {
   runtime: ModuleRuntime
   service: CartsService
   abandoned: ReturnType<typeof abandonedCarts>
+  /** For the notifications module: unsubscribe tokens and opt-outs of reminders. */
+  reminders: CartReminders
 }
 
 /** What the carts module reads from the configuration. */
@@ -56,12 +61,14 @@ export function createCartsModule(
     uow: deps.uow,
     afterHours: settings.abandonedCartAfterHours,
   })
+  const reminders = cartReminders(deps.database.db as Kysely<CartsTables>)
   return {
     service,
     abandoned,
+    reminders,
     runtime: {
       name: 'carts',
-      routes: cartsRoutes(service),
+      routes: cartsRoutes(service, reminders),
       jobs: [abandoned.job],
     },
   }
@@ -79,6 +86,7 @@ export {
   REMIND_ABANDONED_JOB,
   type AbandonedCartPayload,
 } from './carts.abandoned.js'
+export type { CartReminders } from './carts.reminders.js'
 export type { Cart, CartCoupon, CartItem, ShippingMethod } from './carts.schema.js'
 export { CartErrors } from './carts.errors.js'
 /** For routes outside carts that act on a cart (checkout): the same caller and header schema. */

@@ -6,6 +6,7 @@ import {
   type AuthService,
   type StaffDirectory,
 } from '../auth/index.js'
+import type { CartReminders } from '../carts/index.js'
 import type { CatalogApi } from '../catalog/index.js'
 import type { PlatformDeps } from '../../platform/module.js'
 import type { Mailer } from '../../platform/mail/mailer.js'
@@ -43,6 +44,8 @@ export interface NotificationsSettings {
   storefrontUrl: string
   /** The currency the low-stock digest names variants in. */
   storeCurrency: string
+  /** The API's public base URL (PUBLIC_URL): the one-click unsubscribe target. */
+  apiUrl: string
 }
 
 export function createNotificationsModule(
@@ -55,6 +58,7 @@ export function createNotificationsModule(
       accountTokens: AccountTokens
     }
     catalog: Pick<CatalogApi, 'getVariantsForPricing'>
+    cartReminders: Pick<CartReminders, 'unsubscribeTokenFor'>
     inventory: Pick<InventoryService, 'listLowStock'>
     orders: Pick<OrdersService, 'getState'>
   },
@@ -87,6 +91,8 @@ export function createNotificationsModule(
         customerEmail: async (id) =>
           (await deps.auth.service.getMe(id).catch(ignoreUserNotFound))?.email,
         staff: deps.auth.directory,
+        cartReminders: deps.cartReminders,
+        apiUrl: settings.apiUrl.replace(/\/$/, ''),
       }),
     },
   }

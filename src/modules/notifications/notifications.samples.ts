@@ -43,7 +43,7 @@ export const SAMPLE_VALUES: Record<TemplateName, TemplateValues> = {
     cancelled: false,
     orderUrl: link('/orders/ord_sample'),
   },
-  'cart-abandoned': cartAbandonedValues('cart_sample', 3, link),
+  'cart-abandoned': cartAbandonedValues('cart_sample', 3, token, link),
   'account-welcome': accountValues(customer, 'verify-email', link),
   'account-verification': accountValues(customer, 'verify-email', link),
   'password-reset': accountValues(customer, 'reset-password', link),

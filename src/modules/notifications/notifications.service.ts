@@ -15,7 +15,12 @@ export interface NotificationsService {
    * event (or job) is retried: recipients before the failure may then get the mail twice,
    * never zero times.
    */
-  send(to: string[], template: TemplateName, values: TemplateValues): Promise<void>
+  send(
+    to: string[],
+    template: TemplateName,
+    values: TemplateValues,
+    headers?: Record<string, string>,
+  ): Promise<void>
   /** A storefront page, e.g. `storefrontLink('/orders/ord_1')`. */
   storefrontLink(pathAndQuery: string): string
 }
@@ -30,11 +35,11 @@ export function createNotificationsService(deps: {
     renderNamedMail(template, values, deps.brand)
   return {
     render,
-    async send(to, template, values) {
+    async send(to, template, values, headers) {
       if (to.length === 0) return
       const mail = render(template, values)
       for (const recipient of to) {
-        const sent = await deps.mailer.send({ to: recipient, ...mail })
+        const sent = await deps.mailer.send({ to: recipient, ...mail, ...(headers && { headers }) })
         deps.logger.info({ template, messageId: sent.messageId }, 'mail sent')
       }
     },

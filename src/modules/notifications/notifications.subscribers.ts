@@ -7,7 +7,7 @@ import {
   type AccountTokens,
   type StaffDirectory,
 } from '../auth/index.js'
-import { CART_ABANDONED, type AbandonedCartPayload } from '../carts/index.js'
+import { CART_ABANDONED, type AbandonedCartPayload, type CartReminders } from '../carts/index.js'
 import {
   OrderEvents,
   type OrderEventPayload,
@@ -35,6 +35,10 @@ export interface SubscriberDeps {
   /** A signed-in customer's account email (auth owns it); undefined when the account is gone. */
   customerEmail(userId: string): Promise<string | undefined>
   staff: StaffDirectory
+  /** Unsubscribe tokens and opt-outs of abandoned-cart reminders (carts owns them). */
+  cartReminders: Pick<CartReminders, 'unsubscribeTokenFor'>
+  /** The API's public base URL: where a mail client POSTs a one-click unsubscribe. */
+  apiUrl: string
 }
 
 type OrderMail = (order: OrderState, event: DomainEvent, link: Link) => TemplateValues | undefined
@@ -76,11 +80,26 @@ export function notificationSubscriptions(deps: SubscriberDeps): Subscription[] 
       await notifications.send([issued.email], template, accountValues(issued, page, link))
     }
 
+  /**
+   * To the customer's account address, or to the guest's consented one; never to an address that
+   * unsubscribed. Each reminder carries its unsubscribe token: in a link and in RFC 8058's
+   * one-click headers, which a mail client POSTs to the API.
+   */
   const cartReminder: EventHandler = async (event) => {
     const { cartId, email, customerId, items } = event.payload as AbandonedCartPayload
-    const to = email ?? (customerId ? await deps.customerEmail(customerId) : undefined)
-    if (to)
-      await notifications.send([to], 'cart-abandoned', cartAbandonedValues(cartId, items, link))
+    const to = customerId ? await deps.customerEmail(customerId) : email
+    const token = to ? await deps.cartReminders.unsubscribeTokenFor(to) : null
+    if (!to || !token) return
+    const oneClick = `${deps.apiUrl}/v1/unsubscribe?token=${encodeURIComponent(token)}`
+    await notifications.send(
+      [to],
+      'cart-abandoned',
+      cartAbandonedValues(cartId, items, token, link),
+      {
+        'List-Unsubscribe': `<${oneClick}>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      },
+    )
   }
 
   const endpointDisabled: EventHandler = async (event) => {

@@ -59,8 +59,19 @@ export function orderRefundValues(order: OrderState, amount: number, link: Link)
   }
 }
 
-export function cartAbandonedValues(cartId: string, items: number, link: Link): TemplateValues {
-  return { items, single: items === 1, cartUrl: link(`/cart?cart=${encodeURIComponent(cartId)}`) }
+/** The storefront's unsubscribe page takes the token and POSTs it to `/v1/unsubscribe`. */
+export function cartAbandonedValues(
+  cartId: string,
+  items: number,
+  unsubscribeToken: string,
+  link: Link,
+): TemplateValues {
+  return {
+    items,
+    single: items === 1,
+    cartUrl: link(`/cart?cart=${encodeURIComponent(cartId)}`),
+    unsubscribeUrl: link(`/unsubscribe?token=${encodeURIComponent(unsubscribeToken)}`),
+  }
 }
 
 /** The account pages take the token as a query parameter; the mail also shows it as a code. */

@@ -1,45 +1,27 @@
 import { lookup } from 'node:dns/promises'
-import { BlockList, isIP, type LookupFunction } from 'node:net'
+import { isIP, type LookupFunction } from 'node:net'
 import dns from 'node:dns'
+import ipaddr from 'ipaddr.js'
 
-/** Where a webhook must never go unless WEBHOOK_ALLOW_PRIVATE_NETWORKS is set. */
-const blocked = new BlockList()
-for (const [net, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  blocked.addSubnet(net, prefix, 'ipv4')
-}
-for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['64:ff9b::', 96],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  blocked.addSubnet(net, prefix, 'ipv6')
-}
+/** Global unicast IPv6 space (RFC 4291): everything else (::/96, fec0::/10, 100::/64…) is refused. */
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3')
 
-/** True for loopback, link-local, private, shared, multicast and unspecified addresses. */
+/**
+ * True unless the address is global unicast: an IPv4 address outside every special-purpose block
+ * (private, loopback, link-local, shared, documentation, benchmarking, 6to4 relay, multicast,
+ * reserved, broadcast), or an IPv6 address inside 2000::/3 and outside its special-purpose blocks
+ * (2001::/23 with Teredo, 2001:db8::/32, 2002::/16 6to4, 3fff::/20, 5f00::/16). An IPv4-mapped
+ * address (::ffff:a.b.c.d) is judged as the IPv4 address it carries. `ipaddr.js` names the
+ * special-purpose blocks (IANA registries): `range()` is 'unicast' only outside all of them.
+ */
 export function isPrivateAddress(address: string): boolean {
   const bare = address.replace(/^\[|\]$/g, '')
-  // An IPv4-mapped IPv6 address (::ffff:10.0.0.1) is the IPv4 address it carries.
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare)
-  if (mapped?.[1]) return blocked.check(mapped[1], 'ipv4')
-  const family = isIP(bare)
-  if (family === 4) return blocked.check(bare, 'ipv4')
-  if (family === 6) return blocked.check(bare, 'ipv6')
-  return true
+  if (isIP(bare) === 0 || bare.includes('%')) return true
+  let parsed = ipaddr.parse(bare)
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress())
+    parsed = (parsed as ipaddr.IPv6).toIPv4Address()
+  if (parsed.range() !== 'unicast') return true
+  return parsed.kind() === 'ipv6' && !(parsed as ipaddr.IPv6).match(GLOBAL_UNICAST_V6)
 }
 
 export type UrlVerdict = { ok: true } | { ok: false; reason: string }

@@ -10,6 +10,8 @@ export interface MailMessage {
   subject: string
   text: string
   html: string
+  /** Extra headers, e.g. RFC 8058's `List-Unsubscribe` and `List-Unsubscribe-Post`. */
+  headers?: Record<string, string>
 }
 
 export interface SentMail {

@@ -8,6 +8,8 @@ const PRODUCTION = {
   NODE_ENV: 'production',
   MFA_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
   WEBHOOK_ENCRYPTION_KEY: Buffer.alloc(32, 2).toString('base64'),
+  SIGNING_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
+  SMTP_URL: 'smtp://127.0.0.1:2525',
 }
 const STRIPE = { STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' }
 

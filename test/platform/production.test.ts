@@ -14,7 +14,7 @@ import { childEnv, freePort, throwawayDatabaseUrl } from './support.js'
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const key = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64')
 
-/** What production needs from this helper's side (payment providers are configured elsewhere). */
+/** Everything production requires, a real payment provider included. */
 function productionEnv(): Record<string, string> {
   return {
     NODE_ENV: 'production',
@@ -22,6 +22,9 @@ function productionEnv(): Record<string, string> {
     WEBHOOK_ENCRYPTION_KEY: key(),
     SIGNING_KEY_ENCRYPTION_KEY: key(),
     SMTP_URL: 'smtp://127.0.0.1:2525',
+    PAYMENT_PROVIDERS: 'stripe',
+    STRIPE_SECRET_KEY: 'sk_test_production_test',
+    STRIPE_WEBHOOK_SECRET: 'whsec_production_test',
   }
 }
 

@@ -9,7 +9,10 @@ import { login, newCredentials, register, type Credentials } from './support.js'
 let ctx: TestContext
 
 before(async () => {
-  ctx = await createTestContext({ MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64') })
+  ctx = await createTestContext({
+    MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    LOGIN_LOCKOUT_THRESHOLD: '5',
+  })
 })
 after(async () => {
   await ctx.close()
@@ -239,6 +242,7 @@ describe('disabling TOTP', () => {
     })
     assert.equal(wrongPassword.statusCode, 403)
     assert.equal(wrongPassword.json().code, 'password_incorrect')
+    assert.equal(wrongPassword.json().errors[0].path, '/body/password')
 
     const ok = await post(url, user.token, { code: codeAt(user.secret, 0), password })
     assert.equal(ok.statusCode, 204, ok.body)
@@ -251,6 +255,20 @@ describe('disabling TOTP', () => {
     const twice = await post(url, user.token, { code: codeAt(user.secret, 1), password })
     assert.equal(twice.statusCode, 409)
     assert.equal(twice.json().code, 'mfa_not_enabled')
+  })
+
+  test('the right password does not clear wrong codes: 429 after five, password and all', async () => {
+    const user = await mfaUser()
+    const url = '/v1/auth/mfa/totp/disable'
+    const { password } = user.credentials
+    for (let i = 0; i < 5; i++) {
+      const res = await post(url, user.token, { code: '000000', password })
+      assert.equal(res.statusCode, 403, res.body)
+      assert.equal(res.json().code, 'mfa_code_invalid')
+    }
+    const locked = await post(url, user.token, { code: codeAt(user.secret, 0), password })
+    assert.equal(locked.statusCode, 429, locked.body)
+    assert.ok(Number(locked.headers['retry-after']) > 0)
   })
 
   test('MFA routes need a signed-in user', async () => {

@@ -69,13 +69,13 @@ export function createAuthModule(deps: AuthDeps & { audit: AuditService }): Auth
     refreshTokenTtlDays: deps.settings.refreshTokenTtlDays,
   })
   const admin = createStaffFeature({ ...deps, sessions, logger })
-  const attempts = createAttemptGuard(deps.rateLimits)
+  const attempts = createAttemptGuard(deps.rateLimits, db)
   const mfa = createMfaFeature({ ...deps, sessions, logger, attempts })
   const service = admin.protect(
     createAuthService({ db, uow: deps.uow, tokens, sessions, logger, mfa: mfa.service }),
   )
   const origins = trustedOrigins(deps.settings)
-  const changePassword = createChangePassword({ db: sessionDb, uow: deps.uow, logger, attempts })
+  const changePassword = createChangePassword({ uow: deps.uow, logger, attempts })
   const account = createAccountFeature({ ...deps, sessions, attempts }, deps.database.db)
   const routes = [
     authRoutes(service),

@@ -34,13 +34,4 @@ export const AccountErrors = {
       title: 'Not a customer account',
       detail: 'Staff accounts are deactivated by an administrator, not deleted by themselves.',
     }),
-  /** A signed-in user confirming a sensitive action with the wrong password. */
-  passwordIncorrect: () =>
-    new AppError({
-      kind: 'forbidden',
-      code: 'password_incorrect',
-      title: 'Password incorrect',
-      detail: 'The current password is not correct.',
-      errors: [{ path: '/body/password', message: 'is not correct' }],
-    }),
 }

@@ -23,10 +23,6 @@ export async function insertAccountToken(
 export type SpendResult =
   { outcome: 'spent'; userId: string } | { outcome: 'invalid' } | { outcome: 'expired' }
 
-/**
- * Spends a token: it must exist for `purpose`, be unused and unexpired. The row lock makes two
- * concurrent uses of one token resolve to one success. Call inside a transaction.
- */
 /** The token's state without spending it: a cheap check before slow work (the spend re-checks). */
 export async function peekAccountToken(
   db: AccountDb,
@@ -43,6 +39,10 @@ export async function peekAccountToken(
   return row.expired ? 'expired' : 'valid'
 }
 
+/**
+ * Spends a token: it must exist for `purpose`, be unused and unexpired. The row lock makes two
+ * concurrent uses of one token resolve to one success. Call inside a transaction.
+ */
 export async function spendAccountToken(
   trx: AccountDb,
   tokenHash: string,
@@ -92,16 +92,6 @@ export async function findActiveUserIdByEmail(
     .where('status', '=', 'active')
     .executeTakeFirst()
   return row?.id
-}
-
-export async function findPasswordHash(db: AccountDb, userId: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('auth.user')
-    .select('password_hash')
-    .where('id', '=', userId)
-    .where('status', '=', 'active')
-    .executeTakeFirst()
-  return row?.password_hash
 }
 
 /** Returns whether the address was unverified until now. */

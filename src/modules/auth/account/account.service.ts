@@ -3,13 +3,12 @@ import type { Logger } from 'pino'
 import { narrow, type UnitOfWork } from '../../../platform/db/unit-of-work.js'
 import { AccountErrors } from './account.errors.js'
 import { AccountEvents, accountEvent } from './account.events.js'
-import { anonymiseUser, findPasswordHash, updateUserName, type AccountDb } from './account.repo.js'
+import { anonymiseUser, updateUserName, type AccountDb } from './account.repo.js'
 import { AuthErrors } from '../core/auth.errors.js'
 import { findUserById, type AuthDb } from '../core/auth.repo.js'
 import type { PublicUser } from '../core/auth.schema.js'
 import { toPublicUser } from '../core/auth.mappers.js'
-import { verifyPassword } from '../core/passwords.js'
-import { hasCode, type AttemptGuard } from '../core/attempts.js'
+import type { AttemptGuard } from '../core/attempts.js'
 import type { AccountTables } from './verification.tables.js'
 
 /** The signed-in user's own account: profile changes and deletion. */
@@ -50,17 +49,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
     },
 
     async deleteAccount(userId, password) {
-      const passwordHash = await findPasswordHash(db, userId)
-      if (!passwordHash) throw AuthErrors.userNotFound(userId)
-      await deps.attempts.run(
-        userId,
-        async () => {
-          if (!(await verifyPassword(passwordHash, password))) {
-            throw AccountErrors.passwordIncorrect()
-          }
-        },
-        hasCode('password_incorrect'),
-      )
+      await deps.attempts.confirmPassword(userId, password, 'password')
       const user = await findUserById(authDb, userId)
       // Staff accounts are closed by an admin (deactivation), not deleted by themselves.
       if (user?.role !== 'customer') throw AccountErrors.notACustomer()

@@ -79,14 +79,17 @@ export const AuthErrors = {
       title: 'Session not found',
       detail: `No live session ${sessionId} on this account.`,
     }),
-  /** Same code as account deletion's wrong-password answer; 403 so clients keep the session. */
-  currentPasswordIncorrect: () =>
+  /**
+   * A signed-in user confirming a sensitive action with the wrong password (`field`: the body
+   * field that held it); 403 so clients keep the session.
+   */
+  passwordIncorrect: (field: 'currentPassword' | 'password') =>
     new AppError({
       kind: 'forbidden',
       code: 'password_incorrect',
       title: 'Password incorrect',
       detail: 'The current password is not correct.',
-      errors: [{ path: '/body/currentPassword', message: 'is not correct' }],
+      errors: [{ path: `/body/${field}`, message: 'is not correct' }],
     }),
   /** A cookie-authenticated request from an origin we do not serve (CSRF). */
   foreignOrigin: () =>

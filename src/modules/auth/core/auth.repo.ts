@@ -123,6 +123,20 @@ export async function findCredentialsByEmail(
   return row ? { user: toUser(row), passwordHash: row.password_hash } : undefined
 }
 
+/** An active account's password hash and email (for re-authenticating a signed-in user). */
+export async function findPasswordHash(
+  db: AuthDb,
+  userId: string,
+): Promise<{ email: string; passwordHash: string } | undefined> {
+  const row = await db
+    .selectFrom('auth.user')
+    .select(['email', 'password_hash'])
+    .where('id', '=', userId)
+    .where('status', '=', 'active')
+    .executeTakeFirst()
+  return row ? { email: row.email, passwordHash: row.password_hash } : undefined
+}
+
 function toSigningKey(row: Selectable<AuthTables['auth.signing_key']>): SigningKeyRecord {
   return {
     kid: row.kid,

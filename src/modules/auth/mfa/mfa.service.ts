@@ -5,9 +5,7 @@ import { narrow, type UnitOfWork } from '../../../platform/db/unit-of-work.js'
 import type { AuditService } from '../../audit/index.js'
 import { hasCode, type AttemptGuard } from '../core/attempts.js'
 import { AuthErrors } from '../core/auth.errors.js'
-import { verifyPassword } from '../core/passwords.js'
 import { findUserById, type AuthDb, type User } from '../core/auth.repo.js'
-import { findPasswordHash, type AccountDb } from '../account/account.repo.js'
 import type { PublicUser } from '../core/auth.schema.js'
 import { toPublicUser } from '../core/auth.mappers.js'
 import {
@@ -209,10 +207,7 @@ export function createMfaService(deps: MfaServiceDeps): MfaService {
     async disableTotp(userId, { code, password }, client) {
       const disable = async () => {
         // The password first, outside the transaction (slow CPU work).
-        const passwordHash = await findPasswordHash(db as unknown as AccountDb, userId)
-        if (!passwordHash || !(await verifyPassword(passwordHash, password))) {
-          throw AuthErrors.currentPasswordIncorrect()
-        }
+        await attempts.checkPassword(userId, password, 'password')
         await disableWithCode(userId, code, client)
       }
       await attempts.run(userId, disable, wrongSecret)

@@ -201,18 +201,6 @@ export async function findLiveSessionRole(
   return row?.role
 }
 
-export async function findPasswordHash(
-  db: SessionDb,
-  userId: string,
-): Promise<{ email: string; passwordHash: string } | undefined> {
-  const row = await db
-    .selectFrom('auth.user')
-    .select(['email', 'password_hash'])
-    .where('id', '=', userId)
-    .executeTakeFirst()
-  return row ? { email: row.email, passwordHash: row.password_hash } : undefined
-}
-
 export async function updatePasswordHash(
   db: SessionDb,
   userId: string,

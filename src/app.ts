@@ -51,11 +51,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
       requestIdLogLabel: 'requestId',
     }),
     genReqId: requestIdFrom,
-    // A hop count is passed as Fastify takes it: since 5.12 it trusts no hop by count alone
-    // (its types no longer list numbers), so the header is ignored; see docs/configuration.md.
-    trustProxy: (typeof config.trustProxy === 'object'
-      ? [...config.trustProxy]
-      : config.trustProxy) as boolean | string[],
+    trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: config.bodyLimit,
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
@@ -156,4 +152,15 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     if (module.routes) await app.register(module.routes)
   }
   return app
+}
+
+/**
+ * `TRUST_PROXY` as Fastify takes it. A hop count becomes a trust function (the nearest `hops`
+ * senders are proxies): Fastify 5.12 ignores a plain number, which would leave the header unread.
+ */
+function trustProxyOption(
+  setting: Config['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting === 'number') return (_address, hop) => hop < setting
+  return typeof setting === 'object' ? [...setting] : setting
 }

@@ -59,8 +59,11 @@ describe(`TRUST_PROXY through real requests (${engine})`, () => {
     assert.equal(await recordedIp('false', '203.0.113.7'), '127.0.0.1')
   })
 
-  test('a hop count: Fastify 5.12 trusts no hop by count alone, so the header is ignored', async () => {
-    assert.equal(await recordedIp('1', '203.0.113.7'), '127.0.0.1')
+  test('a hop count: that many senders nearest the server are proxies', async () => {
+    // One hop: the socket peer (127.0.0.1) is the proxy; the client is the last forwarded entry.
+    assert.equal(await recordedIp('1', '192.0.2.1, 203.0.113.7'), '203.0.113.7')
+    // Two hops: 203.0.113.7 is the second proxy, whatever the client put before it is believed.
+    assert.equal(await recordedIp('2', '192.0.2.1, 203.0.113.7'), '192.0.2.1')
   })
 
   test('true (development only) trusts any sender: the spoofable setting production refuses', async () => {

@@ -71,3 +71,23 @@ export async function spawnRole(
   }
   return { child, lines, logged, stderr: () => stderr, exited }
 }
+
+/**
+ * Runs `emporium start` with `env` to its end, for a start that must be refused: its exit code
+ * and the non-empty lines of stdout and stderr.
+ */
+export async function refusedStart(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderrLines: string[] }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
+    cwd: root,
+    env: childEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  return { code, stdout, stderrLines: stderr.split('\n').filter((line) => line !== '') }
+}

@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { describe, test } from 'node:test'
-import { fileURLToPath } from 'node:url'
 import { ConfigError, loadConfig } from '../../src/config.js'
-import { childEnv } from './support.js'
-
-const root = fileURLToPath(new URL('../../', import.meta.url))
+import { refusedStart } from '../helpers/process.js'
 
 function configErrorOf(env: Record<string, string>): ConfigError {
   try {
@@ -98,22 +94,11 @@ describe('the emporium process', () => {
     'exits 1 with one stderr line naming PORT when PORT is invalid',
     { timeout: 30_000 },
     async () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
-        cwd: root,
-        env: childEnv({ PORT: 'abc' }),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-      let stdout = ''
-      let stderr = ''
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
-
+      const { code, stdout, stderrLines: lines } = await refusedStart({ PORT: 'abc' })
       assert.equal(code, 1)
       assert.equal(stdout, '')
-      const lines = stderr.split('\n').filter((line) => line !== '')
-      assert.equal(lines.length, 1, `stderr was:\n${stderr}`)
-      assert.match(stderr, /\bPORT\b/)
+      assert.equal(lines.length, 1, `stderr was:\n${lines.join('\n')}`)
+      assert.match(lines[0]!, /\bPORT\b/)
     },
   )
 })

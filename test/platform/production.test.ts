@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, describe, test } from 'node:test'
-import { fileURLToPath } from 'node:url'
 import { ConfigError, loadConfig, productionProblems } from '../../src/config.js'
 import { createSecretBox } from '../../src/platform/crypto.js'
 import { engine } from '../helpers/context.js'
-import { spawnRole } from '../helpers/process.js'
-import { childEnv, freePort, throwawayDatabaseUrl } from './support.js'
+import { refusedStart, spawnRole } from '../helpers/process.js'
+import { freePort, throwawayDatabaseUrl } from './support.js'
 
-const root = fileURLToPath(new URL('../../', import.meta.url))
 const key = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64')
 
 /** Everything production requires, a real payment provider included. */
@@ -194,21 +191,18 @@ describe(`the emporium process in production (${engine})`, () => {
     'exits 1 with one stderr line naming SMTP_URL when it is unset',
     { timeout: 30_000 },
     async () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
-        cwd: root,
-        env: childEnv({ ...productionEnv(), SMTP_URL: '', DATA_DIR: dataDir }),
-        stdio: ['ignore', 'pipe', 'pipe'],
+      const {
+        code,
+        stdout,
+        stderrLines: lines,
+      } = await refusedStart({
+        ...productionEnv(),
+        SMTP_URL: '',
+        DATA_DIR: dataDir,
       })
-      let stdout = ''
-      let stderr = ''
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
-
       assert.equal(code, 1)
       assert.equal(stdout, '')
-      const lines = stderr.split('\n').filter((line) => line !== '')
-      assert.equal(lines.length, 1, `stderr was:\n${stderr}`)
+      assert.equal(lines.length, 1, `stderr was:\n${lines.join('\n')}`)
       assert.match(lines[0]!, /^Invalid configuration: SMTP_URL must be set in production/)
     },
   )

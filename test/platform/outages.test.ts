@@ -2,9 +2,11 @@ import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { after, before, describe, test } from 'node:test'
 import Fastify from 'fastify'
+import pg from 'pg'
 import { loadConfig } from '../../src/config.js'
 import { openDatabase, type Database } from '../../src/platform/db/database.js'
 import { isDatabaseUnavailable } from '../../src/platform/db/errors.js'
+import { failoverPool, type FailoverPool } from '../../src/platform/db/replicas.js'
 import { registerProblemHandlers } from '../../src/platform/http/problems.js'
 import { degradations } from '../../src/platform/telemetry/degraded.js'
 import { createLogger } from '../../src/platform/telemetry/logger.js'
@@ -189,6 +191,49 @@ if (DATABASE_URL) {
   })
 
   describe('a read replica that cannot be reached', () => {
+    /** A replica pool through a cuttable proxy, failing over to a primary pool of its own. */
+    /**
+     * Runs `use` with a connection checked out of a replica pool that reaches PostgreSQL through a
+     * cuttable proxy and fails over to a primary pool of its own; releases and closes all after.
+     */
+    const withReplicaClient = async (
+      use: (c: { proxy: TcpProxy; pool: FailoverPool; client: pg.PoolClient }) => Promise<void>,
+    ) => {
+      const proxy = await startTcpProxy(endpointOf(DATABASE_URL, 5432))
+      const replicaPool = new pg.Pool({ connectionString: proxy.url(DATABASE_URL), max: 1 })
+      const primaryPool = new pg.Pool({ connectionString: DATABASE_URL, max: 1 })
+      replicaPool.on('connect', (client) => client.on('error', () => {}))
+      const pool = failoverPool(replicaPool, primaryPool)
+      const client = await pool.connect()
+      try {
+        await use({ proxy, pool, client })
+      } finally {
+        client.release(true)
+        await pool.end()
+        await primaryPool.end()
+        await proxy.close()
+      }
+    }
+
+    test('a read whose replica connection breaks mid-flight runs again on the primary', () =>
+      withReplicaClient(async ({ proxy, pool, client }) => {
+        assert.equal((await client.query('select 1 as n')).rows[0].n, 1)
+        assert.equal(proxy.accepted, 1, 'the first read went through the replica')
+        const outBefore = degradations.replicaOut
+        proxy.cut() // the checked-out connection dies under it
+        const again = await client.query('select $1::int as n', [2])
+        assert.equal(again.rows[0].n, 2, 'the read was answered, by the primary')
+        assert.equal(degradations.replicaOut, outBefore + 1)
+        assert.equal(pool.healthy, false, 'the replica is out of rotation')
+      }))
+
+    test('a statement inside a replica transaction is not run again elsewhere', () =>
+      withReplicaClient(async ({ proxy, client }) => {
+        await client.query('begin')
+        proxy.cut()
+        await assert.rejects(client.query('select 1'), (error) => isDatabaseUnavailable(error))
+      }))
+
     test('catalog reads go to the primary, and back to the replica once it answers', async () => {
       const fresh = await throwawayPostgres(DATABASE_URL, { migrated: true })
       const replica = await startTcpProxy(endpointOf(fresh.url, 5432))

@@ -21,8 +21,10 @@ export interface FailoverPool extends DialectPool {
  * A replica's pool that hands out a primary connection instead while the replica cannot be
  * reached: the first connection it fails to make (refused, reset, timed out, the server
  * refusing work) takes it out of rotation, with a warning and the `replicaOut` counter, and that
- * very read is served by the primary. A probe every `REPLICA_PROBE_MS` puts it back once it
- * accepts a connection again. A query that breaks on an established connection still fails.
+ * very read is served by the primary. A statement that breaks on an established replica
+ * connection (the replica died mid-flight, or the pool handed out a connection whose socket was
+ * already gone) takes it out too and is run again on the primary, unless it ran inside a
+ * transaction. A probe every `REPLICA_PROBE_MS` puts it back once it accepts a connection again.
  */
 export function failoverPool(
   replica: pg.Pool,
@@ -31,6 +33,7 @@ export function failoverPool(
 ): FailoverPool {
   let healthy = true
   let probe: NodeJS.Timeout | undefined
+  const wrapped = new WeakSet<pg.PoolClient>()
 
   function takeOut(error: unknown) {
     healthy = false
@@ -51,6 +54,36 @@ export function failoverPool(
     }
   }
 
+  /** Reads run alone (no transaction) on a replica, so one that breaks can run again elsewhere. */
+  function withPrimaryFallback(client: pg.PoolClient): pg.PoolClient {
+    if (wrapped.has(client)) return client
+    wrapped.add(client)
+    const query = client.query.bind(client) as (
+      text: string,
+      values?: unknown[],
+    ) => Promise<unknown>
+    let inTransaction = false
+    const fallback = async (text: string, values?: unknown[]) => {
+      if (/^\s*(begin|start transaction)\b/i.test(text)) inTransaction = true
+      try {
+        return await query(text, values)
+      } catch (error) {
+        if (inTransaction || !isDatabaseUnavailable(error)) throw error
+        takeOut(error)
+        const other = await primary.connect()
+        try {
+          return await other.query(text, values)
+        } finally {
+          other.release()
+        }
+      } finally {
+        if (/^\s*(commit|rollback)\b/i.test(text)) inTransaction = false
+      }
+    }
+    client.query = fallback as typeof client.query
+    return client
+  }
+
   return {
     get healthy() {
       return healthy
@@ -58,7 +91,7 @@ export function failoverPool(
     async connect() {
       if (healthy) {
         try {
-          return await replica.connect()
+          return withPrimaryFallback(await replica.connect())
         } catch (error) {
           if (!isDatabaseUnavailable(error)) throw error
           takeOut(error)

@@ -31,6 +31,11 @@ export interface Config {
   /** Lifetime of a refresh token; each rotation starts a new one (sliding session). */
   readonly refreshTokenTtlDays: number
   readonly shutdownGraceMs: number
+  /**
+   * HTTP processes of `start` and `serve` on PostgreSQL (node:cluster, one port); 1 runs one
+   * process. Unset: one per core. The embedded database is single-process whatever it says.
+   */
+  readonly webConcurrency: number | undefined
   /** How long an `Idempotency-Key` and its stored reply are kept (at least 24 h, the API's promise). */
   readonly idempotencyKeyTtlHours: number
   /** Order event streams (SSE): their longest life and how often they re-check the caller. */
@@ -453,6 +458,7 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimit: int(env, 'BODY_LIMIT', 1_048_576, 1024, 104_857_600),
     refreshTokenTtlDays: int(env, 'REFRESH_TOKEN_TTL_DAYS', 7, 1, 365),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 1000, 0, 60_000),
+    webConcurrency: str(env, 'WEB_CONCURRENCY') ? int(env, 'WEB_CONCURRENCY', 1, 1, 64) : undefined,
     idempotencyKeyTtlHours: int(env, 'IDEMPOTENCY_KEY_TTL_HOURS', 24, 24, 8760),
     idempotencyEncryptionKey: encryptionKeys(env, 'IDEMPOTENCY_ENCRYPTION_KEY')[0]?.key,
     orderStreams: Object.freeze({

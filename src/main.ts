@@ -1,146 +1,48 @@
-import type { Logger } from 'pino'
-import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js'
-import { databaseOptions, openDatabase, type Database } from './platform/db/database.js'
-import {
-  createMigrator,
-  migrateDown,
-  migrateUp,
-  migrationStatus,
-} from './platform/db/migrations.js'
+import cluster from 'node:cluster'
+import { availableParallelism } from 'node:os'
+import { ConfigError, loadConfig, loadDotEnv } from './config.js'
 import { createLogger } from './platform/telemetry/logger.js'
-import { allMigrations } from './composition.js'
-import { createRuntime, migrateDatabase, type Runtime } from './runtime.js'
 
 const USAGE = `usage: emporium [start | serve | worker | migrate up|down|down-all|status | seed]
-  start    API and worker in one process (default)
-  serve    API only (PostgreSQL)
+  start    API and worker (default): one process on the embedded database; on PostgreSQL
+           WEB_CONCURRENCY API processes and one worker process (1: all in one process)
+  serve    API only (PostgreSQL), WEB_CONCURRENCY processes
   worker   jobs, schedules and the outbox relay only (PostgreSQL)
   migrate  apply (up), revert one (down) or all (down-all) migrations, or list them (status)
   seed     load the demo catalog into an empty store`
 
-async function prepare(runtime: Runtime): Promise<void> {
-  const { config, modules, logger } = runtime
-  if (config.adminEmail && config.adminPassword) {
-    const created = await modules.auth.service.ensureAdmin(config.adminEmail, config.adminPassword)
-    if (created) logger.info({ email: config.adminEmail }, 'admin account created')
-  }
-  if (config.seedDemo) {
-    const seeded = await modules.catalog.service.seedDemoIfEmpty()
-    if (seeded > 0) logger.info({ products: seeded }, 'demo catalog loaded')
-  }
-}
-
-async function run(
-  role: string,
-  config: Config,
-  logger: Logger,
-  database: Database,
-): Promise<void> {
-  if (database.engine === 'pglite' && (role === 'serve' || role === 'worker')) {
-    throw new ConfigError(
-      'DATABASE_URL',
-      `is needed for the "${role}" role: the embedded database lives in one process, use "start"`,
-    )
-  }
-  const started = Date.now()
-  await migrateDatabase(database, logger)
-  const runtime = createRuntime(config, logger, database, { consume: role !== 'serve' })
-  // Loads the token signing keys now (creating the first, sealing clear ones when
-  // SIGNING_KEY_ENCRYPTION_KEY is set): a stored key that does not open stops the start.
-  await runtime.modules.auth.service.publicKeys()
-  if (config.trustProxy === true) {
-    logger.warn('TRUST_PROXY=true: any client can set its own address through X-Forwarded-For')
-  }
-  let shuttingDown = false
-  const app =
-    role === 'worker' ? undefined : await runtime.buildApp({ isShuttingDown: () => shuttingDown })
-
-  if (role !== 'serve') await prepare(runtime)
-  await runtime.jobs.start({ work: role !== 'serve' })
-  if (role !== 'serve') {
-    // Consumers first: on JetStream they are created at their start and see what comes after.
-    await runtime.bus.start()
-    runtime.relay.start()
-  }
-  if (app) {
-    await app.listen({ port: config.port, host: config.host })
-    const base = config.publicUrl
-    logger.info(
-      { startupMs: Date.now() - started, engine: database.engine },
-      `Emporium is ready: API ${base}/v1/products · docs ${base}/docs · OpenAPI ${base}/openapi.json · GraphQL ${base}/graphql (not yet)`,
-    )
-  } else {
-    logger.info({ startupMs: Date.now() - started }, 'Emporium worker is running')
-  }
-
-  const stop = async (signal: string) => {
-    if (shuttingDown) return
-    shuttingDown = true
-    logger.info({ signal }, 'shutting down: draining requests and jobs')
-    const force = setTimeout(() => {
-      logger.error('shutdown took longer than 25 s; exiting')
-      process.exit(1)
-    }, 25_000).unref()
-    // /readyz already answers 503: give load balancers and requests already on the wire a moment
-    // before Fastify closes idle connections (a request not yet parsed looks idle).
-    await new Promise((resolve) => setTimeout(resolve, config.shutdownGraceMs))
-    await app?.close()
-    await runtime.relay.stop()
-    await runtime.jobs.stop()
-    await runtime.closeConnections()
-    await database.close()
-    clearTimeout(force)
-    logger.info('stopped')
-    process.exit(0)
-  }
-  process.once('SIGTERM', (s) => void stop(s))
-  process.once('SIGINT', (s) => void stop(s))
-}
-
-async function migrate(action: string | undefined, database: Database): Promise<void> {
-  const migrator = createMigrator(database.db, allMigrations)
-  if (action === 'up') for (const step of await migrateUp(migrator)) console.log(step)
-  else if (action === 'down') for (const step of await migrateDown(migrator)) console.log(step)
-  else if (action === 'down-all')
-    for (const step of await migrateDown(migrator, true)) console.log(step)
-  else if (action === 'status') {
-    for (const m of await migrationStatus(migrator)) {
-      console.log(
-        `${m.executedAt ? m.executedAt.toISOString() : 'pending                 '}  ${m.name}`,
-      )
-    }
-  } else throw new UsageError()
-}
+const ROLES = ['start', 'serve', 'worker', 'migrate', 'seed']
 
 class UsageError extends Error {}
 
+/**
+ * Picks what this process does. The modules are imported only by the process that runs them: a
+ * cluster's primary (src/cluster.ts) loads none of them and stays small.
+ */
 async function main(argv: string[]): Promise<void> {
   const [role = 'start', action] = argv
-  if (!['start', 'serve', 'worker', 'migrate', 'seed'].includes(role)) throw new UsageError()
+  if (!ROLES.includes(role)) throw new UsageError()
   loadDotEnv()
   const config = loadConfig()
-  const logger = createLogger(config.logLevel)
-  const options = databaseOptions(config)
-  const database = await openDatabase(
-    options.engine === 'postgres' ? { ...options, logger } : options,
-  )
-  try {
-    if (role === 'migrate') return await migrate(action, database).finally(() => database.close())
-    if (role === 'seed') {
-      await migrateDatabase(database, logger)
-      const runtime = createRuntime(config, logger, database, { consume: false })
-      const seeded = await runtime.modules.catalog.service.seedDemoIfEmpty()
-      await runtime.closeConnections()
-      console.log(
-        seeded > 0 ? `loaded ${seeded} demo products` : 'the store is not empty; nothing loaded',
-      )
-      return await database.close()
-    }
-    await run(role, config, logger, database)
-  } catch (error) {
-    await database.close().catch(() => undefined)
-    throw error
+  const processes = config.webConcurrency ?? availableParallelism()
+  const clustered = (role === 'start' || role === 'serve') && processes > 1
+  if (cluster.isPrimary && clustered && config.databaseUrl) {
+    const { supervise } = await import('./cluster.js')
+    return supervise(role, processes, config, createLogger(config.logLevel))
   }
+  const base = createLogger(config.logLevel)
+  // The processes of a cluster write to one stdout: each line says which one wrote it.
+  const logger = cluster.isWorker ? base.child({ pid: process.pid, role }) : base
+  if (clustered && !config.databaseUrl && config.webConcurrency !== undefined) {
+    logger.warn(
+      { webConcurrency: config.webConcurrency },
+      'WEB_CONCURRENCY has no effect on the embedded database: one process holds its only connection (set DATABASE_URL for several)',
+    )
+  }
+  const { runRole, UsageError: UnknownAction } = await import('./roles.js')
+  await runRole(role, action, config, logger).catch((error: unknown) => {
+    throw error instanceof UnknownAction ? new UsageError() : error
+  })
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -15,6 +15,7 @@ import type { EventBus } from './platform/events/types.js'
 import { createJobs, type Jobs } from './platform/jobs/jobs.js'
 import { createMailer } from './platform/mail/mailer.js'
 import { createCacheFactory } from './platform/cache/cache.js'
+import { clusterPeers, type Peers } from './platform/cluster/peers.js'
 import { createRedis, pingRedis } from './platform/cache/redis.js'
 import { degraded } from './platform/telemetry/degraded.js'
 import type { ReadinessCheck } from './platform/http/health.js'
@@ -52,6 +53,8 @@ export interface RuntimeOptions {
   jetStream?: { stream: string; subjectPrefix: string }
   /** The in-process caches' clock (tests move it instead of waiting for a TTL). */
   cacheClock?: () => number
+  /** The other processes of this cluster (default: node:cluster's, when this is a cluster child). */
+  peers?: Peers
 }
 
 function createBus(
@@ -60,32 +63,58 @@ function createBus(
   database: Database,
   checks: ReadinessCheck[],
   jetStream: RuntimeOptions['jetStream'],
+  peers: Peers | undefined,
 ) {
-  if (!config.natsUrl) return createInProcessBus(logger, database.db)
+  if (!config.natsUrl) return createInProcessBus(logger, database.db, peers)
   const bus = createJetStreamBus({ url: config.natsUrl, db: database.db, logger, ...jetStream })
   checks.push({ name: 'nats', check: () => bus.ping() })
   return bus
+}
+
+const RELAY_WAKE = 'relay.wake'
+
+/**
+ * What a commit with events calls: the relay of this process, or in a cluster's HTTP process
+ * (which runs none) the worker process's, over IPC: at most one message per turn of the event
+ * loop, however many commits it saw.
+ */
+function relayWaker(relay: OutboxRelay, consume: boolean, peers: Peers | undefined): () => void {
+  if (!peers) return () => relay.notify()
+  if (consume) {
+    peers.on(RELAY_WAKE, () => relay.notify())
+    return () => relay.notify()
+  }
+  let pending = false
+  return () => {
+    if (pending) return
+    pending = true
+    setImmediate(() => {
+      pending = false
+      peers.broadcast(RELAY_WAKE, undefined, 'worker')
+    })
+  }
 }
 
 export function createRuntime(
   config: Config,
   logger: Logger,
   database: Database,
-  { consume = true, jetStream, cacheClock }: RuntimeOptions = {},
+  { consume = true, jetStream, cacheClock, peers = clusterPeers() }: RuntimeOptions = {},
 ): Runtime {
   const readiness: ReadinessCheck[] = [{ name: 'database', check: () => database.ping() }]
-  const bus = createBus(config, logger, database, readiness, jetStream)
+  const bus = createBus(config, logger, database, readiness, jetStream, peers)
   const relay = createOutboxRelay(database.db, bus, logger)
+  const wakeRelay = relayWaker(relay, consume, peers)
   // The modules' immediate handlers are known once the modules exist, below.
   let immediate: AfterCommit = () => {}
   const uow = createUnitOfWork(database.db, async (events) => {
     await immediate(events)
-    relay.notify()
+    wakeRelay()
   })
   const jobs = createJobs(database, logger)
   const redis = config.redisUrl ? createRedis(config.redisUrl) : undefined
   redis?.on('error', (err: Error) => degraded('redisCache', logger, 'redis connection error', err))
-  const rateLimits = createRateLimitStore(config.rateLimits, redis, logger)
+  const rateLimits = createRateLimitStore(config.rateLimits, redis, logger, { cluster: !!peers })
   if (redis) readiness.push({ name: 'redis', check: () => pingRedis(redis) })
   const mailer = createMailer({
     smtpUrl: config.smtpUrl,
@@ -95,6 +124,7 @@ export function createRuntime(
   })
   const caches = createCacheFactory({
     redis,
+    peers,
     prefix: config.cachePrefix,
     onError: (err) => degraded('redisCache', logger, 'redis unreachable: caches bypassed', err),
     now: cacheClock,

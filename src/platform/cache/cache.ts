@@ -1,5 +1,11 @@
 import { LRUCache } from 'lru-cache'
-import { createLocalGeneration, createRedisGeneration, type Generation } from './generation.js'
+import type { Peers } from '../cluster/peers.js'
+import {
+  createLocalGeneration,
+  createPeerGeneration,
+  createRedisGeneration,
+  type Generation,
+} from './generation.js'
 import type { Redis } from './redis.js'
 
 /**
@@ -110,21 +116,25 @@ function disabledCache<V>(): Cache<V> {
 export type CacheFactory = <V extends object>(name: string, options: CacheOptions<V>) => Cache<V>
 
 /**
- * Without Redis each cache's generation is in-process; with it, the generation of cache `name`
- * is the Redis key `<prefix>:<name>:generation`, shared by every process on that Redis.
+ * With Redis, the generation of cache `name` is the Redis key `<prefix>:<name>:generation`,
+ * shared by every process on that Redis. Without it, each cache's generation is in-process, and
+ * in a cluster child its bumps are told to the other processes of the cluster (`peers`).
  */
 export function createCacheFactory(options: {
   redis?: Redis
+  peers?: Peers
   prefix: string
   onError?: (error: unknown) => void
   /** The caches' clock in milliseconds (tests move it; default: the process's own). */
   now?: () => number
 }): CacheFactory {
   return (name, cacheOptions) => {
-    const { redis, prefix, onError, now } = options
+    const { redis, peers, prefix, onError, now } = options
     const generation = redis
       ? createRedisGeneration(redis, `${prefix}:${name}:generation`, { onError })
-      : createLocalGeneration()
+      : peers
+        ? createPeerGeneration(peers, name)
+        : createLocalGeneration()
     return createCache(generation, now ? { now, ...cacheOptions } : cacheOptions)
   }
 }

@@ -1,3 +1,4 @@
+import type { Peers } from '../cluster/peers.js'
 import { redisDown, type Redis } from './redis.js'
 
 /** A counter that every cache sharing it compares its entries against. */
@@ -14,6 +15,24 @@ export function createLocalGeneration(): Generation {
   return {
     current: async () => value,
     bump: async () => ++value,
+  }
+}
+
+/**
+ * The generation of one process that also moves when another process of its cluster bumps
+ * (several HTTP processes without Redis): a bump is told to the peers over IPC, and each peer
+ * bumps its own counter. The numbers differ between processes; only their changes matter.
+ */
+export function createPeerGeneration(peers: Peers, name: string): Generation {
+  const topic = `cache.bump:${name}`
+  let value = 0
+  peers.on(topic, () => void ++value)
+  return {
+    current: async () => value,
+    bump: async () => {
+      peers.broadcast(topic)
+      return ++value
+    },
   }
 }
 

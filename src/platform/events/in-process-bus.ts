@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
+import type { Peers } from '../cluster/peers.js'
 import { processOnce } from './processed-events.js'
 import type { DomainEvent, EventBus, EventHandler } from './types.js'
 
@@ -8,14 +9,29 @@ interface Subscription {
   handle: (event: DomainEvent) => Promise<unknown>
 }
 
+const WATCHED = 'bus.watched'
+
 /**
  * Delivers each event to every subscriber of its type in this process. `publish` rejects if any
  * handler failed, so the relay leaves the event unpublished and retries it: delivery is at least
  * once, and the retry skips the consumers that already processed the event (`processOnce`).
+ *
+ * In a cluster child (`peers`), what it publishes is also shown to the watchers of the cluster's
+ * HTTP processes, whose own bus publishes nothing (the relay runs in the worker process).
  */
-export function createInProcessBus(logger: Logger, db: Kysely<unknown>): EventBus {
+export function createInProcessBus(logger: Logger, db: Kysely<unknown>, peers?: Peers): EventBus {
   const subscriptions = new Map<string, Subscription[]>()
   const watchers = new Map<string, Set<(event: DomainEvent) => void>>()
+  function show(event: DomainEvent) {
+    for (const listener of watchers.get(event.type) ?? []) {
+      try {
+        listener(event)
+      } catch (err) {
+        logger.warn({ err, eventId: event.id, type: event.type }, 'event watcher failed')
+      }
+    }
+  }
+  peers?.on(WATCHED, (event) => show(event as DomainEvent))
   return {
     watch(type, listener) {
       const set = watchers.get(type) ?? new Set()
@@ -29,13 +45,8 @@ export function createInProcessBus(logger: Logger, db: Kysely<unknown>): EventBu
       subscriptions.set(type, list)
     },
     async publish(event: DomainEvent) {
-      for (const listener of watchers.get(event.type) ?? []) {
-        try {
-          listener(event)
-        } catch (err) {
-          logger.warn({ err, eventId: event.id, type: event.type }, 'event watcher failed')
-        }
-      }
+      show(event)
+      peers?.broadcast(WATCHED, event, 'serve')
       const targets = subscriptions.get(event.type) ?? []
       const results = await Promise.allSettled(targets.map((s) => s.handle(event)))
       const failed = results.flatMap((r, i) =>

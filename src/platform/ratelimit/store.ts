@@ -1,4 +1,5 @@
 import {
+  RateLimiterCluster,
   RateLimiterMemory,
   RateLimiterRedis,
   RateLimiterRes,
@@ -6,7 +7,7 @@ import {
 } from 'rate-limiter-flexible'
 import type { Logger } from 'pino'
 import { redisDown, type Redis } from '../cache/redis.js'
-import { degraded } from '../telemetry/degraded.js'
+import { degraded, type Degradation } from '../telemetry/degraded.js'
 import type { Quota, RateLimitSettings } from './settings.js'
 
 /** Where one key stands in one fixed window. */
@@ -31,10 +32,13 @@ export interface Counter {
   delete(key: string): Promise<void>
 }
 
-/** The counters of one process; with Redis they are shared by every process on that Redis. */
+/**
+ * The counters of one process; with Redis they are shared by every process on that Redis, and
+ * without it, in a cluster child, by the processes of the cluster (kept in its primary).
+ */
 export interface RateLimitStore {
   readonly settings: RateLimitSettings
-  readonly backend: 'memory' | 'redis'
+  readonly backend: 'memory' | 'redis' | 'cluster'
   counter(name: string, quota: Quota): Counter
 }
 
@@ -42,26 +46,43 @@ function toState(res: RateLimiterRes): WindowState {
   return { consumed: res.consumedPoints, msBeforeReset: Math.max(0, res.msBeforeNext) }
 }
 
-function wrap(
-  limiter: RateLimiterAbstract,
-  quota: Quota,
-  fallback?: { redis: Redis; insurance: RateLimiterAbstract; logger: Logger | undefined },
-): Counter {
+/** The in-process limiter that answers while the shared store (Redis, the primary) cannot. */
+interface Fallback {
+  insurance: RateLimiterAbstract
+  /** True while the shared store is known to be unreachable: no round trip is tried then. */
+  down: () => boolean
+  logger: Logger | undefined
+  kind: Degradation
+  message: string
+}
+
+async function consumeWith(limiter: RateLimiterAbstract, key: string): Promise<WindowState> {
+  try {
+    return toState(await limiter.consume(key))
+  } catch (error) {
+    // The library rejects with its result object when the key is over the limit.
+    if (error instanceof RateLimiterRes) return toState(error)
+    throw error
+  }
+}
+
+function wrap(limiter: RateLimiterAbstract, quota: Quota, fallback?: Fallback): Counter {
+  const degrade = (err?: unknown) =>
+    degraded(fallback!.kind, fallback!.logger, fallback!.message, err)
   return {
     quota,
     async consume(key) {
-      let use = limiter
-      if (fallback && redisDown(fallback.redis)) {
-        // No Redis round trip while the connection is lost: the insurance answers at once.
-        use = fallback.insurance
-        degraded('redisRateLimit', fallback.logger, 'redis unreachable: limits count in-process')
+      if (fallback?.down()) {
+        degrade()
+        return consumeWith(fallback.insurance, key)
       }
       try {
-        return toState(await use.consume(key))
+        return await consumeWith(limiter, key)
       } catch (error) {
-        // The library rejects with its result object when the key is over the limit.
-        if (error instanceof RateLimiterRes) return toState(error)
-        throw error
+        // The cluster limiter rejects when the primary does not answer in time.
+        if (!fallback) throw error
+        degrade(error)
+        return consumeWith(fallback.insurance, key)
       }
     },
     async get(key) {
@@ -77,10 +98,14 @@ function wrap(
   }
 }
 
+/** How long a cluster child waits for its primary's count before counting alone. */
+const CLUSTER_TIMEOUT_MS = 1000
+
 export function createRateLimitStore(
   settings: RateLimitSettings,
   redis?: Redis,
   logger?: Logger,
+  { cluster = false }: { cluster?: boolean } = {},
 ): RateLimitStore {
   const counters = new Map<string, Counter>()
 
@@ -89,6 +114,17 @@ export function createRateLimitStore(
       keyPrefix: `${settings.keyPrefix}:${name}`,
       points: quota.limit,
       duration: quota.windowSeconds,
+    }
+    if (!redis && cluster) {
+      // Counted in the cluster's primary (its RateLimiterClusterMaster), one IPC round trip per
+      // request: the quota holds for the cluster as a whole, not once per process.
+      return wrap(new RateLimiterCluster({ ...options, timeoutMs: CLUSTER_TIMEOUT_MS }), quota, {
+        insurance: new RateLimiterMemory(options),
+        down: () => !process.connected,
+        logger,
+        kind: 'clusterRateLimit',
+        message: 'cluster primary unreachable: limits count in-process',
+      })
     }
     if (!redis) return wrap(new RateLimiterMemory(options), quota)
     // Redis failing must not take the API down: the process falls back to counting alone
@@ -101,12 +137,18 @@ export function createRateLimitStore(
       storeClient: redis,
       insuranceLimiter: insurance,
     })
-    return wrap(limiter, quota, { redis, insurance, logger })
+    return wrap(limiter, quota, {
+      insurance,
+      down: () => redisDown(redis),
+      logger,
+      kind: 'redisRateLimit',
+      message: 'redis unreachable: limits count in-process',
+    })
   }
 
   return {
     settings,
-    backend: redis ? 'redis' : 'memory',
+    backend: redis ? 'redis' : cluster ? 'cluster' : 'memory',
     counter(name, quota) {
       const id = `${name}/${quota.limit}/${quota.windowSeconds}`
       let counter = counters.get(id)

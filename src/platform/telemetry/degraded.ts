@@ -8,6 +8,8 @@ import type { Logger } from 'pino'
 export const degradations = {
   /** A rate-limit counter answered from the in-process insurance limiter (Redis unreachable). */
   redisRateLimit: 0,
+  /** The same, in a cluster child whose primary did not answer (its shared counters). */
+  clusterRateLimit: 0,
   /** A cache read or invalidation that could not reach Redis (the cache was bypassed). */
   redisCache: 0,
   /** A request answered 503 because the database was unreachable. */

@@ -33,7 +33,7 @@ function fingerprint(files) {
 
 async function build(files, target) {
   // Imported only when a build is due: a start from an up-to-date build does not load esbuild.
-  const { build: esbuild, version } = await import('esbuild')
+  const { build: esbuild, stop, version } = await import('esbuild')
   const started = performance.now()
   const staging = path.join(dist, `.staging-${process.pid}-${randomBytes(4).toString('hex')}`)
   const ts = files.filter((file) => file.endsWith('.ts'))
@@ -47,6 +47,8 @@ async function build(files, target) {
     sourcemap: 'linked',
     logLevel: 'warning',
   })
+  // esbuild's service process would otherwise live as long as Emporium does.
+  await stop()
   for (const file of files.filter((f) => !f.endsWith('.ts'))) {
     cpSync(file, path.join(staging, path.relative(src, file)))
   }

@@ -40,9 +40,11 @@ function parse(line: string): Record<string, unknown> {
 export async function spawnRole(
   role: Role,
   env: Record<string, string>,
-  { timeoutMs = 90_000 } = {},
+  { timeoutMs = 90_000, compiled = false } = {},
 ): Promise<RoleProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', role], {
+  // `compiled`: the way `npm start` runs it (scripts/start.mjs: built JavaScript, no tsx).
+  const entry = compiled ? ['scripts/start.mjs'] : ['--import', 'tsx', 'src/main.ts']
+  const child = spawn(process.execPath, [...entry, role], {
     cwd: root,
     env: childEnv({ SEED_DEMO: 'false', LOG_LEVEL: 'info', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],

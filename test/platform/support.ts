@@ -42,7 +42,14 @@ export function freePort(): Promise<number> {
  * (a child that sees NODE_TEST_CONTEXT reports to the runner instead of its stdout).
  */
 export function childEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...isolatedRedisKeys(), ...overrides }
+  // One process unless a test asks for a cluster: on PostgreSQL `start` otherwise forks one API
+  // process per core plus a worker process.
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...isolatedRedisKeys(),
+    WEB_CONCURRENCY: '1',
+    ...overrides,
+  }
   delete env.NODE_TEST_CONTEXT
   // Children would share the server's default stream and durable consumers across databases:
   // a test that wants JetStream passes NATS_URL itself.

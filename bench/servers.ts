@@ -29,7 +29,10 @@ export async function freePort(): Promise<number> {
   return address.port
 }
 
-/** A TypeScript entry point in its own Node process, so it never shares the bench's event loop. */
+/**
+ * An entry point in its own Node process, so it never shares the bench's event loop: a
+ * TypeScript file runs under tsx, a JavaScript one (scripts/start.mjs, as `npm start`) as is.
+ */
 function spawnTs(
   name: string,
   entry: string,
@@ -37,7 +40,8 @@ function spawnTs(
   env: NodeJS.ProcessEnv,
   port: number,
 ): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : []
+  const proc = spawn(process.execPath, [...loader, entry, ...args], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -126,7 +130,7 @@ export interface EmporiumOptions {
 }
 
 /**
- * `node --import tsx src/main.ts start`. With LOG_LEVEL=info the ready line is the clock's end;
+ * `node scripts/start.mjs start`, as `npm start` runs it (built JavaScript). With LOG_LEVEL=info the ready line is the clock's end;
  * at warn (the load runs: no per-request log lines) the line is not printed, so /readyz is polled.
  */
 export async function startEmporium(options: EmporiumOptions): Promise<EmporiumStart> {
@@ -148,11 +152,13 @@ export async function startEmporium(options: EmporiumOptions): Promise<EmporiumS
     // 100 connections from one address cannot exhaust; the default would answer 429 within a second.
     RATE_LIMIT_DEFAULT: '999999999/60',
     RATE_LIMIT_USER: '999999999/60',
+    // One process: the RSS figures sample one pid (a cluster's primary would hold none of it).
+    WEB_CONCURRENCY: '1',
     ...options.env,
   }
   const since = performance.now()
   const name = `emporium (${options.databaseUrl ? 'postgres' : 'pglite'})`
-  const child = spawnTs(name, 'src/main.ts', ['start'], env, port)
+  const child = spawnTs(name, 'scripts/start.mjs', ['start'], env, port)
   const stderr = tailStderr(child)
   const timeoutMs = options.timeoutMs ?? 120_000
   try {

@@ -87,6 +87,28 @@ export async function insertProduct(
     .executeTakeFirstOrThrow()
 }
 
+/** Several products in one statement, returned in the order given. */
+export async function insertProducts(
+  trx: Db,
+  rows: Pick<ProductRow, 'id' | 'slug' | 'title' | 'description' | 'status'>[],
+): Promise<ProductRow[]> {
+  if (rows.length === 0) return []
+  const inserted = await trx
+    .insertInto('catalog.product')
+    .values(rows)
+    .returning(PRODUCT_COLUMNS)
+    .execute()
+  const byId = new Map(inserted.map((r) => [r.id, r]))
+  return rows.map((r) => byId.get(r.id)!)
+}
+
+export async function insertProductCategories(
+  trx: Db,
+  links: { product_id: string; category_id: string }[],
+): Promise<void> {
+  if (links.length > 0) await trx.insertInto('catalog.product_category').values(links).execute()
+}
+
 export async function updateProduct(
   trx: Db,
   id: string,

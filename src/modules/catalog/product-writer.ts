@@ -33,6 +33,15 @@ function pricesOf(
   })
 }
 
+/** Rows per multi-row insert: well under PostgreSQL's 65,535 bind parameters at 7 columns. */
+const CHUNK = 500
+
+function chunks<T>(rows: T[]): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < rows.length; i += CHUNK) out.push(rows.slice(i, i + CHUNK))
+  return out
+}
+
 /** Writes products and variants; every function runs inside the caller's transaction. */
 /** What the writer needs: its own narrow deps, so it does not import the service that uses it. */
 export interface ProductWriterDeps {
@@ -84,14 +93,8 @@ export function createProductWriter(deps: ProductWriterDeps) {
     }
   }
 
-  async function insertVariantsOf(
-    trx: Trx,
-    productId: string,
-    variants: VariantInput[],
-    path: string,
-    offset = 0,
-  ): Promise<void> {
-    const rows = variants.map((v, i) => ({
+  function variantRows(productId: string, variants: VariantInput[], offset = 0) {
+    return variants.map((v, i) => ({
       id: newId('var'),
       product_id: productId,
       sku: v.sku,
@@ -100,15 +103,37 @@ export function createProductWriter(deps: ProductWriterDeps) {
       position: offset + i,
       in_stock: (v.onHand ?? 0) > 0,
     }))
-    await repo.insertVariants(trx, rows)
-    await repo.insertPrices(
-      trx,
-      rows.flatMap((r, i) => pricesOf(r.id, variants[i]!, `${path}/${i}`)),
+  }
+
+  /** Variants of any number of products: one statement per table (chunked). */
+  async function insertVariantRows(
+    trx: Trx,
+    batch: { rows: ReturnType<typeof variantRows>; inputs: VariantInput[]; path: string }[],
+  ): Promise<void> {
+    const rows = batch.flatMap((b) => b.rows)
+    const prices = batch.flatMap((b) =>
+      b.rows.flatMap((r, i) => pricesOf(r.id, b.inputs[i]!, `${b.path}/${i}`)),
     )
-    await deps.inventory.track(
-      trx as unknown as Transaction<unknown>,
-      rows.map((r, i) => ({ variantId: r.id, onHand: variants[i]!.onHand ?? 0 })),
+    const levels = batch.flatMap((b) =>
+      b.rows.map((r, i) => ({ variantId: r.id, onHand: b.inputs[i]!.onHand ?? 0 })),
     )
+    for (const chunk of chunks(rows)) await repo.insertVariants(trx, chunk)
+    for (const chunk of chunks(prices)) await repo.insertPrices(trx, chunk)
+    for (const chunk of chunks(levels)) {
+      await deps.inventory.track(trx as unknown as Transaction<unknown>, chunk)
+    }
+  }
+
+  async function insertVariantsOf(
+    trx: Trx,
+    productId: string,
+    variants: VariantInput[],
+    path: string,
+    offset = 0,
+  ): Promise<void> {
+    await insertVariantRows(trx, [
+      { rows: variantRows(productId, variants, offset), inputs: variants, path },
+    ])
   }
 
   return {
@@ -141,6 +166,36 @@ export function createProductWriter(deps: ProductWriterDeps) {
         await insertVariantsOf(trx, row.id, input.variants, `${at(i)}/variants`)
         created.push(row)
       }
+      return created
+    },
+
+    /**
+     * Products for a store known to hold none of their slugs and SKUs (the demo seed into an empty
+     * store): no per-product checks, a few multi-row statements instead of several per product.
+     * A clash still fails on the unique indexes, and the caller's transaction with it.
+     */
+    async insertNewProducts(trx: Trx, inputs: ProductInput[]): Promise<repo.ProductRow[]> {
+      const products = inputs.map((input) => ({
+        id: newId('prod'),
+        slug: input.slug ?? slugify(input.title),
+        title: input.title,
+        description: input.description ?? '',
+        status: input.status,
+      }))
+      const created: repo.ProductRow[] = []
+      for (const chunk of chunks(products)) created.push(...(await repo.insertProducts(trx, chunk)))
+      const links = products.flatMap((p, i) =>
+        (inputs[i]!.categoryIds ?? []).map((category_id) => ({ product_id: p.id, category_id })),
+      )
+      for (const chunk of chunks(links)) await repo.insertProductCategories(trx, chunk)
+      await insertVariantRows(
+        trx,
+        products.map((p, i) => ({
+          rows: variantRows(p.id, inputs[i]!.variants),
+          inputs: inputs[i]!.variants,
+          path: `/${i}/variants`,
+        })),
+      )
       return created
     },
 

@@ -7,6 +7,7 @@ import pg from 'pg'
 import type { Logger } from 'pino'
 import { Mutex } from './mutex.js'
 import { PGliteDialect } from './pglite-dialect.js'
+import { holdsDatabase, initdbSnapshot } from './pglite-snapshot.js'
 import { failoverPool } from './replicas.js'
 
 export type Engine = 'pglite' | 'postgres'
@@ -113,9 +114,12 @@ function openPostgres(
 
 async function openPGlite(dataDir: string | undefined, loadDataDir?: Blob): Promise<Database> {
   if (dataDir) mkdirSync(path.dirname(dataDir), { recursive: true })
+  // A new database starts from initdb's output for this PGlite instead of running initdb.
+  const initial =
+    loadDataDir ?? (dataDir && holdsDatabase(dataDir) ? undefined : await initdbSnapshot())
   const pglite = new PGlite({
     ...(dataDir ? { dataDir } : {}),
-    ...(loadDataDir ? { loadDataDir } : {}),
+    ...(initial ? { loadDataDir: initial } : {}),
     extensions: { pg_trgm },
     parsers: { [INT8]: Number, [NUMERIC]: Number },
   })

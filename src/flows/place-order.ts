@@ -85,7 +85,10 @@ export function createPlaceOrder(deps: PlaceOrderDeps) {
       const tx = { trx, emit }
       await carts.close(tx, snapshot)
       const items = snapshot.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity }))
-      await deps.inventory.reserve(tx, orderId, items, settings.reservationTtlSeconds)
+      // The order id was made up just now: nobody else can hold stock under it.
+      await deps.inventory.reserve(tx, orderId, items, settings.reservationTtlSeconds, {
+        fresh: true,
+      })
       const { totals, couponCode } = snapshot
       if (couponCode) {
         const redeemed = await deps.promotions.redeem(tx, {

@@ -74,22 +74,29 @@ export function toSnapshot(
 }
 
 /**
- * Locks the cart and closes it (`ordered`) with the snapshot's email, address and shipping
- * method, if it is still open at the version the snapshot priced: what is charged is what was
- * shown.
+ * Closes the cart (`ordered`) with the snapshot's email, address and shipping method, in one
+ * guarded update, if it is still open at the version the snapshot priced: what is charged is what
+ * was shown.
  */
 export async function closeCart(tx: Tx, snapshot: CheckoutSnapshot): Promise<void> {
   const trx = narrow<CartsTables>(tx)
-  const [cart] = await repo.lockCarts(trx, [snapshot.cartId])
+  const closed = await repo.updateCart(
+    trx,
+    snapshot.cartId,
+    {
+      status: 'ordered',
+      email: snapshot.email,
+      shippingAddress: snapshot.shippingAddress,
+      shippingMethodId: snapshot.shippingMethod.id,
+    },
+    { status: 'open', version: snapshot.version },
+  )
+  if (closed) return
+  // Why it did not match: read only on this unhappy path.
+  const cart = await repo.findCartById(trx, snapshot.cartId)
   if (!cart) throw CartErrors.notFound(snapshot.cartId)
   if (cart.status !== 'open') throw CartErrors.notOpen(snapshot.cartId)
-  if (cart.version !== snapshot.version) throw CartErrors.changed(snapshot.cartId)
-  await repo.updateCart(trx, snapshot.cartId, {
-    status: 'ordered',
-    email: snapshot.email,
-    shippingAddress: snapshot.shippingAddress,
-    shippingMethodId: snapshot.shippingMethod.id,
-  })
+  throw CartErrors.changed(snapshot.cartId)
 }
 
 /** Opens an `ordered` cart again (its payment was declined); a no-op otherwise. */

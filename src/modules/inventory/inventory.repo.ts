@@ -13,7 +13,7 @@ export interface StockLevel {
   updatedAt: Date
 }
 
-function toStockLevel(row: Selectable<StockLevelTable>): StockLevel {
+export function toStockLevel(row: Selectable<StockLevelTable>): StockLevel {
   return {
     variantId: row.variant_id,
     onHand: row.on_hand,
@@ -78,30 +78,6 @@ export async function updateStockLevel(
     .where('variant_id', '=', variantId)
   if (expectedVersion !== undefined) query = query.where('version', '=', expectedVersion)
   const row = await query.returning(COLUMNS).executeTakeFirst()
-  return row ? toStockLevel(row) : undefined
-}
-
-/**
- * Holds `quantity` units if that many are available, in one conditional statement: the row lock
- * it takes makes a concurrent hold re-check the condition against the committed figures, so
- * available stock can never go below zero. Undefined when short (or untracked).
- */
-export async function reserveStock(
-  db: Db,
-  variantId: string,
-  quantity: number,
-): Promise<StockLevel | undefined> {
-  const row = await db
-    .updateTable('inventory.stock_level')
-    .set({
-      reserved: sql`reserved + ${quantity}`,
-      version: sql`version + 1`,
-      updated_at: sql`now()`,
-    })
-    .where('variant_id', '=', variantId)
-    .where(sql<boolean>`on_hand - reserved >= ${quantity}`)
-    .returning(COLUMNS)
-    .executeTakeFirst()
   return row ? toStockLevel(row) : undefined
 }
 

@@ -50,13 +50,16 @@ export interface InventoryService {
    * Holds every line for `reference` (an order id, a checkout key) until `ttlSeconds` from now,
    * or none: a short line throws `out_of_stock` listing the shortages, and nothing stays held.
    * Idempotent: the same lines again return the existing reservation; other lines are
-   * `reservation_mismatch`, a released one `reservation_released`.
+   * `reservation_mismatch`, a released one `reservation_released`. With `fresh`, the caller has
+   * just made the reference up (a new order id) and nobody else can hold it: the check for an
+   * existing reservation is skipped.
    */
   reserve(
     tx: Tx | undefined,
     reference: string,
     items: ReserveItem[],
     ttlSeconds: number,
+    options?: { fresh?: boolean },
   ): Promise<Reservation>
   /** Payment succeeded: held → committed, the units leave on-hand stock. Idempotent. */
   commit(tx: Tx | undefined, reference: string): Promise<Reservation>

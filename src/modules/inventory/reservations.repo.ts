@@ -1,6 +1,13 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
 import { newId } from '../../shared/ids.js'
-import type { InventoryTables, ReservationStatus, ReservationTable } from './inventory.tables.js'
+import type {
+  InventoryTables,
+  ReservationStatus,
+  ReservationTable,
+  StockLevelTable,
+} from './inventory.tables.js'
+
+type StockLevelRow = Selectable<StockLevelTable>
 
 type Db = Kysely<InventoryTables> | Transaction<InventoryTables>
 
@@ -81,26 +88,47 @@ export async function findReservationLines(db: Db, reference: string): Promise<R
   return rows.map(toLine)
 }
 
-export async function insertReservationLines(
+/** A line held and recorded, with its stock level as the hold left it. */
+export interface HeldLine {
+  line: ReservationLine
+  level: StockLevelRow
+}
+
+/**
+ * Holds `quantity` units of one variant for `reference` and records the line, in one statement.
+ * The hold is a conditional update: the row lock it takes makes a concurrent hold re-check the
+ * condition against the committed figures, so available stock can never go below zero. Undefined
+ * when short (or untracked): nothing is written.
+ */
+export async function holdLine(
   trx: Transaction<InventoryTables>,
   reference: string,
-  lines: { variantId: string; quantity: number }[],
+  line: { variantId: string; quantity: number },
   ttlSeconds: number,
-): Promise<ReservationLine[]> {
-  const rows = await trx
-    .insertInto('inventory.reservation')
-    .values(
-      lines.map((l) => ({
-        id: newId('res'),
-        reference,
-        variant_id: l.variantId,
-        quantity: l.quantity,
-        expires_at: sql<Date>`now() + make_interval(secs => ${ttlSeconds})`,
-      })),
+): Promise<HeldLine | undefined> {
+  const { rows } = await sql<Selectable<ReservationTable> & { level: StockLevelRow }>`
+    with held as (
+      update inventory.stock_level
+        set reserved = reserved + ${line.quantity}, version = version + 1, updated_at = now()
+        where variant_id = ${line.variantId} and on_hand - reserved >= ${line.quantity}
+        returning variant_id, on_hand, reserved, low_stock_threshold, version, updated_at
+    ), line as (
+      insert into inventory.reservation (id, reference, variant_id, quantity, expires_at)
+        select ${newId('res')}, ${reference}, variant_id, ${line.quantity},
+          now() + make_interval(secs => ${ttlSeconds})
+        from held
+        returning id, reference, variant_id, quantity, status, expires_at, created_at, updated_at
     )
-    .returning(COLUMNS)
-    .execute()
-  return rows.map(toLine).sort((a, b) => compare(a.variantId, b.variantId))
+    select line.*, to_jsonb(held) as level from line, held`.execute(trx)
+  const row = rows[0]
+  if (!row) return undefined
+  const { level, ...line_ } = row
+  return { line: toLine(line_), level: { ...level, updated_at: new Date(level.updated_at) } }
+}
+
+/** Deletes a reference's lines: a hold given back before its transaction ends. */
+export async function deleteReservationLines(trx: Transaction<InventoryTables>, reference: string) {
+  await trx.deleteFrom('inventory.reservation').where('reference', '=', reference).execute()
 }
 
 /** Moves the reference's lines from one status to another; returns the lines that moved. */

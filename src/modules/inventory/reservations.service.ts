@@ -4,12 +4,14 @@ import { narrow, type Emit, type Tx, type UnitOfWork } from '../../platform/db/u
 import type { FieldError } from '../../platform/errors.js'
 import { InventoryErrors, type Shortage } from './inventory.errors.js'
 import { stockChangeEvents } from './inventory.events.js'
-import { adjustStock, findStockLevels, reserveStock, type StockLevel } from './inventory.repo.js'
+import { adjustStock, findStockLevels, toStockLevel } from './inventory.repo.js'
 import type { InventoryTables, ReservationStatus } from './inventory.tables.js'
 import {
   compare,
+  deleteReservationLines,
   findReservationLines,
-  insertReservationLines,
+  holdLine,
+  type HeldLine,
   listHeldLines,
   lockExpiredReferences,
   lockReference,
@@ -91,22 +93,33 @@ function deltasOf(lines: ReservationLine[], perUnit: Delta): Map<string, Delta> 
 }
 
 /**
- * Holds every line or none. On a short line the lines already held are given back here, so even a
- * caller that catches the error and commits its transaction holds nothing.
+ * Holds and records every line or none. On a short line the lines already held are given back
+ * here, so even a caller that catches the error and commits its transaction holds nothing.
  */
-async function holdAll(trx: Transaction<InventoryTables>, lines: Line[]): Promise<StockLevel[]> {
-  const held: StockLevel[] = []
+async function holdAll(
+  trx: Transaction<InventoryTables>,
+  emit: Emit,
+  reference: string,
+  lines: Line[],
+  ttlSeconds: number,
+): Promise<ReservationLine[]> {
+  const held: HeldLine[] = []
   for (const [i, line] of lines.entries()) {
-    const level = await reserveStock(trx, line.variantId, line.quantity)
-    if (level) {
-      held.push(level)
+    const done = await holdLine(trx, reference, line, ttlSeconds)
+    if (done) {
+      held.push(done)
       continue
     }
-    for (const [j, h] of held.entries())
-      await adjustStock(trx, h.variantId, { onHand: 0, reserved: -lines[j]!.quantity })
+    for (const { line: h } of held)
+      await adjustStock(trx, h.variantId, { onHand: 0, reserved: -h.quantity })
+    if (held.length > 0) await deleteReservationLines(trx, reference)
     throw await shortageError(trx, lines.slice(i))
   }
-  return held
+  for (const { line, level } of held) {
+    const after = toStockLevel(level)
+    emit(...stockChangeEvents({ ...after, available: after.available + line.quantity }, after))
+  }
+  return held.map((h) => h.line)
 }
 
 async function shortageError(trx: Transaction<InventoryTables>, rest: Line[]) {
@@ -142,8 +155,9 @@ async function move(
   emit: Emit,
   reference: string,
   step: { from: ReservationStatus; to: ReservationStatus; perUnit: Delta },
-): Promise<Reservation> {
+): Promise<Reservation | undefined> {
   const moved = await transitionLines(trx, [reference], step.from, step.to)
+  if (moved.length === 0) return undefined
   await applyDeltas(trx, emit, deltasOf(moved, step.perUnit))
   return toReservation(reference, moved)
 }
@@ -154,45 +168,50 @@ async function reserveLines(
   reference: string,
   lines: Line[],
   ttlSeconds: number,
+  fresh: boolean,
 ): Promise<Reservation> {
-  const existing = await locked(trx, reference)
+  const existing = fresh ? [] : await locked(trx, reference)
   if (existing.length > 0) {
     if (!sameLines(existing, lines)) throw InventoryErrors.reservationMismatch(reference)
     const reservation = toReservation(reference, existing)
     if (reservation.status === 'released') throw InventoryErrors.reservationReleased(reference)
     return reservation
   }
-  const held = await holdAll(trx, lines)
-  for (const [i, level] of held.entries()) {
-    const before = { ...level, available: level.available + lines[i]!.quantity }
-    emit(...stockChangeEvents(before, level))
-  }
-  return toReservation(reference, await insertReservationLines(trx, reference, lines, ttlSeconds))
+  return toReservation(reference, await holdAll(trx, emit, reference, lines, ttlSeconds))
 }
 
 async function commitLines(trx: Trx, emit: Emit, reference: string): Promise<Reservation> {
-  const existing = await locked(trx, reference)
+  await lockReference(trx, reference)
+  // The usual case first: held lines move; the others are read only to say why nothing moved.
+  const sold = await move(trx, emit, reference, { from: 'held', to: 'committed', perUnit: SELL })
+  if (sold) return sold
+  const existing = await findReservationLines(trx, reference)
   if (existing.length === 0) throw InventoryErrors.reservationNotFound(reference)
-  const status = existing[0]!.status
-  if (status === 'released') throw InventoryErrors.reservationReleased(reference)
-  if (status === 'committed') return toReservation(reference, existing)
-  return move(trx, emit, reference, { from: 'held', to: 'committed', perUnit: SELL })
+  if (existing[0]!.status === 'released') throw InventoryErrors.reservationReleased(reference)
+  return toReservation(reference, existing)
 }
 
 async function releaseLines(trx: Trx, emit: Emit, reference: string) {
-  const existing = await locked(trx, reference)
-  if (existing.length === 0) return undefined
-  if (existing[0]!.status !== 'held') return toReservation(reference, existing)
-  return move(trx, emit, reference, { from: 'held', to: 'released', perUnit: UNHOLD })
+  await lockReference(trx, reference)
+  const released = await move(trx, emit, reference, {
+    from: 'held',
+    to: 'released',
+    perUnit: UNHOLD,
+  })
+  if (released) return released
+  const existing = await findReservationLines(trx, reference)
+  return existing.length === 0 ? undefined : toReservation(reference, existing)
 }
 
 async function restockLines(trx: Trx, emit: Emit, reference: string): Promise<Reservation> {
-  const existing = await locked(trx, reference)
+  await lockReference(trx, reference)
+  const step = { from: 'committed', to: 'released', perUnit: RESTOCK } as const
+  const restocked = await move(trx, emit, reference, step)
+  if (restocked) return restocked
+  const existing = await findReservationLines(trx, reference)
   if (existing.length === 0) throw InventoryErrors.reservationNotFound(reference)
-  const status = existing[0]!.status
-  if (status === 'held') throw InventoryErrors.reservationNotCommitted(reference)
-  if (status === 'released') return toReservation(reference, existing)
-  return move(trx, emit, reference, { from: 'committed', to: 'released', perUnit: RESTOCK })
+  if (existing[0]!.status === 'held') throw InventoryErrors.reservationNotCommitted(reference)
+  return toReservation(reference, existing)
 }
 
 /** One batch of the expiry job: returns how many references it released. */
@@ -216,9 +235,16 @@ export function createReservations(deps: { database: Database; uow: UnitOfWork }
       : deps.uow.run((trx, emit) => work(narrow<InventoryTables>(trx), emit))
 
   return {
-    reserve(tx: Tx | undefined, reference: string, items: ReserveItem[], ttl: number) {
+    reserve(
+      tx: Tx | undefined,
+      reference: string,
+      items: ReserveItem[],
+      ttl: number,
+      options: { fresh?: boolean } = {},
+    ) {
       const lines = normalize(items, ttl)
-      return within(tx, (trx, emit) => reserveLines(trx, emit, reference, lines, ttl))
+      const fresh = options.fresh ?? false
+      return within(tx, (trx, emit) => reserveLines(trx, emit, reference, lines, ttl, fresh))
     },
     commit: (tx: Tx | undefined, reference: string) =>
       within(tx, (trx, emit) => commitLines(trx, emit, reference)),

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
+import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import type { OrderEvent, OrderState, OrderStatus, RecordedOrderEvent } from './orders.state.js'
 import type { OrdersTables, RefundStatus, RefundTable } from './orders.tables.js'
 
@@ -34,13 +35,6 @@ const REFUND_COLUMNS = [
   'updated_at',
 ] as const
 
-export async function nextOrderNumber(db: OrdersDb): Promise<string> {
-  const { rows } = await sql<{ n: string }>`select nextval('orders.order_number_seq') as n`.execute(
-    db,
-  )
-  return `EMP-${rows[0]!.n}`
-}
-
 /** Reads and locks an order's row: every change to one order goes through this lock. */
 export function lockOrder(trx: Transaction<OrdersTables>, id: string) {
   return trx
@@ -55,15 +49,37 @@ export function findOrder(db: OrdersDb, id: string) {
   return db.selectFrom('orders.order').select(ORDER_COLUMNS).where('id', '=', id).executeTakeFirst()
 }
 
+/**
+ * Creates the order row and its first history entry in one statement, drawing the order number
+ * from the sequence inside it: `state` and `recorded` carry any placeholder number, the stored
+ * JSON gets the drawn one, which is returned.
+ */
 export async function insertOrder(
   trx: Transaction<OrdersTables>,
   state: OrderState,
+  recorded: RecordedOrderEvent,
+  actor: string | null,
   tokenHash: string | null,
-): Promise<void> {
-  await trx
-    .insertInto('orders.order')
-    .values({ ...projection(state), id: state.id, number: state.number, token_hash: tokenHash })
-    .execute()
+): Promise<string> {
+  const p = projection(state)
+  const number = sql`(select number from n)`
+  const { rows } = await sql<{ number: string }>`
+    with n as (select 'EMP-' || nextval('orders.order_number_seq') as number),
+    o as (
+      insert into orders.order (id, number, token_hash, status, customer_id, email, currency,
+        total, state, version, created_at, updated_at)
+      values (${state.id}, ${number}, ${tokenHash}, ${p.status}, ${p.customer_id}, ${p.email},
+        ${p.currency}, ${p.total}, jsonb_set(${p.state}::jsonb, '{number}', to_jsonb(${number})),
+        ${p.version}, ${p.created_at}, ${p.updated_at})
+    ),
+    e as (
+      insert into orders.order_event (order_id, seq, type, data, actor, created_at)
+      values (${recorded.orderId}, ${recorded.seq}, ${recorded.event.type},
+        jsonb_set(${JSON.stringify(recorded.event.data)}::jsonb, '{number}', to_jsonb(${number})),
+        ${actor}, ${recorded.at})
+    )
+    select number from n`.execute(trx)
+  return rows[0]!.number
 }
 
 function projection(state: OrderState) {
@@ -80,26 +96,45 @@ function projection(state: OrderState) {
   }
 }
 
-export async function updateProjection(trx: OrdersDb, state: OrderState): Promise<void> {
-  await trx.updateTable('orders.order').set(projection(state)).where('id', '=', state.id).execute()
-}
-
-export async function appendEvent(
+/** Appends one history entry and writes the projection it leads to, in one statement. */
+export async function appendChange(
   trx: Transaction<OrdersTables>,
   recorded: RecordedOrderEvent,
   actor: string | null,
+  state: OrderState,
 ): Promise<void> {
   await trx
-    .insertInto('orders.order_event')
-    .values({
-      order_id: recorded.orderId,
-      seq: recorded.seq,
-      type: recorded.event.type,
-      data: JSON.stringify(recorded.event.data),
-      actor,
-      created_at: recorded.at,
-    })
+    .with('e', (db) =>
+      db.insertInto('orders.order_event').values({
+        order_id: recorded.orderId,
+        seq: recorded.seq,
+        type: recorded.event.type,
+        data: JSON.stringify(recorded.event.data),
+        actor,
+        created_at: recorded.at,
+      }),
+    )
+    .updateTable('orders.order')
+    .set(projection(state))
+    .where('id', '=', state.id)
     .execute()
+}
+
+const HISTORY_COLUMNS = ['order_id', 'seq', 'type', 'data', 'created_at'] as const
+
+function toRecorded(r: {
+  order_id: string
+  seq: number
+  type: string
+  data: unknown
+  created_at: Date | string
+}): RecordedOrderEvent {
+  return {
+    orderId: r.order_id,
+    seq: r.seq,
+    at: new Date(r.created_at).toISOString(),
+    event: { type: r.type, data: r.data } as OrderEvent,
+  }
 }
 
 /** The order's history in order; with `afterSeq`, only the entries after that one. */
@@ -110,17 +145,49 @@ export async function findHistory(
 ): Promise<RecordedOrderEvent[]> {
   const rows = await db
     .selectFrom('orders.order_event')
-    .select(['order_id', 'seq', 'type', 'data', 'created_at'])
+    .select(HISTORY_COLUMNS)
     .where('order_id', '=', orderId)
     .where('seq', '>', afterSeq)
     .orderBy('seq')
     .execute()
-  return rows.map((r) => ({
-    orderId: r.order_id,
-    seq: r.seq,
-    at: r.created_at.toISOString(),
-    event: { type: r.type, data: r.data } as OrderEvent,
-  }))
+  return rows.map(toRecorded)
+}
+
+/** The histories of several orders in one statement, by order id. */
+export async function findHistories(
+  db: OrdersDb,
+  orderIds: string[],
+): Promise<Map<string, RecordedOrderEvent[]>> {
+  const byId = new Map(orderIds.map((id) => [id, [] as RecordedOrderEvent[]]))
+  if (orderIds.length === 0) return byId
+  const rows = await db
+    .selectFrom('orders.order_event')
+    .select(HISTORY_COLUMNS)
+    .where('order_id', 'in', orderIds)
+    .orderBy('order_id')
+    .orderBy('seq')
+    .execute()
+  for (const r of rows) byId.get(r.order_id)?.push(toRecorded(r))
+  return byId
+}
+
+/** The order and its history in one statement. */
+export async function findOrderWithHistory(db: OrdersDb, id: string) {
+  const row = await db
+    .selectFrom('orders.order as o')
+    .select(ORDER_COLUMNS)
+    .select((eb) =>
+      jsonArrayFrom(
+        eb
+          .selectFrom('orders.order_event as e')
+          .select(HISTORY_COLUMNS)
+          .whereRef('e.order_id', '=', 'o.id')
+          .orderBy('e.seq'),
+      ).as('history'),
+    )
+    .where('o.id', '=', id)
+    .executeTakeFirst()
+  return row && { ...row, history: row.history.map(toRecorded) }
 }
 
 export interface OrderFilter {

@@ -106,17 +106,16 @@ export function createOrdersService(deps: { db: Kysely<OrdersTables>; uow: UnitO
       (typeof order === 'string' ? undefined : held.get(order)) ?? (await lock(tx, orderId))
     const recorded = { orderId, seq: state.version + 1, at: new Date().toISOString(), event }
     const next = applyOrderEvent(state, recorded)
-    await repo.appendEvent(trx, recorded, actor)
-    await repo.updateProjection(trx, next)
+    await repo.appendChange(trx, recorded, actor, next)
     const domain = orderDomainEvent(next, event)
     if (domain) tx.emit(domain)
     return summaryOf(next)
   }
 
   async function view(id: string, staff: boolean): Promise<Order> {
-    const row = await repo.findOrder(db, id)
+    const row = await repo.findOrderWithHistory(db, id)
     if (!row) throw OrderErrors.notFound(id)
-    return toOrder(row.state, await repo.findHistory(db, id), staff)
+    return toOrder(row.state, row.history, staff)
   }
 
   async function page(
@@ -131,8 +130,10 @@ export function createOrdersService(deps: { db: Kysely<OrdersTables>; uow: UnitO
       before = { createdAt: new Date(createdAt), id }
     }
     const rows = await repo.listOrders(db, { ...filter, before, limit })
-    const histories = await Promise.all(rows.slice(0, limit).map((r) => repo.findHistory(db, r.id)))
-    const byId = new Map(rows.slice(0, limit).map((r, i) => [r.id, histories[i]!]))
+    const byId = await repo.findHistories(
+      db,
+      rows.slice(0, limit).map((r) => r.id),
+    )
     return toPage(
       rows,
       limit,
@@ -176,14 +177,25 @@ export function createOrdersService(deps: { db: Kysely<OrdersTables>; uow: UnitO
     async create(tx: Tx, input: NewOrder): Promise<OrderSummary> {
       const trx = narrow<OrdersTables>(tx)
       const { id, guestToken, ...data } = input
-      const event = {
-        type: 'order.created' as const,
-        data: { ...data, number: await repo.nextOrderNumber(trx) },
+      // The number comes from the sequence inside the insert: the row is written with it, the
+      // state and event returned here get it after.
+      const draft = {
+        orderId: id,
+        seq: 1,
+        at: new Date().toISOString(),
+        event: { type: 'order.created' as const, data: { ...data, number: '' } },
       }
-      const recorded = { orderId: id, seq: 1, at: new Date().toISOString(), event }
-      const state = applyOrderEvent(undefined, recorded)
-      await repo.insertOrder(trx, state, guestToken ? sha256(guestToken) : null)
-      await repo.appendEvent(trx, recorded, input.customerId ?? 'guest')
+      const drafted = applyOrderEvent(undefined, draft)
+      const tokenHash = guestToken ? sha256(guestToken) : null
+      const number = await repo.insertOrder(
+        trx,
+        drafted,
+        draft,
+        data.customerId ?? 'guest',
+        tokenHash,
+      )
+      const event = { ...draft.event, data: { ...data, number } }
+      const state: OrderState = { ...drafted, number }
       tx.emit(orderDomainEvent(state, event)!)
       return summaryOf(state)
     },

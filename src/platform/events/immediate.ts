@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { Subscription } from '../module.js'
-import { processOnce } from './processed-events.js'
+import { runThenRecord } from './processed-events.js'
 import type { DomainEvent } from './types.js'
 
 /**
@@ -15,11 +15,11 @@ export function immediateHandlers(
   logger: Logger,
   subscriptions: readonly Subscription[],
 ): (events: readonly DomainEvent[]) => Promise<void> {
-  const byType = new Map<string, ReturnType<typeof processOnce>[]>()
+  const byType = new Map<string, ReturnType<typeof runThenRecord>[]>()
   for (const s of subscriptions) {
     if (!s.immediate) continue
     const list = byType.get(s.type) ?? []
-    list.push(processOnce(db, s.consumer, s.handler))
+    list.push(runThenRecord(db, s.consumer, s.handler))
     byType.set(s.type, list)
   }
   return async (events) => {

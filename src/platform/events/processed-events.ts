@@ -59,6 +59,19 @@ export function processOnce(db: Kysely<unknown>, consumer: string, handler: Even
   }
 }
 
+/**
+ * For an idempotent handler run right after its event committed (an `immediate` subscription):
+ * no check first, since the bus can hardly have processed an event this young and running the
+ * handler twice is harmless; the record, written only once the handler resolved, makes the bus's
+ * later delivery skip it.
+ */
+export function runThenRecord(db: Kysely<unknown>, consumer: string, handler: EventHandler) {
+  return async (event: DomainEvent): Promise<void> => {
+    await handler(event)
+    await claimEvent(db, consumer, event.id)
+  }
+}
+
 /** Deletes records older than `days` (longer than any redelivery or relay retry); returns how many. */
 export async function pruneProcessed(db: Kysely<unknown>, days: number): Promise<number> {
   const result = await tables(db)

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
+import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import type {
   CartItemTable,
   CartsTables,
@@ -60,6 +61,54 @@ export async function findCartById(db: CartsDb, id: string): Promise<CartRow | u
   return db.selectFrom('carts.cart').select(CART_COLUMNS).where('id', '=', id).executeTakeFirst()
 }
 
+/** A cart and its lines (in the order they were added), read in one statement. */
+export interface CartWithItems {
+  row: CartRow
+  items: CartItemRow[]
+}
+
+export async function findCartWithItems(
+  db: CartsDb,
+  id: string,
+): Promise<CartWithItems | undefined> {
+  const found = await db
+    .selectFrom('carts.cart as c')
+    .select(CART_COLUMNS)
+    .select((eb) =>
+      jsonArrayFrom(
+        eb
+          .selectFrom('carts.cart_item as i')
+          .select(ITEM_COLUMNS)
+          .whereRef('i.cart_id', '=', 'c.id')
+          .orderBy('i.created_at')
+          .orderBy('i.id'),
+      ).as('items'),
+    )
+    .where('c.id', '=', id)
+    .executeTakeFirst()
+  if (!found) return undefined
+  const { items, ...row } = found
+  const dated = items.map((i) => ({
+    ...i,
+    created_at: new Date(i.created_at),
+    updated_at: new Date(i.updated_at),
+  }))
+  return { row, items: dated }
+}
+
+/**
+ * Locks the cart and moves its version on, in one statement: the start of every change to an open
+ * cart (the caller's checks that follow roll it back when they fail).
+ */
+export async function lockAndTouch(trx: CartsDb, id: string): Promise<CartRow | undefined> {
+  return trx
+    .updateTable('carts.cart')
+    .set({ version: sql<number>`version + 1`, updated_at: new Date() })
+    .where('id', '=', id)
+    .returning(CART_COLUMNS)
+    .executeTakeFirst()
+}
+
 /** Locks carts in id order, so two merges touching the same carts cannot deadlock. */
 export async function lockCarts(trx: CartsDb, ids: string[]): Promise<CartRow[]> {
   return trx
@@ -100,8 +149,17 @@ export interface CartPatch {
   reminderConsent?: boolean
 }
 
-export async function updateCart(db: CartsDb, id: string, patch: CartPatch): Promise<void> {
-  await db
+/**
+ * Applies `patch` and moves the version on; with `expected`, only while the cart still has that
+ * status and version. True when the row changed.
+ */
+export async function updateCart(
+  db: CartsDb,
+  id: string,
+  patch: CartPatch,
+  expected?: { status: CartStatus; version: number },
+): Promise<boolean> {
+  let query = db
     .updateTable('carts.cart')
     .set({
       ...(patch.customerId === undefined ? {} : { customer_id: patch.customerId }),
@@ -123,7 +181,10 @@ export async function updateCart(db: CartsDb, id: string, patch: CartPatch): Pro
       updated_at: new Date(),
     })
     .where('id', '=', id)
-    .execute()
+  if (expected)
+    query = query.where('status', '=', expected.status).where('version', '=', expected.version)
+  const result = await query.executeTakeFirst()
+  return result.numUpdatedRows > 0n
 }
 
 export async function findItems(db: CartsDb, cartId: string): Promise<CartItemRow[]> {
@@ -145,8 +206,8 @@ export async function insertItem(
     quantity: number
     unitPrice: number | null
   },
-): Promise<void> {
-  await db
+): Promise<CartItemRow> {
+  return db
     .insertInto('carts.cart_item')
     .values({
       id: item.id,
@@ -155,7 +216,8 @@ export async function insertItem(
       quantity: item.quantity,
       unit_price_seen: item.unitPrice,
     })
-    .execute()
+    .returning(ITEM_COLUMNS)
+    .executeTakeFirstOrThrow()
 }
 
 export async function setItemQuantity(

@@ -20,7 +20,7 @@ import {
   type CartBasis,
 } from './carts.pricing.js'
 import * as repo from './carts.repo.js'
-import type { CartRow, CartsDb } from './carts.repo.js'
+import type { CartRow, CartsDb, CartWithItems } from './carts.repo.js'
 import {
   MAX_QUANTITY,
   type AddItemInput,
@@ -114,10 +114,11 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
   const { db, uow, catalog } = deps
   const currencies = [...new Set([deps.storeCurrency, ...CART_CURRENCIES])]
 
-  async function visibleCart(caller: CartCaller, cartId: string): Promise<CartRow> {
-    const row = await repo.findCartById(db, cartId)
-    if (!row || !canSee(row, caller)) throw CartErrors.notFound(cartId)
-    return row
+  /** The cart and its lines, in one statement; 404 unless the caller may see it. */
+  async function visibleCart(caller: CartCaller, cartId: string): Promise<CartWithItems> {
+    const found = await repo.findCartWithItems(db, cartId)
+    if (!found || !canSee(found.row, caller)) throw CartErrors.notFound(cartId)
+    return found
   }
 
   async function pricingOf(variantIds: string[], currency: string) {
@@ -126,29 +127,22 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
   }
 
   /** Prices for the cart's lines and `more`, read before a write's transaction. */
-  async function cartPricing(cartId: string, currency: string, more: string[] = []) {
-    const items = await repo.findItems(db, cartId)
-    return pricingOf([...new Set([...more, ...items.map((i) => i.variant_id)])], currency)
+  function cartPricing({ row, items }: CartWithItems, more: string[] = []) {
+    return pricingOf([...new Set([...more, ...items.map((i) => i.variant_id)])], row.currency)
   }
 
-  /** After a write that can raise the sums, in its transaction: 409 when they would overflow. */
-  async function assertFitsAfterWrite(
-    trx: CartsDb,
-    cartId: string,
-    pricing: Map<string, VariantPricing>,
-  ) {
-    const row = await repo.findCartById(trx, cartId)
-    if (row) assertTotalsFit(row, await repo.findItems(trx, cartId), pricing, deps.pricesIncludeTax)
-  }
-
-  async function basisOf(cartId: string): Promise<CartBasis> {
-    const row = await repo.findCartById(db, cartId)
-    if (!row) throw CartErrors.notFound(cartId)
-    const items = await repo.findItems(db, cartId)
-    const pricing = await pricingOf(
-      items.map((i) => i.variant_id),
-      row.currency,
-    )
+  /** The cart priced; `known` prices are reused when they cover every line. */
+  async function basisOf(
+    { row, items }: CartWithItems,
+    known?: Map<string, VariantPricing>,
+  ): Promise<CartBasis> {
+    const pricing =
+      known && items.every((i) => known.has(i.variant_id))
+        ? known
+        : await pricingOf(
+            items.map((i) => i.variant_id),
+            row.currency,
+          )
     return cartBasis(row, items, pricing)
   }
 
@@ -164,8 +158,11 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
     })
   }
 
-  async function view(cartId: string) {
-    const basis = await basisOf(cartId)
+  /** The cart as it is now (after a write: read again, with the prices the write used). */
+  async function view(cart: string | CartWithItems, known?: Map<string, VariantPricing>) {
+    const found = typeof cart === 'string' ? await repo.findCartWithItems(db, cart) : cart
+    if (!found) throw CartErrors.notFound(typeof cart === 'string' ? cart : cart.row.id)
+    const basis = await basisOf(found, known)
     const code = basis.row.coupon_code
     const coupon = code === null ? null : await evaluateCoupon(basis, code)
     return priceCart(basis, coupon, deps.pricesIncludeTax)
@@ -182,21 +179,33 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
     return pricing!.price!.amount
   }
 
-  /** Runs `fn` with the cart locked, after re-checking it is still visible and open. */
-  function withOpenCart<T>(
+  /** Runs `fn` with the cart locked (and its version moved on), still visible and open. */
+  function withOpenCart(
     caller: CartCaller,
     cartId: string,
-    fn: (trx: CartsDb, cart: CartRow) => Promise<T>,
-  ): Promise<T> {
+    fn: (trx: CartsDb, cart: CartRow) => Promise<unknown>,
+  ): Promise<void> {
     return uow.run(async (t) => {
       const trx = narrow<CartsTables>(t)
-      const [cart] = await repo.lockCarts(trx, [cartId])
+      const cart = await repo.lockAndTouch(trx, cartId)
       if (!cart || !canSee(cart, caller)) throw CartErrors.notFound(cartId)
       if (cart.status !== 'open') throw CartErrors.notOpen(cartId)
-      const result = await fn(trx, cart)
-      await repo.updateCart(trx, cartId, {})
-      return result
+      await fn(trx, cart)
     })
+  }
+
+  /**
+   * A change that can raise the sums: `change` returns the cart as it will be (lines read under
+   * the lock), checked in memory, 409 when its sums would overflow.
+   */
+  function fitting(
+    pricing: Map<string, VariantPricing>,
+    change: (trx: CartsDb, cart: CartRow) => Promise<CartWithItems>,
+  ) {
+    return async (trx: CartsDb, cart: CartRow) => {
+      const after = await change(trx, cart)
+      assertTotalsFit(after.row, after.items, pricing, deps.pricesIncludeTax)
+    }
   }
 
   const service: CartsService = {
@@ -215,44 +224,41 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
     },
 
     async getCart(caller, cartId) {
-      await visibleCart(caller, cartId)
-      return (await view(cartId)).cart
+      return (await view(await visibleCart(caller, cartId))).cart
     },
 
     async addItem(caller, cartId, { variantId, quantity }) {
-      const { currency } = await visibleCart(caller, cartId)
-      const pricing = await cartPricing(cartId, currency, [variantId])
+      const found = await visibleCart(caller, cartId)
+      const currency = found.row.currency
+      const pricing = await cartPricing(found, [variantId])
       const unitPrice = assertSellable(variantId, pricing.get(variantId), currency)
-      await withOpenCart(caller, cartId, async (trx) => {
-        const items = await repo.findItems(trx, cartId)
-        const existing = items.find((i) => i.variant_id === variantId)
-        if (existing) {
-          const total = existing.quantity + quantity
-          if (total > MAX_QUANTITY) throw CartErrors.quantityTooLarge(MAX_QUANTITY)
-          await repo.setItemQuantity(trx, existing.id, total, unitPrice)
-        } else {
-          if (items.length >= MAX_LINES) throw CartErrors.cartFull(MAX_LINES)
-          await repo.insertItem(trx, { id: newId('citem'), cartId, variantId, quantity, unitPrice })
-        }
-        await assertFitsAfterWrite(trx, cartId, pricing)
-      })
-      return (await view(cartId)).cart
+      const line = { variantId, quantity, unitPrice }
+      const add = fitting(pricing, (trx, cart) => addLine(trx, cart, line))
+      await withOpenCart(caller, cartId, add)
+      return (await view(cartId, pricing)).cart
     },
 
     async updateItem(caller, cartId, itemId, quantity) {
       if (quantity === 0) return service.removeItem(caller, cartId, itemId)
-      const { currency } = await visibleCart(caller, cartId)
-      const item = (await repo.findItems(db, cartId)).find((i) => i.id === itemId)
+      const found = await visibleCart(caller, cartId)
+      const currency = found.row.currency
+      const item = found.items.find((i) => i.id === itemId)
       if (!item) throw CartErrors.itemNotFound(itemId)
-      const pricing = await cartPricing(cartId, currency)
+      const pricing = await cartPricing(found)
       const unitPrice = assertSellable(item.variant_id, pricing.get(item.variant_id), currency)
-      await withOpenCart(caller, cartId, async (trx) => {
-        const current = (await repo.findItems(trx, cartId)).find((i) => i.id === itemId)
-        if (!current) throw CartErrors.itemNotFound(itemId)
-        await repo.setItemQuantity(trx, itemId, quantity, unitPrice)
-        await assertFitsAfterWrite(trx, cartId, pricing)
-      })
-      return (await view(cartId)).cart
+      await withOpenCart(
+        caller,
+        cartId,
+        fitting(pricing, async (trx, cart) => {
+          const items = await repo.findItems(trx, cartId)
+          const current = items.find((i) => i.id === itemId)
+          if (!current) throw CartErrors.itemNotFound(itemId)
+          await repo.setItemQuantity(trx, itemId, quantity, unitPrice)
+          const changed = { ...current, quantity, unit_price_seen: unitPrice }
+          return { row: cart, items: items.map((i) => (i.id === itemId ? changed : i)) }
+        }),
+      )
+      return (await view(cartId, pricing)).cart
     },
 
     async removeItem(caller, cartId, itemId) {
@@ -263,7 +269,8 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
     },
 
     async updateCart(caller, cartId, input) {
-      const { currency } = await visibleCart(caller, cartId)
+      const found = await visibleCart(caller, cartId)
+      const currency = found.row.currency
       const address = input.shippingAddress && {
         ...input.shippingAddress,
         country: input.shippingAddress.country.toUpperCase(),
@@ -271,8 +278,8 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
       if (address && !SHIPPING_COUNTRIES.includes(address.country))
         throw CartErrors.countryUnsupported(address.country)
       // The country sets the tax and the method the shipping: both can raise the total.
-      const pricing = await cartPricing(cartId, currency)
-      await withOpenCart(caller, cartId, async (trx, cart) => {
+      const pricing = await cartPricing(found)
+      const change = async (trx: CartsDb, cart: CartRow) => {
         const country =
           address === undefined
             ? (cart.shipping_address?.country ?? null)
@@ -294,9 +301,16 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
           ...(address === undefined ? {} : { shippingAddress: address }),
           shippingMethodId: methodId,
         })
-        await assertFitsAfterWrite(trx, cartId, pricing)
-      })
-      return (await view(cartId)).cart
+        const row = {
+          ...cart,
+          shipping_address: address === undefined ? cart.shipping_address : address,
+          shipping_method_id: methodId,
+        }
+        // The lines as they are under the lock.
+        return { row, items: await repo.findItems(trx, cartId) }
+      }
+      await withOpenCart(caller, cartId, fitting(pricing, change))
+      return (await view(cartId, pricing)).cart
     },
 
     async checkoutSnapshot(caller, cartId, input) {
@@ -306,9 +320,8 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
       }
       if (!SHIPPING_COUNTRIES.includes(address.country))
         throw CartErrors.countryUnsupported(address.country)
-      const row = await visibleCart(caller, cartId)
+      const { row, items } = await visibleCart(caller, cartId)
       if (row.status !== 'open') throw CartErrors.notOpen(cartId)
-      const items = await repo.findItems(db, cartId)
       const pricing = await pricingOf(
         items.map((i) => i.variant_id),
         row.currency,
@@ -336,33 +349,35 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
     reopen: reopenCart,
 
     async shippingMethods(caller, cartId) {
-      await visibleCart(caller, cartId)
-      const { cart, subtotal } = await view(cartId)
+      const { cart, subtotal } = await view(await visibleCart(caller, cartId))
       const country = cart.shippingAddress?.country ?? null
       return { country, data: shippingMethodsFor(country, cart.currency, subtotal) }
     },
 
     async applyCoupon(caller, cartId, code) {
-      await visibleCart(caller, cartId)
-      const evaluation = await evaluateCoupon(await basisOf(cartId), code)
+      const evaluation = await evaluateCoupon(
+        await basisOf(await visibleCart(caller, cartId)),
+        code,
+      )
       if (evaluation.unavailableReason)
         throw couponError(evaluation.code, evaluation.unavailableReason)
-      await withOpenCart(caller, cartId, (trx) =>
-        repo.updateCart(trx, cartId, { couponCode: evaluation.code }),
-      )
+      await withOpenCart(caller, cartId, async (trx) => {
+        await repo.updateCart(trx, cartId, { couponCode: evaluation.code })
+      })
       return (await view(cartId)).cart
     },
 
     async removeCoupon(caller, cartId) {
-      await withOpenCart(caller, cartId, (trx) =>
-        repo.updateCart(trx, cartId, { couponCode: null }),
-      )
+      await withOpenCart(caller, cartId, async (trx) => {
+        await repo.updateCart(trx, cartId, { couponCode: null })
+      })
       return (await view(cartId)).cart
     },
 
     async claimCart(customerId, cartId, token) {
-      const row = await repo.findCartById(db, cartId)
-      if (row?.customer_id === customerId) return (await view(cartId)).cart
+      const found = await repo.findCartWithItems(db, cartId)
+      const row = found?.row
+      if (found && row?.customer_id === customerId) return (await view(found)).cart
       if (!row || row.customer_id !== null || !tokenMatches(token, row.token_hash))
         throw CartErrors.notFound(cartId)
       const targetId = await service.mergeGuestCart(cartId, customerId)
@@ -401,6 +416,32 @@ export function createCartsService(deps: CartsServiceDeps): CartsService {
     },
   }
   return service
+}
+
+/** Adds a line, or more of one already there, under the cart's lock: the cart as it will be. */
+async function addLine(
+  trx: CartsDb,
+  cart: CartRow,
+  { variantId, quantity, unitPrice }: { variantId: string; quantity: number; unitPrice: number },
+): Promise<CartWithItems> {
+  const items = await repo.findItems(trx, cart.id)
+  const existing = items.find((i) => i.variant_id === variantId)
+  if (existing) {
+    const total = existing.quantity + quantity
+    if (total > MAX_QUANTITY) throw CartErrors.quantityTooLarge(MAX_QUANTITY)
+    await repo.setItemQuantity(trx, existing.id, total, unitPrice)
+    const changed = { ...existing, quantity: total, unit_price_seen: unitPrice }
+    return { row: cart, items: items.map((i) => (i === existing ? changed : i)) }
+  }
+  if (items.length >= MAX_LINES) throw CartErrors.cartFull(MAX_LINES)
+  const added = await repo.insertItem(trx, {
+    id: newId('citem'),
+    cartId: cart.id,
+    variantId,
+    quantity,
+    unitPrice,
+  })
+  return { row: cart, items: [...items, added] }
 }
 
 async function mergeLines(trx: CartsDb, from: CartRow, into: CartRow): Promise<void> {

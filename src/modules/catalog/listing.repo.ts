@@ -41,22 +41,36 @@ export interface StorefrontRow extends ListedRow {
   categories: { id: string; slug: string; name: string }[]
 }
 
+/** One variant priced in `currency` as the storefront shows it; `v` and `vp` are in scope. */
+const VARIANT_JSON = sql`json_agg(json_build_object('id', v.id, 'sku', v.sku, 'title', v.title,
+        'options', v.options, 'price', json_build_object('amount', vp.amount, 'currency', vp.currency),
+        'inStock', v.in_stock) order by v.position, v.id)`
+
+/** The variants of product `p` priced in `currency`, and their lowest price, in one aggregate. */
+function pricedVariants(currency: string, withVariants: boolean): RawBuilder<unknown> {
+  return sql`(
+      select min(vp.amount) as min_price ${withVariants ? sql`, ${VARIANT_JSON} as variants` : sql``}
+      from catalog.variant v
+      join catalog.variant_price vp on vp.variant_id = v.id and vp.currency = ${currency}
+      where v.product_id = p.id and v.deleted_at is null)`
+}
+
+const CATEGORIES = sql`coalesce((select json_agg(json_build_object('id', c.id, 'slug', c.slug, 'name', c.name)
+        order by c.position, c.name)
+      from catalog.product_category pc join catalog.category c on c.id = pc.category_id
+      where pc.product_id = p.id), '[]'::json) as categories`
+
 /**
  * The variants priced in `currency` and the categories of product `p`, as JSON columns: one
  * statement per page instead of one per relation. PostgreSQL evaluates these after LIMIT.
  */
 function storefrontColumns(currency: string): RawBuilder<unknown> {
   return sql`,
-    coalesce((select json_agg(json_build_object('id', v.id, 'sku', v.sku, 'title', v.title,
-        'options', v.options, 'price', json_build_object('amount', vp.amount, 'currency', vp.currency),
-        'inStock', v.in_stock) order by v.position, v.id)
+    coalesce((select ${VARIANT_JSON}
       from catalog.variant v
       join catalog.variant_price vp on vp.variant_id = v.id and vp.currency = ${currency}
       where v.product_id = p.id and v.deleted_at is null), '[]'::json) as variants,
-    coalesce((select json_agg(json_build_object('id', c.id, 'slug', c.slug, 'name', c.name)
-        order by c.position, c.name)
-      from catalog.product_category pc join catalog.category c on c.id = pc.category_id
-      where pc.product_id = p.id), '[]'::json) as categories`
+    ${CATEGORIES}`
 }
 
 function sortExpression(field: SortField, filter: ListingFilter): RawBuilder<unknown> {
@@ -144,15 +158,22 @@ export function listingQuery<R extends ListedRow = ListedRow>(
     sql`p.id asc`,
   ]
   const sortValues = keys.map((k) => cursorValue(k.field, sortExpression(k.field, filter)))
+  // Newest first walks product_listing_idx and stops at the page's end, so the lateral that
+  // decides "has a price" runs for the page's rows only: it builds their variants in the same
+  // pass (one scan of variants and prices, one plan node less). Other orders sort every match
+  // first: there the lateral stays a bare min() and the variants are built after LIMIT.
+  const variantsInline = withDetails && keys.every((k) => k.field === 'createdAt')
+  const details = !withDetails
+    ? sql``
+    : variantsInline
+      ? sql`, coalesce(pr.variants, '[]'::json) as variants, ${CATEGORIES}`
+      : storefrontColumns(filter.currency)
   return sql<R>`
     select p.id, p.slug, p.title, p.description, p.status, p.version, p.created_at, p.updated_at,
       json_build_array(${sql.join([...sortValues, sql`p.id`])}) as sort_values
-      ${withDetails ? storefrontColumns(filter.currency) : sql``}
+      ${details}
     from catalog.product p
-    cross join lateral (
-      select min(vp.amount) as min_price from catalog.variant v
-      join catalog.variant_price vp on vp.variant_id = v.id and vp.currency = ${filter.currency}
-      where v.product_id = p.id and v.deleted_at is null) pr
+    cross join lateral ${pricedVariants(filter.currency, variantsInline)} pr
     where ${sql.join(where, sql` and `)}
     order by ${sql.join(order)}
     limit ${limit + 1}`

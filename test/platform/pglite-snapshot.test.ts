@@ -29,10 +29,9 @@ async function facts(query: (text: string) => Promise<Record<string, unknown>[]>
         (select count(*) from pg_type) as types, (select count(*) from pg_collation) as collations,
         (select count(*) from pg_ts_config) as ts_configs, (select count(*) from pg_authid) as roles`,
     ),
-    settings: await query(
-      `select name, setting from pg_settings where source in ('configuration file', 'default')
-        and name not in ('data_directory', 'config_file', 'hba_file', 'ident_file')
-        order by 1`,
+    // initdb's configuration files, not the running settings (openDatabase overrides some).
+    configuration: await query(
+      `select pg_read_file('postgresql.conf') as conf, pg_read_file('postgresql.auto.conf') as auto`,
     ),
   }
 }
@@ -54,6 +53,12 @@ describe('PGlite initdb snapshot', () => {
     try {
       assert.ok(holdsDatabase(dataDir), 'the data directory now holds a database')
       fromSnapshot = await facts(async (text) => (await database.executeSql(text)).rows)
+      const buffers = await database.executeSql('show shared_buffers')
+      assert.deepEqual(
+        buffers.rows,
+        [{ shared_buffers: '16MB' }],
+        'the embedded database runs small',
+      )
       await database.executeSql('create table probe (id int); insert into probe values (1)')
     } finally {
       await database.close()

@@ -41,7 +41,7 @@ export interface Runtime {
 }
 
 /**
- * A fresh database gets the whole schema from src/schema.sql in one transaction (ADR 0011); the
+ * A fresh database gets the whole schema from src/schema.sql in one transaction (ADR 0013); the
  * migrator then runs what is newer, and everything on a database migrated before.
  */
 export async function migrateDatabase(database: Database, logger: Logger): Promise<void> {

@@ -122,7 +122,7 @@ async function openPGlite(dataDir: string | undefined, loadDataDir?: Blob): Prom
     ...(initial ? { loadDataDir: initial } : {}),
     extensions: { pg_trgm },
     // initdb's 128 MB of shared buffers grow the wasm memory (which never shrinks) far past what
-    // the embedded catalog needs: 16 MB costs ~150 MB less RSS, same req/s (ADR 0011). The wasm
+    // the embedded catalog needs: 16 MB costs ~150 MB less RSS, same req/s (ADR 0013). The wasm
     // module refuses an initialMemory under its 128 MB default, so that one stays.
     startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
     parsers: { [INT8]: Number, [NUMERIC]: Number },

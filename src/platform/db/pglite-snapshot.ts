@@ -9,7 +9,7 @@ import { brotliDecompress } from 'node:zlib'
  * PGlite runs initdb when it finds no database: most of an embedded first start (5 s and more
  * here, on a second wasm instance). What initdb writes depends only on the PGlite build, so
  * `npx tsx scripts/generate-pglite-snapshot.ts` keeps its output beside this file, brotli'd, named
- * after the PGlite version; an empty data directory starts from it instead (ADR 0011). Another
+ * after the PGlite version; an empty data directory starts from it instead (ADR 0013). Another
  * PGlite version finds no snapshot of its own and runs initdb as before.
  */
 

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
+import type { CheckoutRow } from './checkout-matrix.js'
 import type { BenchResults, Machine } from './report.js'
 
 export interface Figure {
@@ -16,8 +17,10 @@ export interface Baseline {
 
 export interface Comparison {
   key: string
-  baseline: number
-  current: number
+  /** Absent: a figure the stored baseline does not have yet (reported as new, never a failure). */
+  baseline?: number
+  /** Absent: a baseline figure this run did not measure (e.g. a part left out with `--only`). */
+  current?: number
   unit: string
   /** How much worse, as a share of the baseline (negative when better). */
   worse: number
@@ -68,12 +71,16 @@ export function figuresOf(results: BenchResults): Record<string, Figure> {
       }
     }
   }
-  figures['pglite.first_start'] = {
-    value: round(results.firstStartMs),
-    unit: 'ms',
-    better: 'lower',
+  if (results.firstStartMs !== undefined) {
+    figures['pglite.first_start'] = {
+      value: round(results.firstStartMs),
+      unit: 'ms',
+      better: 'lower',
+    }
   }
-  figures['pglite.restart'] = { value: round(results.restartMs), unit: 'ms', better: 'lower' }
+  if (results.restartMs !== undefined) {
+    figures['pglite.restart'] = { value: round(results.restartMs), unit: 'ms', better: 'lower' }
+  }
   for (const [engine, sample] of Object.entries(results.memory)) {
     figures[`${engine}.listing.peak_rss`] = {
       value: sample.peakRss,
@@ -82,35 +89,39 @@ export function figuresOf(results: BenchResults): Record<string, Figure> {
     }
   }
   figures['node_modules'] = { value: results.nodeModulesBytes, unit: 'bytes', better: 'lower' }
-  if (results.checkout) {
-    const c = results.checkout
-    figures['postgres.checkout.orders_per_s'] = {
-      value: round(c.ordersPerSecond, 1),
+  for (const row of results.checkout?.rows ?? []) {
+    const tps = results.checkout?.pgbench.find((p) => p.clients === row.clients)?.tps
+    Object.assign(figures, checkoutFigures(row, row.engine === 'postgres' ? tps : undefined))
+  }
+  return figures
+}
+
+/** `postgres.checkout.c10.p99`; the one-process PostgreSQL row is `postgres.wc1.checkout.…`. */
+function checkoutFigures(row: CheckoutRow, pgbenchTps: number | undefined) {
+  const key = `${row.engine}${row.concurrency === 1 ? '.wc1' : ''}.checkout.c${row.clients}`
+  const ms = (value: number, floor = LATENCY_FLOOR_MS): Figure => ({
+    value: round(value, 1),
+    unit: 'ms',
+    better: 'lower',
+    floor,
+  })
+  const figures: Record<string, Figure> = {
+    [`${key}.orders_per_s`]: {
+      value: round(row.ordersPerSecond, 1),
       unit: 'orders/s',
       better: 'higher',
-    }
-    figures['postgres.checkout.vs_pgbench'] = {
-      value: round(c.ordersPerSecond / c.pgbenchTps, 4),
+    },
+    [`${key}.p50`]: ms(row.p50),
+    [`${key}.p99`]: ms(row.p99),
+    [`${key}.peak_rss`]: { value: row.memory.peakRss, unit: 'bytes', better: 'lower' },
+    [`${key}.webhook_lag_p99`]: ms(row.webhookLag.p99, 5),
+  }
+  if (row.outboxLag) figures[`${key}.outbox_lag_p99`] = ms(row.outboxLag.p99, 5)
+  if (pgbenchTps) {
+    figures[`${key}.vs_pgbench`] = {
+      value: round(row.ordersPerSecond / pgbenchTps, 4),
       unit: 'ratio',
       better: 'higher',
-    }
-    figures['postgres.checkout.outbox_lag_p99'] = {
-      value: round(c.outboxLag.p99, 1),
-      unit: 'ms',
-      better: 'lower',
-      floor: 5,
-    }
-    figures['postgres.checkout.webhook_lag_p99'] = {
-      value: round(c.webhookLag.p99, 1),
-      unit: 'ms',
-      better: 'lower',
-      floor: 5,
-    }
-    figures['postgres.checkout.p99'] = {
-      value: round(c.p99, 1),
-      unit: 'ms',
-      better: 'lower',
-      floor: LATENCY_FLOOR_MS,
     }
   }
   return figures
@@ -131,26 +142,34 @@ export function baselineJson(results: BenchResults): string {
   return JSON.stringify(baseline, null, 2)
 }
 
-/** Every figure present in both, with whether it got more than TOLERANCE worse. */
+/**
+ * Every figure present in both, with whether it got more than TOLERANCE worse; then the figures
+ * only this run has (new) and those only the baseline has (not measured), neither a failure.
+ */
 export function compare(baseline: Baseline, results: BenchResults): Comparison[] {
   const current = figuresOf(results)
-  return Object.entries(baseline.figures).flatMap(([key, base]) => {
+  const both = Object.entries(baseline.figures).flatMap(([key, base]): Comparison[] => {
     const now = current[key]
-    if (!now || base.value === 0) return []
+    if (!now) return []
     const delta = base.better === 'higher' ? base.value - now.value : now.value - base.value
-    const worse = delta / base.value
+    const worse = base.value === 0 ? 0 : delta / base.value
     const aboveFloor = delta > (base.floor ?? 0)
-    return [
-      {
-        key,
-        baseline: base.value,
-        current: now.value,
-        unit: base.unit,
-        worse,
-        regressed: worse > TOLERANCE && aboveFloor,
-      },
-    ]
+    const regressed = worse > TOLERANCE && aboveFloor
+    return [{ key, baseline: base.value, current: now.value, unit: base.unit, worse, regressed }]
   })
+  const added = Object.entries(current)
+    .filter(([key]) => !(key in baseline.figures))
+    .map(([key, now]) => ({ key, current: now.value, unit: now.unit, worse: 0, regressed: false }))
+  const missing = Object.entries(baseline.figures)
+    .filter(([key]) => !(key in current))
+    .map(([key, base]) => ({
+      key,
+      baseline: base.value,
+      unit: base.unit,
+      worse: 0,
+      regressed: false,
+    }))
+  return [...both, ...added, ...missing]
 }
 
 function show(value: number, unit: string): string {
@@ -160,13 +179,21 @@ function show(value: number, unit: string): string {
   return `${Math.round(value)} ${unit}`
 }
 
+function check(c: Comparison): string {
+  if (c.baseline === undefined) return 'new'
+  if (c.current === undefined) return 'not measured'
+  return c.regressed ? '**REGRESSED**' : 'ok'
+}
+
 export function comparisonTable(list: Comparison[]): string {
+  const value = (n: number | undefined, unit: string) => (n === undefined ? '' : show(n, unit))
   return [
     '| figure | baseline | now | better (+) / worse (−) | check |',
     '| --- | ---: | ---: | ---: | --- |',
     ...list.map((c) => {
-      const change = `${c.worse > 0 ? '' : '+'}${(-c.worse * 100).toFixed(1)} %`
-      return `| ${c.key} | ${show(c.baseline, c.unit)} | ${show(c.current, c.unit)} | ${change} | ${c.regressed ? '**REGRESSED**' : 'ok'} |`
+      const measured = c.baseline !== undefined && c.current !== undefined
+      const change = measured ? `${c.worse > 0 ? '' : '+'}${(-c.worse * 100).toFixed(1)} %` : ''
+      return `| ${c.key} | ${value(c.baseline, c.unit)} | ${value(c.current, c.unit)} | ${change} | ${check(c)} |`
     }),
   ].join('\n')
 }

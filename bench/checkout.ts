@@ -1,5 +1,6 @@
-// The checkout scenario: per virtual user, create a guest cart, add an item, check out with
-// `tok_visa`, on PostgreSQL; judged against pgbench's TPC-B rate on the same server, same run.
+// The checkout scenario's parts: per virtual user, create a guest cart, add an item, check out
+// with `tok_visa`; the store it runs against, a webhook endpoint, the outbox lag, and pgbench's
+// TPC-B rate it is judged by. bench/checkout-matrix.ts runs it per engine and client count.
 import { execFile } from 'node:child_process'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -7,16 +8,19 @@ import { promisify } from 'node:util'
 import autocannon from 'autocannon'
 import pg from 'pg'
 import { createThrowawayDatabase } from './postgres.js'
-import type { Child } from './servers.js'
-import { startEmporium } from './servers.js'
 
 const run = promisify(execFile)
-const ADMIN = { email: 'bench-admin@example.test', password: 'bench password for checkout 1' }
+export const ADMIN = {
+  email: 'bench-admin@example.test',
+  password: 'bench password for checkout 1',
+}
 const VARIANTS = 50
+/** Units per bench variant at the start: enough that no run sells one out. */
+export const INITIAL_STOCK = 1_000_000
 
-export interface CheckoutResult {
+export interface CheckoutLoad {
   /** Checkout flows run at once (autocannon connections). */
-  connections: number
+  clients: number
   ordersPerSecond: number
   /** Latency of the checkout request itself (the third of each flow), in ms. */
   p50: number
@@ -24,17 +28,26 @@ export interface CheckoutResult {
   orders: number
   failures: number
   failureDetail: string
-  pgbenchTps: number
-  pgbenchClients: number
-  /** Commit → published on the bus, for the events the run's orders emitted (ms). */
-  outboxLag: { p50: number; p99: number; events: number }
   /** Commit → received by a local webhook endpoint subscribed to `order.paid` (ms). */
   webhookLag: { p50: number; p99: number; delivered: number; expected: number }
+  /** When the measured run began (after the warm-up). */
+  since: Date
 }
 
-/** A local webhook endpoint: answers 204 and records each delivery's lag behind its event. */
-async function startReceiver() {
-  const lags: number[] = []
+export interface Lag {
+  p50: number
+  p99: number
+  events: number
+}
+
+export type Receiver = Awaited<ReturnType<typeof startReceiver>>
+
+/**
+ * A local webhook endpoint: answers 204 and records each first delivery's event time and lag
+ * behind it (the warm-up's late deliveries are told apart by their event time).
+ */
+export async function startReceiver() {
+  const lags: { at: number; lag: number }[] = []
   const ids = new Set<string>()
   const server = createServer((req, res) => {
     let body = ''
@@ -43,7 +56,8 @@ async function startReceiver() {
       const id = String(req.headers['webhook-id'])
       if (!ids.has(id)) {
         ids.add(id)
-        lags.push(Date.now() - Date.parse((JSON.parse(body) as { timestamp: string }).timestamp))
+        const at = Date.parse((JSON.parse(body) as { timestamp: string }).timestamp)
+        lags.push({ at, lag: Date.now() - at })
       }
       res.writeHead(204).end()
     })
@@ -58,7 +72,7 @@ async function startReceiver() {
 }
 
 /** Percentiles of commit → published over the outbox rows written since `since`. */
-async function outboxLag(databaseUrl: string, since: Date) {
+export async function outboxLag(databaseUrl: string, since: Date): Promise<Lag> {
   const client = new pg.Client({ connectionString: databaseUrl })
   await client.connect()
   try {
@@ -79,32 +93,36 @@ async function outboxLag(databaseUrl: string, since: Date) {
   }
 }
 
-/** pgbench's TPC-B rate: scale 10, `clients` clients, for `durationS` seconds. */
-async function pgbenchTps(clients: number, durationS: number): Promise<number> {
+/**
+ * pgbench's TPC-B rate at each client count, `durationS` seconds each, on one fresh database
+ * (scale 10) of the server the bench uses; runs while no Emporium server is up.
+ */
+export async function pgbenchTps(
+  clientCounts: number[],
+  durationS: number,
+): Promise<{ clients: number; tps: number }[]> {
   const database = await createThrowawayDatabase()
   try {
     await run('pgbench', ['-i', '-q', '-s', '10', database.url])
-    const { stdout } = await run('pgbench', [
-      '-c',
-      String(clients),
-      '-j',
-      '2',
-      '-T',
-      String(durationS),
-      database.url,
-    ])
-    const tps = /tps = ([\d.]+)/.exec(stdout)?.[1]
-    if (!tps) throw new Error(`pgbench printed no tps: ${stdout}`)
-    return Number(tps)
+    const out: { clients: number; tps: number }[] = []
+    for (const clients of clientCounts) {
+      const threads = String(Math.min(2, clients))
+      const args = ['-c', String(clients), '-j', threads, '-T', String(durationS), database.url]
+      const { stdout } = await run('pgbench', args)
+      const tps = /tps = ([\d.]+)/.exec(stdout)?.[1]
+      if (!tps) throw new Error(`pgbench printed no tps: ${stdout}`)
+      out.push({ clients, tps: Number(tps) })
+    }
+    return out
   } finally {
     await database.drop()
   }
 }
 
-async function call(base: string, method: string, url: string, body?: object, headers = {}) {
+export async function call(base: string, method: string, url: string, body?: object, headers = {}) {
   const res = await fetch(`${base}${url}`, {
     method,
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
     ...(body ? { body: JSON.stringify(body) } : {}),
   })
   if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`)
@@ -115,7 +133,7 @@ async function call(base: string, method: string, url: string, body?: object, he
  * Products with stock that will not run out during the run, spread over many variants, and a
  * webhook endpoint for `order.paid` at `hookUrl`.
  */
-async function setupStore(base: string, hookUrl: string): Promise<string[]> {
+export async function setupStore(base: string, hookUrl: string): Promise<string[]> {
   const login = await call(base, 'POST', '/v1/auth/login', ADMIN)
   const auth = { authorization: `Bearer ${String(login.accessToken)}` }
   await call(
@@ -136,7 +154,11 @@ async function setupStore(base: string, hookUrl: string): Promise<string[]> {
         description: 'Checkout bench',
         status: 'published',
         variants: [
-          { sku: `BENCH-${i}`, price: { amount: 1999 + i, currency: 'EUR' }, onHand: 1_000_000 },
+          {
+            sku: `BENCH-${i}`,
+            price: { amount: 1999 + i, currency: 'EUR' },
+            onHand: INITIAL_STOCK,
+          },
         ],
       },
       auth,
@@ -216,75 +238,61 @@ const percentile = (sorted: number[], p: number) =>
     ? 0
     : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
 
-/** Runs the scenario; `track` registers the server so a failed run still stops it. */
-export async function checkoutScenario(
-  settings: { connections: number; durationS: number; warmupS: number },
-  dataDir: string,
-  track: (child: Child) => () => Promise<void>,
-): Promise<CheckoutResult> {
-  const database = await createThrowawayDatabase()
-  const receiver = await startReceiver()
-  try {
-    const app = await startEmporium({
-      dataDir,
-      databaseUrl: database.url,
-      logLevel: 'warn',
-      env: {
-        SEED_DEMO: 'false',
-        ADMIN_EMAIL: ADMIN.email,
-        ADMIN_PASSWORD: ADMIN.password,
-        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
-      },
-    })
-    const stop = track(app.child)
-    const base = `http://127.0.0.1:${app.child.port}`
-    const variants = await setupStore(base, receiver.url)
-    const fire = (durationS: number, latencies: number[], counts: { orders: number }) =>
-      new Promise<autocannon.Result>((resolve, reject) =>
-        autocannon(
-          {
-            ...flow(base, variants, latencies, counts),
-            connections: settings.connections,
-            duration: durationS,
-            timeout: 10,
-          },
-          (error, result) => (error ? reject(error as Error) : resolve(result)),
-        ),
-      )
-    if (settings.warmupS > 0) await fire(settings.warmupS, [], { orders: 0 })
-    const latencies: number[] = []
-    const counts = { orders: 0 }
-    receiver.lags.length = 0
-    const since = new Date()
-    const result = await fire(settings.durationS, latencies, counts)
-    // The deliveries still in flight when the load stops count too: wait for them (bounded).
-    const deadline = Date.now() + 30_000
-    while (receiver.lags.length < counts.orders && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 200))
-    await stop()
-    const lags = [...receiver.lags].sort((a, b) => a - b)
-    latencies.sort((a, b) => a - b)
-    const pgbenchClients = settings.connections
-    return {
-      connections: settings.connections,
-      ordersPerSecond: counts.orders / settings.durationS,
-      p50: percentile(latencies, 50),
-      p99: percentile(latencies, 99),
-      orders: counts.orders,
-      failures: result.non2xx + result.errors,
-      failureDetail: `non-2xx: ${result.non2xx}, errors: ${result.errors}`,
-      outboxLag: await outboxLag(database.url, since),
-      webhookLag: {
-        p50: percentile(lags, 50),
-        p99: percentile(lags, 99),
-        delivered: lags.length,
-        expected: counts.orders,
-      },
-      pgbenchTps: await pgbenchTps(pgbenchClients, settings.durationS),
-      pgbenchClients,
-    }
-  } finally {
-    await receiver.close()
-    await database.drop()
+function fire(
+  base: string,
+  variants: string[],
+  connections: number,
+  durationS: number,
+  latencies: number[],
+  counts: { orders: number },
+) {
+  return new Promise<autocannon.Result>((resolve, reject) =>
+    autocannon(
+      { ...flow(base, variants, latencies, counts), connections, duration: durationS, timeout: 10 },
+      (error, result) => (error ? reject(error as Error) : resolve(result)),
+    ),
+  )
+}
+
+/**
+ * One checkout run against a prepared store: a warm-up that is thrown away, the measured run,
+ * then (bounded) the webhook deliveries of the run's orders that were still in flight.
+ */
+export async function checkoutLoad(
+  base: string,
+  variants: string[],
+  receiver: Receiver,
+  settings: { clients: number; durationS: number; warmupS: number },
+): Promise<CheckoutLoad> {
+  const { clients, durationS, warmupS } = settings
+  if (warmupS > 0) await fire(base, variants, clients, warmupS, [], { orders: 0 })
+  const latencies: number[] = []
+  const counts = { orders: 0 }
+  receiver.lags.length = 0
+  const since = new Date()
+  const result = await fire(base, variants, clients, durationS, latencies, counts)
+  const deadline = Date.now() + 30_000
+  const measured = () => receiver.lags.filter((l) => l.at >= since.getTime())
+  while (measured().length < counts.orders && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  const lags = measured()
+    .map((l) => l.lag)
+    .sort((a, b) => a - b)
+  latencies.sort((a, b) => a - b)
+  return {
+    clients,
+    ordersPerSecond: counts.orders / durationS,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    orders: counts.orders,
+    failures: result.non2xx + result.errors,
+    failureDetail: `non-2xx: ${result.non2xx}, errors: ${result.errors}`,
+    webhookLag: {
+      p50: percentile(lags, 50),
+      p99: percentile(lags, 99),
+      delivered: lags.length,
+      expected: counts.orders,
+    },
+    since,
   }
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
 import { otherCpu } from './machine.js'
 
@@ -67,10 +67,15 @@ export async function measure(options: LoadOptions): Promise<LoadResult> {
 }
 
 export interface MemorySample {
-  /** The highest VmRSS seen while sampling, in bytes. */
+  /** The highest VmRSS seen while sampling, summed over the process tree, in bytes. */
   peakRss: number
-  /** VmHWM at the end: the process's lifetime peak, start-up and seeding included. */
+  /**
+   * VmHWM at the end, summed over the process tree: each process's lifetime peak, start-up and
+   * seeding included (for a cluster an upper bound: the peaks need not have coincided).
+   */
   highWaterMark: number
+  /** The most processes seen in the tree (1 for a single process; a cluster counts its primary). */
+  processes: number
 }
 
 function readStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
@@ -79,27 +84,59 @@ function readStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return match?.[1] ? Number(match[1]) * 1024 : 0
 }
 
-/** Samples VmRSS of `pid` every `everyMs` until stopped. */
-export function sampleMemory(pid: number, everyMs = 100): { stop(): MemorySample } {
-  let peakRss = readStatusKb(pid, 'VmRSS')
-  const timer = setInterval(() => {
+/** `pid` and its descendants, from /proc/<pid>/task/<tid>/children (Linux 3.5+). */
+export function processTree(pid: number): number[] {
+  const pids = [pid]
+  for (let i = 0; i < pids.length; i++) {
+    let tasks: string[] = []
     try {
-      peakRss = Math.max(peakRss, readStatusKb(pid, 'VmRSS'))
+      tasks = readdirSync(`/proc/${pids[i]}/task`)
     } catch {
-      // The process went away; the samples so far stand and the run reports the failure.
+      continue // gone meanwhile
     }
-  }, everyMs)
+    for (const task of tasks) {
+      try {
+        const children = readFileSync(`/proc/${pids[i]}/task/${task}/children`, 'utf8')
+        for (const child of children.split(' ').filter(Boolean)) pids.push(Number(child))
+      } catch {
+        // The thread ended meanwhile.
+      }
+    }
+  }
+  return pids
+}
+
+/** A field of /proc/<pid>/status summed over the process tree; a process that left counts 0. */
+function treeBytes(pids: number[], field: 'VmRSS' | 'VmHWM'): number {
+  let sum = 0
+  for (const pid of pids) {
+    try {
+      sum += readStatusKb(pid, field)
+    } catch {
+      // It exited between the listing and the read.
+    }
+  }
+  return sum
+}
+
+/**
+ * Samples VmRSS of `pid` and its descendants (a cluster's primary, API and worker processes)
+ * every `everyMs` until stopped.
+ */
+export function sampleMemory(pid: number, everyMs = 100): { stop(): MemorySample } {
+  let processes = 1
+  const sample = () => {
+    const pids = processTree(pid)
+    processes = Math.max(processes, pids.length)
+    return treeBytes(pids, 'VmRSS')
+  }
+  let peakRss = sample()
+  const timer = setInterval(() => (peakRss = Math.max(peakRss, sample())), everyMs)
   return {
     stop() {
       clearInterval(timer)
-      let highWaterMark = 0
-      try {
-        highWaterMark = readStatusKb(pid, 'VmHWM')
-        peakRss = Math.max(peakRss, readStatusKb(pid, 'VmRSS'))
-      } catch {
-        // As above.
-      }
-      return { peakRss, highWaterMark }
+      peakRss = Math.max(peakRss, sample())
+      return { peakRss, highWaterMark: treeBytes(processTree(pid), 'VmHWM'), processes }
     },
   }
 }

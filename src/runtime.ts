@@ -4,7 +4,7 @@ import type { Logger } from 'pino'
 import { buildHttpApp } from './app.js'
 import type { Config } from './config.js'
 import type { Database } from './platform/db/database.js'
-import { createMigrator, migrateUp } from './platform/db/migrations.js'
+import { createMigrator, isUpToDate, migrateUp } from './platform/db/migrations.js'
 import { applySchemaSql } from './platform/db/schema-sql.js'
 import { createUnitOfWork, type AfterCommit } from './platform/db/unit-of-work.js'
 import { immediateHandlers } from './platform/events/immediate.js'
@@ -42,13 +42,15 @@ export interface Runtime {
 
 /**
  * A fresh database gets the whole schema from src/schema.sql in one transaction (ADR 0013); the
- * migrator then runs what is newer, and everything on a database migrated before.
+ * migrator then runs what is newer, and everything on a database migrated before. A database that
+ * records every migration already (a restart) skips the migrator.
  */
 export async function migrateDatabase(database: Database, logger: Logger): Promise<void> {
   const schema = await readFile(new URL('./schema.sql', import.meta.url), 'utf8')
   const fromFile = await applySchemaSql(database, schema, allMigrations)
   if (fromFile.length > 0)
     logger.info({ migrations: fromFile.length }, 'schema created from schema.sql')
+  if (await isUpToDate(database.db, allMigrations)) return
   const applied = await migrateUp(createMigrator(database.db, allMigrations))
   for (const step of applied) logger.info({ migration: step }, 'migration applied')
 }

@@ -4,6 +4,7 @@ import { sql } from 'kysely'
 import type { Database } from '../../src/platform/db/database.js'
 import {
   createMigrator,
+  isUpToDate,
   migrateDown,
   migrateUp,
   migrationStatus,
@@ -34,6 +35,10 @@ async function userTables(): Promise<string[]> {
 }
 
 describe(`migrations on ${engine}`, () => {
+  test('a database never migrated is not up to date', async () => {
+    assert.equal(await isUpToDate(database.db, allMigrations), false)
+  })
+
   test('up applies every migration in name order, down-all removes every table, up again restores them', async () => {
     assert.ok(names.length >= 4, 'the platform and each module contribute migrations')
     const migrator = createMigrator(database.db, allMigrations)
@@ -91,6 +96,22 @@ describe(`migrations on ${engine}`, () => {
     assert.ok(status.slice(0, -1).every((m) => m.executedAt !== null))
 
     assert.deepEqual(await migrateUp(migrator), [`up ${names.at(-1)}`])
+  })
+
+  test('up to date only while the database records exactly the known migrations (restarts skip the migrator)', async () => {
+    const migrator = createMigrator(database.db, allMigrations)
+    await migrateUp(migrator)
+    assert.equal(await isUpToDate(database.db, allMigrations), true)
+
+    const newer = { '2099_01_01_0000_create_probe': { up: async () => {} } }
+    assert.equal(await isUpToDate(database.db, [...allMigrations, newer]), false, 'one to run')
+    const fewer = Object.fromEntries(names.slice(0, -1).map((n) => [n, { up: async () => {} }]))
+    assert.equal(await isUpToDate(database.db, [fewer]), false, 'one the code does not know')
+
+    await migrateDown(migrator)
+    assert.equal(await isUpToDate(database.db, allMigrations), false, 'one reverted')
+    await migrateUp(migrator)
+    assert.equal(await isUpToDate(database.db, allMigrations), true)
   })
 
   test('a badly named migration is refused before anything runs', () => {

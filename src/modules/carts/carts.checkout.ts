@@ -101,7 +101,5 @@ export async function closeCart(tx: Tx, snapshot: CheckoutSnapshot): Promise<voi
 
 /** Opens an `ordered` cart again (its payment was declined); a no-op otherwise. */
 export async function reopenCart(tx: Tx, cartId: string): Promise<void> {
-  const trx = narrow<CartsTables>(tx)
-  const [cart] = await repo.lockCarts(trx, [cartId])
-  if (cart?.status === 'ordered') await repo.updateCart(trx, cartId, { status: 'open' })
+  await repo.updateCart(narrow<CartsTables>(tx), cartId, { status: 'open' }, { status: 'ordered' })
 }

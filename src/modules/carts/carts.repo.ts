@@ -151,13 +151,13 @@ export interface CartPatch {
 
 /**
  * Applies `patch` and moves the version on; with `expected`, only while the cart still has that
- * status and version. True when the row changed.
+ * status (and version, when given). True when the row changed.
  */
 export async function updateCart(
   db: CartsDb,
   id: string,
   patch: CartPatch,
-  expected?: { status: CartStatus; version: number },
+  expected?: { status: CartStatus; version?: number },
 ): Promise<boolean> {
   let query = db
     .updateTable('carts.cart')
@@ -181,8 +181,8 @@ export async function updateCart(
       updated_at: new Date(),
     })
     .where('id', '=', id)
-  if (expected)
-    query = query.where('status', '=', expected.status).where('version', '=', expected.version)
+  if (expected) query = query.where('status', '=', expected.status)
+  if (expected?.version !== undefined) query = query.where('version', '=', expected.version)
   const result = await query.executeTakeFirst()
   return result.numUpdatedRows > 0n
 }

@@ -1,6 +1,7 @@
 import {
   Migrator,
   NO_MIGRATIONS,
+  sql,
   type Kysely,
   type Migration,
   type MigrationProvider,
@@ -52,6 +53,22 @@ function unwrap(result: MigrationResultSet): string[] {
   return (result.results ?? []).map(
     (r) => `${r.direction === 'Up' ? 'up' : 'down'} ${r.migrationName}`,
   )
+}
+
+/**
+ * True when the database records exactly the migrations of `sets` as applied. A restart then
+ * skips the migrator, whose schema introspection alone costs ~0.6 s on PGlite; anything else
+ * (a newer migration, one the code no longer knows) goes through the migrator as usual.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function isUpToDate(db: Kysely<any>, sets: MigrationSet[]): Promise<boolean> {
+  const found = await sql<{ table: string | null }>`
+    select to_regclass('platform.migration')::text as table`.execute(db)
+  if (!found.rows[0]?.table) return false
+  const recorded = await sql<{ name: string }>`select name from platform.migration`.execute(db)
+  const names = recorded.rows.map((r) => r.name).sort()
+  const known = sets.flatMap((set) => Object.keys(set)).sort()
+  return names.length === known.length && names.every((name, i) => name === known[i])
 }
 
 export async function migrateUp(migrator: Migrator): Promise<string[]> {

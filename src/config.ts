@@ -11,6 +11,8 @@ export interface Config {
   readonly dataDir: string
   readonly databaseUrl: string | undefined
   readonly databaseReplicaUrls: readonly string[]
+  /** Named statements prepared per connection (off behind PgBouncer in transaction mode). */
+  readonly databasePreparedStatements: boolean
   readonly adminEmail: string | undefined
   readonly adminPassword: string | undefined
   readonly seedDemo: boolean
@@ -445,6 +447,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(str(env, 'DATA_DIR') ?? '.emporium'),
     databaseUrl,
     databaseReplicaUrls: Object.freeze(replicas),
+    databasePreparedStatements: bool(env, 'DATABASE_PREPARED_STATEMENTS', true),
     adminEmail: adminEmail?.toLowerCase(),
     adminPassword: adminEmail ? adminPassword : undefined,
     seedDemo: bool(env, 'SEED_DEMO', true),

@@ -8,6 +8,7 @@ import type { Logger } from 'pino'
 import { Mutex } from './mutex.js'
 import { PGliteDialect } from './pglite-dialect.js'
 import { holdsDatabase, initdbSnapshot } from './pglite-snapshot.js'
+import { prepareStatements } from './prepared.js'
 import { failoverPool } from './replicas.js'
 
 export type Engine = 'pglite' | 'postgres'
@@ -39,6 +40,8 @@ export type OpenDatabaseOptions =
       url: string
       replicaUrls?: readonly string[]
       poolSize?: number
+      /** Named statements, prepared once per connection (default true; src/platform/db/prepared.ts). */
+      preparedStatements?: boolean
       /** Where a replica taken out of (or back into) rotation is reported. */
       logger?: Pick<Logger, 'warn' | 'info'>
     }
@@ -66,19 +69,18 @@ function pgPool(url: string, max: number): pg.Pool {
   })
 }
 
-function openPostgres(
-  url: string,
-  replicaUrls: readonly string[],
-  poolSize: number,
-  logger?: Pick<Logger, 'warn' | 'info'>,
-): Database {
+function openPostgres(options: Extract<OpenDatabaseOptions, { engine: 'postgres' }>): Database {
+  const { url, replicaUrls = [], poolSize = 10, preparedStatements = true, logger } = options
   const pool = pgPool(url, poolSize)
   const replicaPools = replicaUrls.map((u) => pgPool(u, poolSize))
   // A pool error (a server restart) must not crash the process: the next query reconnects. A
   // checked-out client whose connection breaks emits it too; its query rejects on its own.
   for (const p of [pool, ...replicaPools]) {
     p.on('error', () => {})
-    p.on('connect', (client) => client.on('error', () => {}))
+    p.on('connect', (client) => {
+      client.on('error', () => {})
+      if (preparedStatements) prepareStatements(client)
+    })
   }
   const db = new Kysely({ dialect: new PostgresDialect({ pool }) })
   // A replica that cannot be reached hands out primary connections until it answers again.
@@ -163,7 +165,7 @@ async function openPGlite(dataDir: string | undefined, loadDataDir?: Blob): Prom
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   return options.engine === 'postgres'
-    ? openPostgres(options.url, options.replicaUrls ?? [], options.poolSize ?? 10, options.logger)
+    ? openPostgres(options)
     : openPGlite(options.dataDir, options.loadDataDir)
 }
 
@@ -171,9 +173,15 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 export function databaseOptions(config: {
   databaseUrl: string | undefined
   databaseReplicaUrls: readonly string[]
+  databasePreparedStatements: boolean
   dataDir: string
 }): OpenDatabaseOptions {
   return config.databaseUrl
-    ? { engine: 'postgres', url: config.databaseUrl, replicaUrls: config.databaseReplicaUrls }
+    ? {
+        engine: 'postgres',
+        url: config.databaseUrl,
+        replicaUrls: config.databaseReplicaUrls,
+        preparedStatements: config.databasePreparedStatements,
+      }
     : { engine: 'pglite', dataDir: path.join(config.dataDir, 'db') }
 }

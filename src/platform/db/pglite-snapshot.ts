@@ -31,7 +31,7 @@ export function snapshotFile(version = pgliteVersion()): string {
 /**
  * A tarball PGlite reads once. PGlite keeps the options it was opened with for the life of the
  * instance, so a plain Blob there pins its bytes: after a first start, 120 MB of ArrayBuffers
- * stayed reachable (ADR 0013). This one hands its bytes over on the first read and drops them.
+ * stayed reachable (ADR 0014). This one hands its bytes over on the first read and drops them.
  */
 class ReadOnceTarball extends Blob {
   #bytes: Buffer | undefined

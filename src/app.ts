@@ -11,7 +11,7 @@ import type { Config } from './config.js'
 import { registerAccessControl, type Authenticator } from './platform/http/access.js'
 import { registerHealthRoutes, type ReadinessCheck } from './platform/http/health.js'
 import { registerIdempotency, type IdempotencyOptions } from './platform/http/idempotency.js'
-import { lazySerializers } from './platform/http/lazy-serializers.js'
+import { lazyCompilers } from './platform/http/lazy-compilers.js'
 import { registerProblemHandlers } from './platform/http/problems.js'
 import { requestIdFrom, traceIdFrom } from './platform/http/request-id.js'
 import { sharedSchemas } from './platform/http/schemas.js'
@@ -44,7 +44,7 @@ const RATE_LIMIT_HEADERS = [
 /** The whole HTTP surface as a Fastify instance that never listens: `main` listens, tests inject. */
 export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> {
   const { config } = deps
-  const serializers = lazySerializers()
+  const compilers = lazyCompilers()
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     // One log line per request, written in onResponse below, instead of Fastify's two.
@@ -57,13 +57,16 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     bodyLimit: config.bodyLimit,
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
-    schemaController: { compilersFactory: { buildSerializer: serializers.factory } },
+    schemaController: {
+      compilersFactory: {
+        buildValidator: compilers.buildValidator,
+        buildSerializer: compilers.buildSerializer,
+      },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance
 
   app.addHook('onListen', (done) => {
-    void serializers.warm((error) =>
-      app.log.error({ err: error }, 'a response schema does not compile'),
-    )
+    void compilers.warm((error) => app.log.error({ err: error }, 'a route schema does not compile'))
     done()
   })
   app.addHook('onRequest', async (request, reply) => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { sql } from 'kysely'
 import type pg from 'pg'
-import type { Database } from '../../src/platform/db/database.js'
+import { loadConfig } from '../../src/config.js'
+import { databaseOptions, openDatabase, type Database } from '../../src/platform/db/database.js'
 import { preparable, prepareStatements, statementName } from '../../src/platform/db/prepared.js'
 import { engine, openTestDatabase } from '../helpers/context.js'
 
@@ -100,5 +101,24 @@ describe(`prepared statements on ${engine}`, () => {
       assert.equal(statements.filter((s) => s === 'select $1::int as n').length, 1)
       assert.ok(!statements.some((s) => s.includes('*')), statements.join('\n'))
     })
+  })
+
+  test('DATABASE_PREPARED_STATEMENTS=false runs every statement unnamed', async (t) => {
+    if (engine !== 'postgres') return t.diagnostic('PostgreSQL only: PGlite runs in process')
+    const config = loadConfig({
+      DATABASE_URL: process.env.DATABASE_URL,
+      DATABASE_PREPARED_STATEMENTS: 'false',
+    })
+    assert.equal(config.databasePreparedStatements, false)
+    const unnamed = await openDatabase(databaseOptions(config))
+    try {
+      await unnamed.db.connection().execute(async (db) => {
+        await sql`select ${1}::int as n`.execute(db)
+        const seen = await sql`select statement from pg_prepared_statements`.execute(db)
+        assert.deepEqual(seen.rows, [])
+      })
+    } finally {
+      await unnamed.close()
+    }
   })
 })

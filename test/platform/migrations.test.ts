@@ -7,6 +7,7 @@ import {
   isUpToDate,
   migrateDown,
   migrateUp,
+  migrationNames,
   migrationStatus,
 } from '../../src/platform/db/migrations.js'
 import { allMigrations } from '../../src/composition.js'
@@ -23,7 +24,7 @@ after(async () => {
   await drop()
 })
 
-const names = allMigrations.flatMap((set) => Object.keys(set)).sort()
+const names = migrationNames(allMigrations)
 
 /** Tables outside PostgreSQL's own schemas, as `schema.table`. */
 async function userTables(): Promise<string[]> {

@@ -7,6 +7,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { openDatabase, type Database } from '../../src/platform/db/database.js'
 import {
   holdsDatabase,
+  initdbSnapshot,
   pgliteVersion,
   snapshotFile,
 } from '../../src/platform/db/pglite-snapshot.js'
@@ -43,6 +44,15 @@ describe('PGlite initdb snapshot', () => {
       `no ${path.basename(snapshotFile())}: run \`npx tsx scripts/generate-pglite-snapshot.ts\``,
     )
     assert.match(pgliteVersion(), /^\d+\.\d+\.\d+/)
+  })
+
+  test('hands its tarball over once, keeping nothing for a second read', async () => {
+    const snapshot = await initdbSnapshot()
+    assert.ok(snapshot)
+    const tar = new Uint8Array(await snapshot.arrayBuffer())
+    assert.ok(tar.byteLength > 1_000_000)
+    assert.equal(Buffer.from(tar.subarray(257, 262)).toString(), 'ustar', 'a tar archive')
+    await assert.rejects(snapshot.arrayBuffer(), /read already/)
   })
 
   test('an empty data directory starts from it as the database initdb creates', async () => {

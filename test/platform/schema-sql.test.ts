@@ -6,6 +6,7 @@ import type { Database } from '../../src/platform/db/database.js'
 import {
   createMigrator,
   migrateUp,
+  migrationNames,
   migrationStatus,
   type MigrationSet,
 } from '../../src/platform/db/migrations.js'
@@ -15,7 +16,7 @@ import { allMigrations } from '../../src/composition.js'
 import { engine, openTestDatabase } from '../helpers/context.js'
 
 const schemaFile = readFileSync(new URL('../../src/schema.sql', import.meta.url), 'utf8')
-const names = allMigrations.flatMap((set) => Object.keys(set)).sort()
+const names = migrationNames(allMigrations)
 
 const opened: { database: Database; drop: () => Promise<void> }[] = []
 async function fresh(): Promise<Database> {

@@ -23,7 +23,8 @@ export interface StripeProviderOptions {
  * The stripe package, loaded (its CommonJS build) when a store configures Stripe: importing it
  * costs ~160 ms of every start otherwise (ADR 0014). `require` caches it after the first call.
  */
-const loadStripe = () => createRequire(import.meta.url)('stripe') as typeof Stripe
+const require = createRequire(import.meta.url)
+const loadStripe = () => require('stripe') as typeof Stripe
 
 /** The intent's metadata entry holding our idempotency key (the order id). */
 const STRIPE_KEY_METADATA = 'emporium_payment_key'

@@ -3,7 +3,8 @@ import type * as IORedis from 'ioredis'
 import type { Redis } from 'ioredis'
 
 /** ioredis, loaded when REDIS_URL is set: importing it costs ~60 ms of every start (ADR 0014). */
-const loadRedis = () => createRequire(import.meta.url)('ioredis') as typeof IORedis
+const require = createRequire(import.meta.url)
+const loadRedis = () => require('ioredis') as typeof IORedis
 
 /** The longest a request waits on one Redis command (a connection that stopped answering). */
 export const REDIS_COMMAND_TIMEOUT_MS = 500

@@ -55,6 +55,11 @@ function unwrap(result: MigrationResultSet): string[] {
   )
 }
 
+/** Every migration's name, in the order they run. */
+export function migrationNames(sets: MigrationSet[]): string[] {
+  return sets.flatMap((set) => Object.keys(set)).sort()
+}
+
 /**
  * True when the database records exactly the migrations of `sets` as applied. A restart then
  * skips the migrator, whose schema introspection alone costs ~0.6 s on PGlite; anything else
@@ -67,7 +72,7 @@ export async function isUpToDate(db: Kysely<any>, sets: MigrationSet[]): Promise
   if (!found.rows[0]?.table) return false
   const recorded = await sql<{ name: string }>`select name from platform.migration`.execute(db)
   const names = recorded.rows.map((r) => r.name).sort()
-  const known = sets.flatMap((set) => Object.keys(set)).sort()
+  const known = migrationNames(sets)
   return names.length === known.length && names.every((name, i) => name === known[i])
 }
 

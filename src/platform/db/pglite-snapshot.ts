@@ -43,7 +43,9 @@ class ReadOnceTarball extends Blob {
     const bytes = this.#bytes
     if (!bytes) throw new Error('the initdb snapshot was read already')
     this.#bytes = undefined
-    return new Uint8Array(bytes).buffer
+    // A Buffer this large owns its whole ArrayBuffer; a pooled slice is copied out.
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    return whole ? (bytes.buffer as ArrayBuffer) : new Uint8Array(bytes).buffer
   }
 }
 

@@ -1,6 +1,6 @@
 import { sql, type CompiledQuery, type Kysely, type LogEvent, type Migration } from 'kysely'
 import type { Database } from './database.js'
-import { createMigrator, migrateUp, type MigrationSet } from './migrations.js'
+import { createMigrator, migrateUp, migrationNames, type MigrationSet } from './migrations.js'
 
 /**
  * A fresh database gets its schema from one generated SQL file (`src/schema.sql`) instead of
@@ -108,7 +108,7 @@ export async function applySchemaSql(
   sets: MigrationSet[],
 ): Promise<string[]> {
   const names = schemaSqlMigrations(text)
-  const all = sets.flatMap((set) => Object.keys(set)).sort()
+  const all = migrationNames(sets)
   if (names.length === 0 || names.some((name, i) => all[i] !== name)) return []
   const found = await sql<{
     table: string | null

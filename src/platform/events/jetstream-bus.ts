@@ -7,7 +7,8 @@ import { processOnce } from './processed-events.js'
 import type { DomainEvent, EventBus, EventHandler } from './types.js'
 
 /** The nats client, loaded when NATS_URL is set: importing it costs ~55 ms of every start. */
-const loadNats = () => createRequire(import.meta.url)('nats') as typeof Nats
+const require = createRequire(import.meta.url)
+const loadNats = () => require('nats') as typeof Nats
 
 export interface JetStreamBusOptions {
   url: string

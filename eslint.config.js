@@ -50,7 +50,7 @@ function moduleDoorRules(depth) {
 }
 
 export default defineConfig(
-  { ignores: ['node_modules/', 'dist/', '.emporium/', 'coverage/', 'bench/.tmp/'] },
+  { ignores: ['node_modules/', 'dist/', '.emporium/', 'coverage/', 'bench/.tmp/', 'src/graphql.types.ts'] },
   js.configs.recommended,
   tseslint.configs.strict,
   {

@@ -8,6 +8,7 @@ import helmet from 'helmet'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
+import { registerGraphql } from './platform/graphql/plugin.js'
 import { registerAccessControl, type Authenticator } from './platform/http/access.js'
 import { registerHealthRoutes, type ReadinessCheck } from './platform/http/health.js'
 import { registerIdempotency, type IdempotencyOptions } from './platform/http/idempotency.js'
@@ -23,6 +24,8 @@ export interface HttpAppDeps {
   config: Config
   logger: Logger
   modules: ModuleRuntime[]
+  /** The GraphQL schema's SDL fragments (`allTypeDefs`); without them (probe apps) no /graphql. */
+  typeDefs?: readonly string[]
   authenticate: Authenticator
   readiness: ReadinessCheck[]
   /** Without a store (probe apps in tests) nothing is rate limited. */
@@ -152,17 +155,18 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   // After the access control (keys are per caller) and the cookie plugin (Set-Cookie is known).
   if (deps.idempotency) registerIdempotency(app, deps.idempotency)
   registerHealthRoutes(app, deps.readiness, deps.isShuttingDown ?? (() => false))
-  app.all('/graphql', { schema: { hide: true } }, async (request, reply) =>
-    reply.code(501).type('application/problem+json').send({
-      type: 'urn:emporium:problem:not_implemented',
-      title: 'Not implemented yet',
-      status: 501,
-      code: 'not_implemented',
-      detail: 'GraphQL arrives with its own issue; use the REST API under /v1 meanwhile.',
-      instance: '/graphql',
-      requestId: request.id,
-    }),
-  )
+  if (deps.typeDefs) {
+    await registerGraphql(app, {
+      typeDefs: deps.typeDefs,
+      parts: deps.modules.flatMap((m) => m.graphql ?? []),
+      schemas: [...sharedSchemas, ...deps.modules.flatMap((m) => m.schemas ?? [])],
+      limits: config.graphqlLimits,
+      production: config.isProduction,
+      authenticate: deps.authenticate,
+      ...(deps.idempotency ? { idempotency: deps.idempotency } : {}),
+      persistedQueries: 1000,
+    })
+  }
 
   for (const module of deps.modules) {
     if (module.routes) await app.register(module.routes)

@@ -1,6 +1,7 @@
 import type { Config } from './config.js'
 import type { MigrationSet } from './platform/db/migrations.js'
 import { platformMigrations } from './platform/db/platform.migrations.js'
+import { baseTypeDefs } from './platform/graphql/base.graphql.js'
 import type { Mailer } from './platform/mail/mailer.js'
 import type { ModuleRuntime, PlatformDeps } from './platform/module.js'
 import {
@@ -12,6 +13,7 @@ import { authMigrations, createAuthModule, type AuthModule } from './modules/aut
 import { cartsMigrations, createCartsModule, type CartsModule } from './modules/carts/index.js'
 import {
   catalogMigrations,
+  catalogTypeDefs,
   createCatalogModule,
   type CatalogModule,
 } from './modules/catalog/index.js'
@@ -43,6 +45,9 @@ import {
   paymentsMigrations,
   type PaymentsModule,
 } from './modules/payments/index.js'
+
+/** The GraphQL schema's SDL: the base, then each module's fragment (schema.graphql prints it). */
+export const allTypeDefs: readonly string[] = [baseTypeDefs, catalogTypeDefs]
 
 /** Every migration of the platform and the modules; names order them across modules. */
 export const allMigrations: MigrationSet[] = [

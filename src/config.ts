@@ -45,6 +45,8 @@ export interface Config {
   /** Base64 AES-256 key sealing the secrets of stored idempotent replies; see docs. */
   readonly idempotencyEncryptionKey: string | undefined
   readonly isProduction: boolean
+  /** GraphQL operations deeper or costlier than this are refused before they run. */
+  readonly graphqlLimits: { readonly maxDepth: number; readonly maxCost: number }
   /** Redis for rate limits, lockouts and cache invalidations; unset keeps them in-process. */
   readonly redisUrl: string | undefined
   /** NATS with JetStream (`nats://`) for domain events; unset keeps the in-process bus. */
@@ -469,6 +471,10 @@ export function loadConfig(env: Env = process.env): Config {
       recheckMs: int(env, 'ORDER_STREAM_RECHECK_MS', 5000, 50, 60_000),
     }),
     isProduction,
+    graphqlLimits: Object.freeze({
+      maxDepth: int(env, 'GRAPHQL_MAX_DEPTH', 10, 2, 50),
+      maxCost: int(env, 'GRAPHQL_MAX_COST', 5000, 10, 1_000_000),
+    }),
     redisUrl: redisUrl ? url('REDIS_URL', redisUrl, ['redis:', 'rediss:']) : undefined,
     natsUrl: natsUrl ? url('NATS_URL', natsUrl, ['nats:', 'tls:']) : undefined,
     rateLimits: readRateLimitSettings(env, (name, problem) => new ConfigError(name, problem)),

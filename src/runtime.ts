@@ -23,7 +23,7 @@ import { degraded } from './platform/telemetry/degraded.js'
 import type { ReadinessCheck } from './platform/http/health.js'
 import { pruneIdempotencyKeysJob } from './platform/http/idempotency.js'
 import { createRateLimitStore, type RateLimitStore } from './platform/ratelimit/store.js'
-import { allMigrations, createModules, type Modules } from './composition.js'
+import { allMigrations, allTypeDefs, createModules, type Modules } from './composition.js'
 
 /** Everything one process runs, wired once; the roles (`start`, `serve`, `worker`) use parts. */
 export interface Runtime {
@@ -191,6 +191,7 @@ export function createRuntime(
         config,
         logger,
         modules: modules.runtimes,
+        typeDefs: allTypeDefs,
         authenticate: modules.auth.authenticate,
         readiness,
         rateLimits,

@@ -5,6 +5,7 @@ import type { CacheFactory } from './cache/cache.js'
 import type { Database } from './db/database.js'
 import type { UnitOfWork } from './db/unit-of-work.js'
 import type { EventHandler, EventWatch } from './events/types.js'
+import type { GraphqlPart } from './graphql/plugin.js'
 import type { JobDefinition, Jobs } from './jobs/jobs.js'
 import type { RateLimitStore } from './ratelimit/store.js'
 
@@ -31,6 +32,8 @@ export interface Subscription {
 export interface ModuleRuntime {
   name: string
   routes?: RoutePlugin
+  /** Its resolvers over its services (its SDL fragments are listed in `allTypeDefs`). */
+  graphql?: GraphqlPart[]
   /** Schemas with an `$id`, registered on the app so routes can `Type.Ref` them and OpenAPI lists them. */
   schemas?: TSchema[]
   jobs?: JobDefinition[]

@@ -20,8 +20,10 @@ import { listingQuery } from './listing.repo.js'
 import type { CatalogTables } from './catalog.tables.js'
 import { adminRoutes } from './catalog.admin-routes.js'
 import { storeRoutes } from './catalog.store-routes.js'
+import { catalogGraphql } from './catalog.graphql.js'
 import { createCatalogTables } from './migrations/2026_11_21_0630_create_catalog_tables.js'
 
+export { catalogTypeDefs } from './catalog.graphql.js'
 export { CatalogEvents, type ProductEventPayload } from './catalog.events.js'
 export type { AdminProductDto, ProductDto, ProductInput } from './catalog.schema.js'
 export type { VariantPricing } from './catalog.service.js'
@@ -58,6 +60,7 @@ export function createCatalogModule(
         await app.register(storeRoutes(service, cache))
         await app.register(adminRoutes(service))
       },
+      graphql: [catalogGraphql(service)],
       subscriptions: cacheInvalidations(cache, (payload) => service.applyStockChanged(payload)),
     },
   }

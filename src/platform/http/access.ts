@@ -115,14 +115,22 @@ export function registerAccessControl(
     }
     const access = request.routeOptions.config.access
     if (!access || access === 'public') return
-    if (!request.principal) {
-      reply.header('www-authenticate', 'Bearer realm="emporium"')
-      throw unauthenticated('This endpoint needs a bearer token.', false)
-    }
-    if (typeof access !== 'object') return
-    if (request.principal.withheld) throw request.principal.withheld
-    if (!request.principal.permissions.has(access.permission)) throw forbidden(access.permission)
+    if (!request.principal) reply.header('www-authenticate', 'Bearer realm="emporium"')
+    assertAccess(request.principal, access)
   })
+}
+
+/**
+ * Throws unless `principal` may do what `access` requires: `unauthenticated` without one, the
+ * withheld error while its permissions are held back, `forbidden` without the permission. The
+ * route hook above and the GraphQL resolvers both ask here.
+ */
+export function assertAccess(principal: Principal | null, access: Access): void {
+  if (access === 'public') return
+  if (!principal) throw unauthenticated('This operation needs a bearer token.', false)
+  if (typeof access !== 'object') return
+  if (principal.withheld) throw principal.withheld
+  if (!principal.permissions.has(access.permission)) throw forbidden(access.permission)
 }
 
 /**

@@ -14,7 +14,8 @@ import {
 } from '../db/idempotency.repo.js'
 import { sha256 } from '../crypto.js'
 import { callerBinding, openSecrets, replySealer, sealSecrets } from './idempotency-secrets.js'
-import { AppError } from '../errors.js'
+import { AppError, type AppErrorInit } from '../errors.js'
+import { httpStatusOf } from './problems.js'
 import type { JobDefinition } from '../jobs/jobs.js'
 
 declare module 'fastify' {
@@ -234,6 +235,65 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
     await finish(db, request, reply, payload)
     return payload
   })
+}
+
+/** One operation of a request that takes its own idempotency key (a GraphQL mutation's argument). */
+export interface KeyedOperation {
+  /** Stored as the key's route: `graphql:checkout`, `graphql:refundOrder`. */
+  route: string
+  key: string
+  /** The operation's arguments: the same key with other arguments is `idempotency_key_reused`. */
+  input: unknown
+  /** Top-level fields of the result that hold a secret (sealed as for REST replies). */
+  secrets?: readonly string[]
+}
+
+/**
+ * `run` once per caller and key, with the `Idempotency-Key` header's semantics for an operation
+ * that is not a whole request: a repeat with the same input gets the first outcome again (its
+ * result, or its domain error), a repeat with another input is 422, one that overlaps a running
+ * attempt is 409. Failures that a retry may cure (5xx, 429, 503) release the key.
+ */
+export async function runOnce<T>(
+  options: IdempotencyOptions,
+  request: FastifyRequest,
+  operation: KeyedOperation,
+  run: () => Promise<T>,
+): Promise<{ value: T; replayed: boolean }> {
+  const key = validKey(operation.key)
+  const serverKey = options.sealingKey ? Buffer.from(options.sealingKey, 'base64') : null
+  const binding = callerBinding(request, serverKey)
+  const id: KeyId = { scope: binding.scope, method: 'GRAPHQL', route: operation.route, key }
+  const secrets = operation.secrets ?? []
+  const sealer: Sealer =
+    secrets.length > 0 ? replySealer(binding, serverKey, `${operation.route}\n${key}`) : null
+  const fingerprint = requestFingerprint('GRAPHQL', operation.route, operation.input)
+  const acquired = await acquire(options.db, id, fingerprint, options.lockSeconds ?? DEFAULT_LOCK_SECONDS)
+  if ('replay' in acquired) {
+    const { status, body } = acquired.replay
+    if (status !== 200) throw new AppError(JSON.parse(body ?? '{}') as AppErrorInit)
+    return { value: JSON.parse(openSecrets(body ?? 'null', secrets, sealer)) as T, replayed: true }
+  }
+  let outcome: StoredResponse | null = null
+  try {
+    const value = await run()
+    const body = sealSecrets(JSON.stringify(value), secrets, sealer)
+    if (body !== null) outcome = { status: 200, headers: {}, body }
+    return { value, replayed: false }
+  } catch (error) {
+    if (error instanceof AppError) {
+      const status = httpStatusOf(error.kind)
+      if (status < 500 && status !== 429) {
+        const { kind, code, title, detail, errors, extra } = error
+        const init: AppErrorInit = { kind, code, title, detail, errors, extra }
+        outcome = { status, headers: {}, body: JSON.stringify(init) }
+      }
+    }
+    throw error
+  } finally {
+    if (outcome) await completeKey(options.db, id, acquired.owner, outcome)
+    else await releaseKey(options.db, id, acquired.owner)
+  }
 }
 
 /** The schedule that forgets keys older than the TTL (at least 24 h, the API's promise). */

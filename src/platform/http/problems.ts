@@ -17,6 +17,11 @@ const STATUS: Record<ErrorKind, number> = {
   unavailable: 503,
 }
 
+/** The HTTP status of a service error's kind. */
+export function httpStatusOf(kind: ErrorKind): number {
+  return STATUS[kind]
+}
+
 /** Fastify's own errors, by code, as our problems. */
 const FASTIFY_ERRORS: Record<string, { status: number; code: string; title: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: {

@@ -1,0 +1,149 @@
+import type { GraphqlPart } from '../../platform/graphql/plugin.js'
+import { isAppError } from '../../platform/errors.js'
+import type { Resolvers } from '../../graphql.types.js'
+import type { CatalogApi } from './catalog.api.js'
+import { ProductListQuery } from './catalog.schema.js'
+
+export const catalogTypeDefs = /* GraphQL */ `
+  extend type Query {
+    """
+    Published products. \`query\` is full-text search (relevance order unless \`sort\` says
+    otherwise); \`category\` (id or slug) includes its subcategories; prices filter in \`currency\`.
+    \`sort\` is REST's: comma-separated price, createdAt, title, relevance; '-' for descending.
+    """
+    products(
+      first: Int = 20
+      after: String
+      query: String
+      category: String
+      minPrice: Int
+      maxPrice: Int
+      inStock: Boolean
+      currency: String
+      sort: String
+    ): ProductConnection! @complexity(value: 1, multipliers: ["first"])
+    """
+    A published product by id or slug; null when there is none.
+    """
+    product(id: ID, slug: String, currency: String): Product
+    """
+    The category tree: top-level categories with their children.
+    """
+    categories: [Category!]!
+    """
+    A category and its subtree, by id or slug; null when there is none.
+    """
+    category(id: ID, slug: String): Category
+  }
+
+  type ProductConnection {
+    nodes: [Product!]!
+    pageInfo: PageInfo!
+  }
+
+  type Product {
+    id: ID!
+    slug: String!
+    title: String!
+    description: String!
+    categories: [CategorySummary!]!
+    variants: [Variant!]!
+    createdAt: DateTime!
+    updatedAt: DateTime!
+  }
+
+  type CategorySummary {
+    id: ID!
+    slug: String!
+    name: String!
+  }
+
+  type Variant {
+    id: ID!
+    sku: String!
+    title: String!
+    options: [VariantOption!]!
+    """
+    The price in the currency asked for (the store currency by default).
+    """
+    price: Money!
+    inStock: Boolean!
+  }
+
+  """
+  One option of a variant, e.g. size: M.
+  """
+  type VariantOption {
+    name: String!
+    value: String!
+  }
+
+  type Category {
+    id: ID!
+    slug: String!
+    name: String!
+    description: String!
+    parentId: ID
+    position: Int!
+    children: [Category!]!
+    createdAt: DateTime!
+    updatedAt: DateTime!
+  }
+`
+
+/** A lookup that answers 404 in REST answers null here. */
+async function orNull<T>(load: Promise<T>): Promise<T | null> {
+  try {
+    return await load
+  } catch (error) {
+    if (isAppError(error) && error.kind === 'not_found') return null
+    throw error
+  }
+}
+
+/** The storefront catalog over the same service calls as `GET /v1/products` and friends. */
+export function catalogGraphql(catalog: CatalogApi): GraphqlPart {
+  const resolvers: Resolvers = {
+    Query: {
+      products: async (_root, args, context) => {
+        const query = context.input(
+          ProductListQuery,
+          {
+            limit: args.first ?? undefined,
+            cursor: args.after ?? undefined,
+            q: args.query ?? undefined,
+            category: args.category ?? undefined,
+            minPrice: args.minPrice ?? undefined,
+            maxPrice: args.maxPrice ?? undefined,
+            inStock: args.inStock ?? undefined,
+            currency: args.currency ?? undefined,
+            sort: args.sort ?? undefined,
+          },
+          '/products',
+        )
+        const page = await catalog.listProducts(query)
+        return {
+          nodes: page.data,
+          pageInfo: { hasNextPage: page.page.hasMore, endCursor: page.page.nextCursor },
+        }
+      },
+      product: async (_root, { id, slug, currency }) => {
+        const ref = id ?? slug
+        if (!ref) return null
+        return orNull(catalog.getProduct(ref, currency ?? undefined))
+      },
+      categories: () => catalog.categories.tree(),
+      category: async (_root, { id, slug }) => {
+        const ref = id ?? slug
+        return ref ? orNull(catalog.categories.get(ref)) : null
+      },
+    },
+    Variant: {
+      options: (variant) =>
+        Object.entries(variant.options as unknown as Record<string, string>).map(
+          ([name, value]) => ({ name, value }),
+        ),
+    },
+  }
+  return { resolvers: resolvers as GraphqlPart['resolvers'] }
+}

@@ -1,0 +1,106 @@
+import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql'
+import type { MercuriusContext } from 'mercurius'
+import { isDatabaseUnavailable } from '../db/errors.js'
+import { isAppError } from '../errors.js'
+import { httpStatusOf } from '../http/problems.js'
+
+/** A limit or shape error raised before execution, with the code the API names. */
+export function requestError(message: string, code: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code } })
+}
+
+/** Mercurius wraps parse, validation and depth failures in one error carrying `errors`. */
+function unwrap(error: GraphQLError): GraphQLError[] {
+  const original = error.originalError as { code?: string; errors?: unknown } | undefined
+  const inner = original?.code === 'MER_ERR_GQL_VALIDATION' ? original.errors : undefined
+  if (!Array.isArray(inner)) return [error]
+  return inner.map((e) => (e instanceof GraphQLError ? e : new GraphQLError(String(e))))
+}
+
+interface Formatted {
+  error: GraphQLFormattedError
+  /** The HTTP status this error would give the whole reply when nothing executed. */
+  status: number
+}
+
+function format(error: GraphQLError, log: MercuriusContext['app']['log']): Formatted {
+  const where = {
+    ...(error.locations ? { locations: error.locations } : {}),
+    ...(error.path ? { path: error.path } : {}),
+  }
+  const original = error.originalError
+  if (isAppError(original)) {
+    const { retryAfter, ...extra } = original.extra ?? {}
+    return {
+      status: httpStatusOf(original.kind),
+      error: {
+        message: original.detail ?? original.title,
+        ...where,
+        extensions: {
+          code: original.code,
+          ...extra,
+          ...(typeof retryAfter === 'number' ? { retryAfter } : {}),
+          ...(original.errors?.length ? { errors: original.errors } : {}),
+        },
+      },
+    }
+  }
+  // Parse and validation errors, bad variables, our limits: all about the request, all safe.
+  if (!original || (original as { code?: string }).code === 'MER_ERR_GQL_VALIDATION') {
+    const code = (error.extensions?.code as string | undefined) ?? 'validation_failed'
+    return { status: 400, error: { message: error.message, ...where, extensions: { code } } }
+  }
+  if ((original as { code?: string }).code === 'MER_ERR_METHOD_NOT_ALLOWED') {
+    return {
+      status: 405,
+      error: {
+        message: 'Mutations are sent with POST.',
+        extensions: { code: 'method_not_allowed' },
+      },
+    }
+  }
+  if (isDatabaseUnavailable(original)) {
+    log.warn({ err: original }, 'database unavailable during a GraphQL operation')
+    return {
+      status: 503,
+      error: {
+        message: 'The store is briefly unavailable; retry shortly.',
+        ...where,
+        extensions: { code: 'unavailable' },
+      },
+    }
+  }
+  log.error({ err: original }, 'unhandled error in a GraphQL operation')
+  return {
+    status: 500,
+    error: {
+      message: 'An unexpected error occurred. Quote the request id when reporting it.',
+      ...where,
+      extensions: { code: 'internal_error' },
+    },
+  }
+}
+
+/**
+ * Mercurius's error formatter: each error carries `extensions.code` (the REST problem's `code`,
+ * or `validation_failed` / `query_too_complex` / `internal_error`) and nothing internal. A reply
+ * with data is 200 (its errors sit beside it); one where nothing ran (a bad request, a refused
+ * credential, a limit) takes the HTTP status REST would give.
+ */
+export function formatExecution(
+  execution: ExecutionResult & { statusCode?: number },
+  context: MercuriusContext,
+): { statusCode: number; response: ExecutionResult } {
+  const log = context.reply ? context.reply.log : context.app.log
+  const formatted = (execution.errors ?? []).flatMap(unwrap).map((e) => format(e, log))
+  const ran = execution.data !== undefined && execution.data !== null
+  const first = formatted[0]
+  const requestLevel = !ran && first !== undefined && first.error.path === undefined
+  return {
+    statusCode: requestLevel ? first.status : 200,
+    response: {
+      data: execution.data ?? null,
+      errors: formatted.map((f) => f.error) as unknown as GraphQLError[],
+    },
+  }
+}

@@ -50,7 +50,16 @@ function moduleDoorRules(depth) {
 }
 
 export default defineConfig(
-  { ignores: ['node_modules/', 'dist/', '.emporium/', 'coverage/', 'bench/.tmp/', 'src/graphql.types.ts'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      '.emporium/',
+      'coverage/',
+      'bench/.tmp/',
+      'src/graphql.types.ts',
+    ],
+  },
   js.configs.recommended,
   tseslint.configs.strict,
   {

@@ -268,7 +268,12 @@ export async function runOnce<T>(
   const sealer: Sealer =
     secrets.length > 0 ? replySealer(binding, serverKey, `${operation.route}\n${key}`) : null
   const fingerprint = requestFingerprint('GRAPHQL', operation.route, operation.input)
-  const acquired = await acquire(options.db, id, fingerprint, options.lockSeconds ?? DEFAULT_LOCK_SECONDS)
+  const acquired = await acquire(
+    options.db,
+    id,
+    fingerprint,
+    options.lockSeconds ?? DEFAULT_LOCK_SECONDS,
+  )
   if ('replay' in acquired) {
     const { status, body } = acquired.replay
     if (status !== 200) throw new AppError(JSON.parse(body ?? '{}') as AppErrorInit)

@@ -39,7 +39,12 @@ import {
 } from './modules/webhooks/index.js'
 import { createOperationsModule, type OperationsModule } from './modules/operations/index.js'
 import { createFlows, type Flows } from './flows/index.js'
-import { createOrdersModule, ordersMigrations, type OrdersModule } from './modules/orders/index.js'
+import {
+  createOrdersModule,
+  ordersMigrations,
+  ordersTypeDefs,
+  type OrdersModule,
+} from './modules/orders/index.js'
 import {
   createPaymentsModule,
   paymentsMigrations,
@@ -47,7 +52,7 @@ import {
 } from './modules/payments/index.js'
 
 /** The GraphQL schema's SDL: the base, then each module's fragment (schema.graphql prints it). */
-export const allTypeDefs: readonly string[] = [baseTypeDefs, catalogTypeDefs]
+export const allTypeDefs: readonly string[] = [baseTypeDefs, catalogTypeDefs, ordersTypeDefs]
 
 /** Every migration of the platform and the modules; names order them across modules. */
 export const allMigrations: MigrationSet[] = [

@@ -6,7 +6,9 @@ import * as createOrders from './migrations/2026_11_21_1030_create_orders.js'
 import { adminOrderRoutes } from './orders.admin-routes.js'
 import { createRefundRows, type RefundRows } from './orders.refund-rows.js'
 import { orderRoutes } from './orders.routes.js'
-import { orderStreamRoutes, type StreamSettings } from './orders.stream.js'
+import { createOrderFollower, type StreamSettings } from './orders.follow.js'
+import { ordersGraphql } from './orders.graphql.js'
+import { orderStreamRoutes } from './orders.stream.js'
 import { createStreamHub } from './orders.stream-hub.js'
 import { OrderSchema } from './orders.schema.js'
 import { createOrdersService, type OrdersService } from './orders.service.js'
@@ -32,6 +34,11 @@ export function createOrdersModule(deps: PlatformDeps, settings: OrdersSettings)
   const db = deps.database.db as Kysely<OrdersTables>
   const service = createOrdersService({ db, uow: deps.uow })
   const refunds = createRefundRows({ db, uow: deps.uow, orders: service })
+  const follower = createOrderFollower(service, createStreamHub(deps.events), {
+    heartbeatMs: 15_000,
+    maxPerCaller: 5,
+    ...settings.stream,
+  })
   return {
     service,
     refunds,
@@ -41,12 +48,9 @@ export function createOrdersModule(deps: PlatformDeps, settings: OrdersSettings)
       routes: async (app) => {
         await orderRoutes(service)(app)
         await adminOrderRoutes(service)(app)
-        await orderStreamRoutes(service, createStreamHub(deps.events), {
-          heartbeatMs: 15_000,
-          maxPerCaller: 5,
-          ...settings.stream,
-        })(app)
+        await orderStreamRoutes(service, follower)(app)
       },
+      graphql: [ordersGraphql(service, follower)],
     },
   }
 }
@@ -60,6 +64,7 @@ export {
   RefundBody,
   type Order,
 } from './orders.schema.js'
+export { ordersTypeDefs } from './orders.graphql.js'
 export { OrderErrors } from './orders.errors.js'
 export { OrderEvents, type OrderEventPayload } from './orders.events.js'
 export {

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { PGlite } from '@electric-sql/pglite'
-import pg from 'pg'
 import { createFlows } from '../../src/flows/index.js'
 import { createUnitOfWork } from '../../src/platform/db/unit-of-work.js'
 import { createTestContext, engine, type TestContext } from '../helpers/context.js'
+import { statementsOf } from '../helpers/statements.js'
 import { ADDRESS, cartWith, checkout, stockedVariant } from './support.js'
 
 let ctx: TestContext
@@ -15,31 +14,6 @@ before(async () => {
   staff = await ctx.tokenFor('staff')
 })
 after(() => ctx.close())
-
-type Query = (...args: unknown[]) => Promise<unknown>
-
-/**
- * Records the SQL text of every statement the driver sends while `fn` runs, begin and commit
- * included: the real engine's client, observed, not replaced.
- */
-async function statementsOf(fn: () => Promise<unknown>): Promise<string[]> {
-  const seen: string[] = []
-  const proto = (engine === 'postgres'
-    ? pg.Client.prototype
-    : PGlite.prototype) as unknown as Record<'query', Query>
-  const original = proto.query
-  proto.query = function (this: unknown, ...args: unknown[]) {
-    const text = args[0]
-    seen.push(typeof text === 'string' ? text : String((text as { text?: string }).text))
-    return original.apply(this, args)
-  }
-  try {
-    await fn()
-  } finally {
-    proto.query = original
-  }
-  return seen
-}
 
 /** The statements sent between a begin and its commit, those two left out. */
 function insideTransactions(statements: string[]): string[] {

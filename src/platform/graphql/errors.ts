@@ -82,6 +82,21 @@ function format(error: GraphQLError, log: MercuriusContext['app']['log']): Forma
 }
 
 /**
+ * An error as a subscription sends it: Mercurius sends what a subscription's start throws without
+ * the formatter, so it is formatted here first (same message and `extensions.code`).
+ */
+export function formattedError(error: unknown, log: MercuriusContext['app']['log']): GraphQLError {
+  const graphqlError =
+    error instanceof GraphQLError
+      ? error
+      : new GraphQLError(error instanceof Error ? error.message : String(error), {
+          originalError: error instanceof Error ? error : undefined,
+        })
+  const { message, extensions } = format(graphqlError, log).error
+  return new GraphQLError(message, { extensions })
+}
+
+/**
  * Mercurius's error formatter: each error carries `extensions.code` (the REST problem's `code`,
  * or `validation_failed` / `query_too_complex` / `internal_error`) and nothing internal. A reply
  * with data is 200 (its errors sit beside it); one where nothing ran (a bad request, a refused

@@ -85,29 +85,25 @@ export function queryDepth(document: DocumentNode, operationName?: string | null
 /**
  * Refuses an operation over the depth or cost limit before anything runs, with
  * `extensions.code: "query_too_complex"`. The cost depends on the variables (page sizes), so it is
- * computed for each execution; both walks are over the document only.
+ * computed for each execution; both walks are over the document only. Without `variables`
+ * (Mercurius does not hand a subscription's to its hooks) only the depth is checked: a
+ * subscription selects one event at a time.
  */
 export function assertWithinLimits(
   limits: QueryLimits,
   schema: GraphQLSchema,
   document: DocumentNode,
   variables: Record<string, unknown> | undefined,
-  operationName?: string | null,
 ): void {
-  const depth = queryDepth(document, operationName)
+  const depth = queryDepth(document)
   if (depth > limits.maxDepth) {
     throw requestError(
       `The query is ${depth} levels deep; the limit is ${limits.maxDepth}.`,
       'query_too_complex',
     )
   }
-  const cost = getComplexity({
-    schema,
-    query: document,
-    variables: variables ?? {},
-    ...(operationName ? { operationName } : {}),
-    estimators,
-  })
+  if (!variables) return
+  const cost = getComplexity({ schema, query: document, variables, estimators })
   if (cost > limits.maxCost) {
     throw requestError(
       `The query costs ${cost}; the limit is ${limits.maxCost}. Ask for fewer items or fields.`,

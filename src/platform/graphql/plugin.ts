@@ -12,7 +12,7 @@ import { CommonErrors } from '../errors.js'
 import { credentialStillValid, type Authenticator, type Principal } from '../http/access.js'
 import { runOnce, type IdempotencyOptions } from '../http/idempotency.js'
 import type { GraphqlContext, GraphqlExtras, Once } from './context.js'
-import { formatExecution } from './errors.js'
+import { formatExecution, formattedError } from './errors.js'
 import { schemaOf } from './sdl.js'
 import { assertWithinLimits, type QueryLimits } from './limits.js'
 
@@ -85,6 +85,23 @@ function mergeByType<T extends object>(maps: T[]): T {
   return merged as T
 }
 
+/** A subscription that cannot start says why with the same codes as any other operation. */
+function formatSubscriptionErrors(resolvers: IResolvers, log: FastifyInstance['log']): IResolvers {
+  const subscription = resolvers.Subscription as
+    Record<string, { subscribe: (...args: unknown[]) => Promise<unknown> }> | undefined
+  for (const field of Object.values(subscription ?? {})) {
+    const subscribe = field.subscribe
+    field.subscribe = async (...args) => {
+      try {
+        return await subscribe(...args)
+      } catch (error) {
+        throw formattedError(error, log)
+      }
+    }
+  }
+  return resolvers
+}
+
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name]
   return typeof value === 'string' && value !== '' ? value : undefined
@@ -136,7 +153,10 @@ export async function registerGraphql(app: FastifyInstance, options: GraphqlOpti
     await scope.register(mercurius, {
       schema: schemaOf(options.typeDefs),
       // Typed against GraphqlContext by each part; Mercurius's own types know only its context.
-      resolvers: mergeByType(options.parts.map((p) => p.resolvers)) as IResolvers,
+      resolvers: formatSubscriptionErrors(
+        mergeByType(options.parts.map((p) => p.resolvers)) as IResolvers,
+        app.log,
+      ),
       loaders: mergeByType(options.parts.map((p) => p.loaders ?? {})) as MercuriusLoaders,
       context: (request) => extras(request, request.principal),
       errorFormatter: formatExecution as never,
@@ -173,12 +193,12 @@ export async function registerGraphql(app: FastifyInstance, options: GraphqlOpti
       },
     })
     scope.graphql.addHook('preExecution', async (schema, document, _context, variables) => {
-      assertWithinLimits(options.limits, schema, document, variables)
+      assertWithinLimits(options.limits, schema, document, variables ?? {})
     })
     scope.graphql.addHook('preSubscriptionExecution', async (schema, document: DocumentNode) => {
       // Mercurius runs subscriptions without validating them: do what a query gets.
       const errors = validate(schema, document, [...specifiedRules, ...extraRules])
-      if (errors.length > 0) throw errors[0]
+      if (errors.length > 0) throw formattedError(errors[0], app.log)
       assertWithinLimits(options.limits, schema, document, undefined)
     })
   })

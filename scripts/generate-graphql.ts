@@ -17,6 +17,7 @@ export const TYPES_FILE = fileURLToPath(new URL('../src/graphql.types.ts', impor
 /** Where a GraphQL type's resolvers get a service's DTO rather than the GraphQL shape. */
 const MAPPERS: Record<string, string> = {
   Variant: './modules/catalog/catalog.schema.js#VariantDto',
+  AdminVariant: './modules/catalog/catalog.schema.js#AdminVariantDto',
   Order: './modules/orders/orders.schema.js#Order as OrderDto',
   OrderEvent: './modules/orders/orders.follow.js#OrderEventSource',
 }

@@ -12,6 +12,7 @@ import { auditMigrations, createAuditModule, type AuditModule } from './modules/
 import { authMigrations, createAuthModule, type AuthModule } from './modules/auth/index.js'
 import { cartsMigrations, createCartsModule, type CartsModule } from './modules/carts/index.js'
 import {
+  catalogAdminTypeDefs,
   catalogMigrations,
   catalogTypeDefs,
   createCatalogModule,
@@ -25,6 +26,7 @@ import {
 import {
   createInventoryModule,
   inventoryMigrations,
+  inventoryTypeDefs,
   type InventoryModule,
 } from './modules/inventory/index.js'
 import {
@@ -52,7 +54,13 @@ import {
 } from './modules/payments/index.js'
 
 /** The GraphQL schema's SDL: the base, then each module's fragment (schema.graphql prints it). */
-export const allTypeDefs: readonly string[] = [baseTypeDefs, catalogTypeDefs, ordersTypeDefs]
+export const allTypeDefs: readonly string[] = [
+  baseTypeDefs,
+  catalogTypeDefs,
+  catalogAdminTypeDefs,
+  inventoryTypeDefs,
+  ordersTypeDefs,
+]
 
 /** Every migration of the platform and the modules; names order them across modules. */
 export const allMigrations: MigrationSet[] = [

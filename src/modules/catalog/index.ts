@@ -21,9 +21,11 @@ import type { CatalogTables } from './catalog.tables.js'
 import { adminRoutes } from './catalog.admin-routes.js'
 import { storeRoutes } from './catalog.store-routes.js'
 import { catalogGraphql } from './catalog.graphql.js'
+import { catalogAdminGraphql } from './catalog.admin-graphql.js'
 import { createCatalogTables } from './migrations/2026_11_21_0630_create_catalog_tables.js'
 
 export { catalogTypeDefs } from './catalog.graphql.js'
+export { catalogAdminTypeDefs } from './catalog.admin-graphql.js'
 export { CatalogEvents, type ProductEventPayload } from './catalog.events.js'
 export type { AdminProductDto, ProductDto, ProductInput } from './catalog.schema.js'
 export type { VariantPricing } from './catalog.service.js'
@@ -60,7 +62,7 @@ export function createCatalogModule(
         await app.register(storeRoutes(service, cache))
         await app.register(adminRoutes(service))
       },
-      graphql: [catalogGraphql(service)],
+      graphql: [catalogGraphql(service), catalogAdminGraphql(service)],
       subscriptions: cacheInvalidations(cache, (payload) => service.applyStockChanged(payload)),
     },
   }

@@ -17,6 +17,12 @@ function unwrap(error: GraphQLError): GraphQLError[] {
   return inner.map((e) => (e instanceof GraphQLError ? e : new GraphQLError(String(e))))
 }
 
+const PERSISTED_QUERY_CODES: Record<string, string> = {
+  MER_ERR_GQL_PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  MER_ERR_GQL_PERSISTED_QUERY_NOT_SUPPORTED: 'PERSISTED_QUERY_NOT_SUPPORTED',
+  MER_ERR_GQL_PERSISTED_QUERY_MISMATCH: 'PERSISTED_QUERY_MISMATCH',
+}
+
 interface Formatted {
   error: GraphQLFormattedError
   /** The HTTP status this error would give the whole reply when nothing executed. */
@@ -46,9 +52,20 @@ function format(error: GraphQLError, log: MercuriusContext['app']['log']): Forma
     }
   }
   // Parse and validation errors, bad variables, our limits: all about the request, all safe.
-  if (!original || (original as { code?: string }).code === 'MER_ERR_GQL_VALIDATION') {
+  const aboutTheRequest =
+    !original ||
+    original instanceof GraphQLError ||
+    (original as { code?: string }).code === 'MER_ERR_GQL_VALIDATION' ||
+    // Coercing a variable's value fails with a TypeError under graphql-js's own message.
+    (error.path === undefined && error.message.startsWith('Variable "$'))
+  if (aboutTheRequest) {
     const code = (error.extensions?.code as string | undefined) ?? 'validation_failed'
     return { status: 400, error: { message: error.message, ...where, extensions: { code } } }
+  }
+  const persisted = PERSISTED_QUERY_CODES[(original as { code?: string }).code ?? '']
+  if (persisted) {
+    // The codes and messages Apollo's APQ link looks for to resend the query with its hash.
+    return { status: 200, error: { message: persisted, extensions: { code: persisted } } }
   }
   if ((original as { code?: string }).code === 'MER_ERR_METHOD_NOT_ALLOWED') {
     return {

@@ -28,6 +28,7 @@ import * as oidcLinkFlow from './migrations/2026_12_05_1430_oidc_link_flow.js'
 import { createOidcRoutes } from './oidc/oidc.module.js'
 import { createStaffDirectory, type StaffDirectory } from './staff/staff.directory.js'
 import { authJobs } from './core/auth.jobs.js'
+import { authGraphql } from './auth.graphql.js'
 import { createAttemptGuard } from './core/attempts.js'
 
 export const authMigrations: MigrationSet = {
@@ -92,6 +93,7 @@ export function createAuthModule(deps: AuthDeps & { audit: AuditService }): Auth
       routes: async (app) => {
         for (const plugin of routes) await plugin(app)
       },
+      graphql: [authGraphql({ service, sessions, mfa: mfa.service, rateLimits: deps.rateLimits })],
     },
     service,
     sessions,
@@ -108,6 +110,7 @@ export function createAuthModule(deps: AuthDeps & { audit: AuditService }): Auth
   }
 }
 
+export { authTypeDefs } from './auth.graphql.js'
 export type { AuthService, CreateUserInput } from './core/auth.service.js'
 export type { ClientInfo, SessionService, SessionTokens } from './sessions/sessions.service.js'
 export { SessionEvents } from './sessions/sessions.events.js'

@@ -39,7 +39,8 @@ declare module 'fastify' {
 // Probes from load balancers and scrapers come fast from one address and must never be refused.
 const EXEMPT = new Set(['/livez', '/readyz', '/metrics'])
 
-const usagesOf = new WeakMap<FastifyRequest, Usage[]>()
+/** The quotas counted on a request so far, by policy and key (a later count replaces its own). */
+const usagesOf = new WeakMap<FastifyRequest, Map<string, Usage>>()
 
 export const RateLimitErrors = {
   rateLimited: (seconds: number) =>
@@ -65,20 +66,44 @@ export function hashKey(value: string): string {
 async function count(
   store: RateLimitStore,
   request: FastifyRequest,
-  reply: FastifyReply,
+  reply: FastifyReply | undefined,
   policy: QuotaName,
   key: string,
 ): Promise<void> {
   const quota = store.settings.quotas[policy]
   const state = await store.counter(policy, quota).consume(key)
-  const usages = [...(usagesOf.get(request) ?? []), { policy, quota, state }]
-  usagesOf.set(request, usages)
-  reply.headers(rateLimitHeaders(usages))
+  const counted = usagesOf.get(request) ?? new Map<string, Usage>()
+  counted.set(`${policy}\u0000${key}`, { policy, quota, state })
+  usagesOf.set(request, counted)
+  const usages = [...counted.values()]
+  reply?.headers(rateLimitHeaders(usages))
   if (usages.some(isExceeded)) {
     const seconds = retryAfter(usages)
-    reply.header('retry-after', String(seconds))
+    reply?.header('retry-after', String(seconds))
     throw RateLimitErrors.rateLimited(seconds)
   }
+}
+
+/**
+ * Charges one named quota from inside a handler that is not a route of its own, such as a
+ * GraphQL resolver: `key` is `ip:<address>` for per-IP quotas or {@link accountKey} for
+ * per-account ones. Same counters, headers and `rate_limited` error as the route limits; nothing
+ * when rate limiting is off. `reply` is absent over a WebSocket (no headers to set).
+ */
+export async function chargeQuota(
+  store: RateLimitStore,
+  request: FastifyRequest,
+  reply: FastifyReply | undefined,
+  policy: QuotaName,
+  key: string,
+): Promise<void> {
+  if (!store.settings.enabled) return
+  await count(store, request, reply, policy, key)
+}
+
+/** The per-account key of a body value (an email, an MFA token), hashed as the routes hash it. */
+export function accountKey(value: string): string {
+  return `acct:${hashKey(value.trim().toLowerCase())}`
 }
 
 /**
@@ -124,7 +149,6 @@ export function registerRateLimiting(app: FastifyInstance, store: RateLimitStore
     if (limit === false || !limit.accountField) return
     const value = (request.body as Record<string, unknown> | undefined)?.[limit.accountField]
     if (typeof value !== 'string') return
-    const key = `acct:${hashKey(value.trim().toLowerCase())}`
-    await count(store, request, reply, limit.accountQuota ?? 'auth-account', key)
+    await count(store, request, reply, limit.accountQuota ?? 'auth-account', accountKey(value))
   })
 }

@@ -5,6 +5,7 @@ import type { CatalogApi } from '../catalog/index.js'
 import type { PromotionsService } from '../promotions/index.js'
 import type { PlatformDeps } from '../../platform/module.js'
 import { abandonedCarts } from './carts.abandoned.js'
+import { cartsGraphql } from './carts.graphql.js'
 import { cartsRoutes } from './carts.routes.js'
 import { createCartsService, type CartsService } from './carts.service.js'
 import type { CartsTables } from './carts.tables.js'
@@ -69,6 +70,7 @@ export function createCartsModule(
     runtime: {
       name: 'carts',
       routes: cartsRoutes(service, reminders),
+      graphql: [cartsGraphql(service, deps.catalog)],
       jobs: [abandoned.job],
     },
   }
@@ -87,6 +89,7 @@ export {
   type AbandonedCartPayload,
 } from './carts.abandoned.js'
 export type { CartReminders } from './carts.reminders.js'
+export { cartsTypeDefs } from './carts.graphql.js'
 export type { Cart, CartCoupon, CartItem, ShippingMethod } from './carts.schema.js'
 export { CartErrors } from './carts.errors.js'
 /** For routes outside carts that act on a cart (checkout): the same caller and header schema. */

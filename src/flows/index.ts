@@ -8,6 +8,8 @@ import type { PaymentProviders } from '../modules/payments/index.js'
 import type { PromotionsService } from '../modules/promotions/index.js'
 import { createCancelOrder, type CancelOrder } from './cancel-order.js'
 import { checkoutRoutes, paymentWebhookRoutes, refundRoutes } from './flows.routes.js'
+import { flowsAdminGraphql } from './flows.admin-graphql.js'
+import { flowsGraphql } from './flows.graphql.js'
 import { createPlaceOrder, type PlaceOrder } from './place-order.js'
 import { createRefundOrder, type RefundOrder } from './refund-order.js'
 import { createSettlement, type SettlementService } from './settle-payment.js'
@@ -66,6 +68,7 @@ export function createFlows(
         // Its own scope: the raw-body JSON parser must not reach the other routes.
         await app.register(paymentWebhookRoutes(deps.payments.enabled, settlement))
       },
+      graphql: [flowsGraphql(placeOrder, cancelOrder), flowsAdminGraphql(refundOrder)],
       jobs: [
         {
           name: RECONCILE_JOB,
@@ -88,6 +91,8 @@ export function createFlows(
   }
 }
 
+export { flowsAdminTypeDefs } from './flows.admin-graphql.js'
+export { flowsTypeDefs } from './flows.graphql.js'
 export type { CancelOrder } from './cancel-order.js'
 export type { PlaceOrder } from './place-order.js'
 export type { RefundOrder } from './refund-order.js'

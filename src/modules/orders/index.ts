@@ -8,6 +8,7 @@ import { createRefundRows, type RefundRows } from './orders.refund-rows.js'
 import { orderRoutes } from './orders.routes.js'
 import { createOrderFollower, type StreamSettings } from './orders.follow.js'
 import { ordersGraphql } from './orders.graphql.js'
+import { ordersAdminGraphql } from './orders.admin-graphql.js'
 import { orderStreamRoutes } from './orders.stream.js'
 import { createStreamHub } from './orders.stream-hub.js'
 import { OrderSchema } from './orders.schema.js'
@@ -50,7 +51,7 @@ export function createOrdersModule(deps: PlatformDeps, settings: OrdersSettings)
         await adminOrderRoutes(service)(app)
         await orderStreamRoutes(service, follower)(app)
       },
-      graphql: [ordersGraphql(service, follower)],
+      graphql: [ordersGraphql(service, follower), ordersAdminGraphql(service)],
     },
   }
 }
@@ -65,6 +66,7 @@ export {
   type Order,
 } from './orders.schema.js'
 export { ordersTypeDefs } from './orders.graphql.js'
+export { ordersAdminTypeDefs } from './orders.admin-graphql.js'
 export { OrderErrors } from './orders.errors.js'
 export { OrderEvents, type OrderEventPayload } from './orders.events.js'
 export {

@@ -12,6 +12,7 @@ import {
   type WebhookDeliveryService,
 } from './webhooks.delivery.js'
 import { webhookRoutes } from './webhooks.routes.js'
+import { webhooksGraphql } from './webhooks.graphql.js'
 import { createWebhookEndpointService, type WebhookEndpointService } from './webhooks.service.js'
 import { WEBHOOK_EVENT_TYPES } from './webhooks.events.js'
 import type { WebhooksTables } from './webhooks.tables.js'
@@ -63,6 +64,7 @@ export function createWebhooksModule(
     runtime: {
       name: 'webhooks',
       routes: webhookRoutes(endpoints, deliveries),
+      graphql: [webhooksGraphql(endpoints, deliveries)],
       // The bus has no wildcard: one subscription per public type (an endpoint's `*` means these).
       subscriptions: WEBHOOK_EVENT_TYPES.map((type) => ({
         type,
@@ -97,3 +99,4 @@ export {
   type DeliverJob,
 } from './webhooks.delivery.js'
 export type { DeliveryDto, EndpointDto } from './webhooks.schema.js'
+export { webhooksTypeDefs } from './webhooks.graphql.js'

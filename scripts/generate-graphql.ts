@@ -19,7 +19,9 @@ const MAPPERS: Record<string, string> = {
   Variant: './modules/catalog/catalog.schema.js#VariantDto',
   AdminVariant: './modules/catalog/catalog.schema.js#AdminVariantDto',
   Order: './modules/orders/orders.schema.js#Order as OrderDto',
+  Cart: './modules/carts/carts.schema.js#Cart as CartDto',
   OrderEvent: './modules/orders/orders.follow.js#OrderEventSource',
+  WebhookEndpoint: './modules/webhooks/webhooks.schema.js#EndpointDto',
 }
 
 export async function generateGraphql(): Promise<{ schema: string; types: string }> {

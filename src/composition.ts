@@ -9,8 +9,18 @@ import {
   type NotificationsModule,
 } from './modules/notifications/index.js'
 import { auditMigrations, createAuditModule, type AuditModule } from './modules/audit/index.js'
-import { authMigrations, createAuthModule, type AuthModule } from './modules/auth/index.js'
-import { cartsMigrations, createCartsModule, type CartsModule } from './modules/carts/index.js'
+import {
+  authMigrations,
+  authTypeDefs,
+  createAuthModule,
+  type AuthModule,
+} from './modules/auth/index.js'
+import {
+  cartsMigrations,
+  cartsTypeDefs,
+  createCartsModule,
+  type CartsModule,
+} from './modules/carts/index.js'
 import {
   catalogAdminTypeDefs,
   catalogMigrations,
@@ -32,17 +42,20 @@ import {
 import {
   createPromotionsModule,
   promotionsMigrations,
+  promotionsTypeDefs,
   type PromotionsModule,
 } from './modules/promotions/index.js'
 import {
   createWebhooksModule,
   webhooksMigrations,
+  webhooksTypeDefs,
   type WebhooksModule,
 } from './modules/webhooks/index.js'
 import { createOperationsModule, type OperationsModule } from './modules/operations/index.js'
-import { createFlows, type Flows } from './flows/index.js'
+import { createFlows, flowsAdminTypeDefs, flowsTypeDefs, type Flows } from './flows/index.js'
 import {
   createOrdersModule,
+  ordersAdminTypeDefs,
   ordersMigrations,
   ordersTypeDefs,
   type OrdersModule,
@@ -56,10 +69,17 @@ import {
 /** The GraphQL schema's SDL: the base, then each module's fragment (schema.graphql prints it). */
 export const allTypeDefs: readonly string[] = [
   baseTypeDefs,
+  authTypeDefs,
   catalogTypeDefs,
   catalogAdminTypeDefs,
   inventoryTypeDefs,
   ordersTypeDefs,
+  ordersAdminTypeDefs,
+  cartsTypeDefs,
+  flowsTypeDefs,
+  flowsAdminTypeDefs,
+  promotionsTypeDefs,
+  webhooksTypeDefs,
 ]
 
 /** Every migration of the platform and the modules; names order them across modules. */

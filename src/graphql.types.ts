@@ -2,7 +2,9 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql'
 import type { VariantDto, AdminVariantDto } from './modules/catalog/catalog.schema.js'
 import type { Order as OrderDto } from './modules/orders/orders.schema.js'
+import type { Cart as CartDto } from './modules/carts/carts.schema.js'
 import type { OrderEventSource } from './modules/orders/orders.follow.js'
+import type { EndpointDto } from './modules/webhooks/webhooks.schema.js'
 import type { GraphqlContext } from './platform/graphql/context.js'
 export type Maybe<T> = T | null
 export type InputMaybe<T> = Maybe<T>
@@ -27,6 +29,16 @@ export type Address = {
   line2: Maybe<Scalars['String']['output']>
   name: Scalars['String']['output']
   postalCode: Scalars['String']['output']
+}
+
+export type AddressInput = {
+  city: Scalars['String']['input']
+  /** ISO 3166-1 alpha-2. */
+  country: Scalars['String']['input']
+  line1: Scalars['String']['input']
+  line2?: InputMaybe<Scalars['String']['input']>
+  name: Scalars['String']['input']
+  postalCode: Scalars['String']['input']
 }
 
 export type AdminProduct = {
@@ -64,6 +76,109 @@ export type AdminVariant = {
   reserved: Scalars['Int']['output']
   sku: Scalars['String']['output']
   title: Scalars['String']['output']
+}
+
+export type Cart = {
+  __typename?: 'Cart'
+  coupon: Maybe<CartCoupon>
+  createdAt: Scalars['DateTime']['output']
+  currency: Scalars['String']['output']
+  email: Maybe<Scalars['String']['output']>
+  id: Scalars['ID']['output']
+  items: Array<CartItem>
+  /** Whether a guest agreed to an abandoned-cart reminder at `email`. */
+  reminderConsent: Scalars['Boolean']['output']
+  shippingAddress: Maybe<CartAddress>
+  shippingMethodId: Maybe<Scalars['ID']['output']>
+  status: CartStatus
+  taxInfo: CartTaxInfo
+  totals: CartTotals
+  updatedAt: Scalars['DateTime']['output']
+}
+
+/** A cart's shipping address: only the country is needed to price shipping and tax. */
+export type CartAddress = {
+  __typename?: 'CartAddress'
+  city: Maybe<Scalars['String']['output']>
+  /** ISO 3166-1 alpha-2. */
+  country: Scalars['String']['output']
+  line1: Maybe<Scalars['String']['output']>
+  line2: Maybe<Scalars['String']['output']>
+  name: Maybe<Scalars['String']['output']>
+  postalCode: Maybe<Scalars['String']['output']>
+}
+
+export type CartAddressInput = {
+  city?: InputMaybe<Scalars['String']['input']>
+  country: Scalars['String']['input']
+  line1?: InputMaybe<Scalars['String']['input']>
+  line2?: InputMaybe<Scalars['String']['input']>
+  name?: InputMaybe<Scalars['String']['input']>
+  postalCode?: InputMaybe<Scalars['String']['input']>
+}
+
+export type CartCoupon = {
+  __typename?: 'CartCoupon'
+  /** Normalized upper-case. */
+  code: Scalars['String']['output']
+  description: Maybe<Scalars['String']['output']>
+  /** percentage, fixed_amount or free_shipping; null only when the code no longer exists. */
+  kind: Maybe<Scalars['String']['output']>
+  /**
+   * Why the code gives nothing now (discount 0): not_found, inactive, not_started, expired, currency_unsupported, minimum_not_met, exhausted, customer_limit_reached; null
+   * when it applies.
+   */
+  unavailableReason: Maybe<Scalars['String']['output']>
+}
+
+export type CartItem = {
+  __typename?: 'CartItem'
+  /** False when the variant is gone, unpublished or unpriced: the line counts for nothing. */
+  available: Scalars['Boolean']['output']
+  id: Scalars['ID']['output']
+  inStock: Scalars['Boolean']['output']
+  /** This line's share of the cart's discount; its tax is computed on lineTotal − lineDiscount. */
+  lineDiscount: Money
+  lineTotal: Money
+  /** The published product, priced in the cart's currency; null when it is no longer for sale. */
+  product: Maybe<Product>
+  productId: Maybe<Scalars['ID']['output']>
+  productTitle: Maybe<Scalars['String']['output']>
+  quantity: Scalars['Int']['output']
+  sku: Maybe<Scalars['String']['output']>
+  title: Maybe<Scalars['String']['output']>
+  unavailableReason: Maybe<CartItemUnavailableReason>
+  unitPrice: Maybe<Money>
+  variantId: Scalars['ID']['output']
+}
+
+/** variant_unavailable (gone, unpublished) or price_unavailable (no price in the cart's currency). */
+export type CartItemUnavailableReason = 'price_unavailable' | 'variant_unavailable'
+
+export type CartShippingMethods = {
+  __typename?: 'CartShippingMethods'
+  country: Maybe<Scalars['String']['output']>
+  methods: Array<ShippingMethod>
+}
+
+export type CartStatus = 'merged' | 'open' | 'ordered'
+
+export type CartTaxInfo = {
+  __typename?: 'CartTaxInfo'
+  country: Maybe<Scalars['String']['output']>
+  note: Maybe<Scalars['String']['output']>
+  pricesIncludeTax: Scalars['Boolean']['output']
+  /** Basis points: 1900 = 19 %. */
+  rateBps: Scalars['Int']['output']
+}
+
+export type CartTotals = {
+  __typename?: 'CartTotals'
+  discount: Money
+  shipping: Money
+  subtotal: Money
+  tax: Money
+  total: Money
 }
 
 export type Category = {
@@ -104,12 +219,67 @@ export type CategorySummary = {
   slug: Scalars['String']['output']
 }
 
+export type CheckoutInput = {
+  email: Scalars['String']['input']
+  /** 1 to 255 printable ASCII characters, new for each order placed (REST's Idempotency-Key). */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>
+  payment: PaymentInput
+  shippingAddress: AddressInput
+}
+
+export type CheckoutNextAction = {
+  __typename?: 'CheckoutNextAction'
+  /** The PaymentIntent's client secret, for Stripe.js handleNextAction. */
+  clientSecret: Scalars['String']['output']
+  /** use_stripe_sdk */
+  type: Scalars['String']['output']
+}
+
+export type CheckoutPayload = {
+  __typename?: 'CheckoutPayload'
+  /**
+   * Set when the customer must authenticate (3-D Secure) before the payment settles: pass its
+   * client secret to Stripe.js `handleNextAction`; the provider's webhook then settles the order.
+   */
+  nextAction: Maybe<CheckoutNextAction>
+  order: Order
+  /** A guest order's secret: send it as X-Order-Token to read the order; null for customers. */
+  orderToken: Maybe<Scalars['String']['output']>
+}
+
+export type CreateCartPayload = {
+  __typename?: 'CreateCartPayload'
+  cart: Cart
+  /** Guest carts: the secret to send as X-Cart-Token, shown once; null for customers. */
+  token: Maybe<Scalars['String']['output']>
+}
+
 export type Fulfillment = {
   __typename?: 'Fulfillment'
   at: Scalars['DateTime']['output']
   carrier: Maybe<Scalars['String']['output']>
   id: Scalars['ID']['output']
   trackingNumber: Maybe<Scalars['String']['output']>
+}
+
+/**
+ * A sign-in's answer (REST's LoginReply or its MFA challenge). Either signed in: `mfaRequired`
+ * is false and `accessToken`, `refreshToken`, `expiresIn` and `user` are set; or a second
+ * factor is owed (`login` only): `mfaRequired` is true, only `mfaToken` is set, and nothing
+ * about the account is told before the code.
+ */
+export type LoginPayload = {
+  __typename?: 'LoginPayload'
+  /** EdDSA JWT; send as "Authorization: Bearer <token>". */
+  accessToken: Maybe<Scalars['String']['output']>
+  /** Seconds until the access token expires. */
+  expiresIn: Maybe<Scalars['Int']['output']>
+  mfaRequired: Scalars['Boolean']['output']
+  /** Single use, valid 5 minutes: send it with a code to `verifyMfa`. */
+  mfaToken: Maybe<Scalars['String']['output']>
+  /** Opaque (rt_…) and single use: trade it with `refresh` before it expires. */
+  refreshToken: Maybe<Scalars['String']['output']>
+  user: Maybe<User>
 }
 
 /** An amount of money: integer minor units (cents) and an ISO 4217 currency code. */
@@ -126,25 +296,131 @@ export type MoneyInput = {
 
 export type Mutation = {
   __typename?: 'Mutation'
+  /** Adds a variant; adding one already in the cart adds to its quantity. */
+  addCartItem: Cart
+  /** Adds a staff note to the order (never shown to the customer). Needs orders:manage. */
+  addOrderNote: Order
   /** Adds a variant to a product. Needs catalog:write. */
   addVariant: AdminProduct
+  /**
+   * Applies a coupon code (case-insensitive), replacing any other: `coupon_not_found`,
+   * `coupon_exhausted` or `coupon_not_applicable` (with `reason`) when it gives nothing now.
+   */
+  applyCoupon: Cart
+  /**
+   * Cancels a paid order before it ships: refunded in full, stock restored. The signed-in
+   * customer's own order, or a guest's with its X-Order-Token header.
+   */
+  cancelOrder: Order
+  /**
+   * Places the order: reserves the stock, charges the payment and answers with the order. A guest
+   * cart needs its X-Cart-Token header; the payload then carries the `orderToken` (send it as
+   * X-Order-Token to read the order). Send an `idempotencyKey`: a retry with it gets the first
+   * result and never charges twice; the same key with other input is `idempotency_key_reused`.
+   * A declined card is `payment_declined`; too little stock is `out_of_stock`. If the
+   * provider does not answer in time the order comes back `pending_payment` and is settled
+   * later. A card that needs 3-D Secure comes back with `nextAction`.
+   */
+  checkout: CheckoutPayload
+  /**
+   * Takes over a guest cart (its X-Cart-Token header) as the signed-in customer: merged into the
+   * customer's open cart, if any. Returns the customer's cart.
+   */
+  claimCart: Cart
+  /**
+   * Creates a cart: the signed-in customer's, or a guest cart whose `token` (shown once) is
+   * sent as X-Cart-Token from then on. `currency` defaults to the store currency.
+   */
+  createCart: CreateCartPayload
   /** Creates a category. Needs catalog:write. */
   createCategory: Category
   /** Creates a product with its variants and their stock. Needs catalog:write. */
   createProduct: AdminProduct
   /** Creates up to 100 products, all or nothing. Needs catalog:write. */
   createProducts: Array<AdminProduct>
+  /**
+   * Creates a promotion with its coupon code (case-insensitive, stored upper-case); a code in use
+   * is `promotion_code_taken`. Needs promotions:manage.
+   */
+  createPromotion: Promotion
+  /**
+   * Registers a webhook endpoint. The result carries the signing secret; it is never shown
+   * again (a retry with the same `idempotencyKey` gets the first result). Needs webhooks:manage.
+   */
+  createWebhookEndpoint: WebhookEndpointWithSecret
   /** Deletes a category without subcategories. Needs catalog:write. */
   deleteCategory: Scalars['Boolean']['output']
   /** Deletes a product (soft: orders keep it). Needs catalog:write. */
   deleteProduct: Scalars['Boolean']['output']
+  /**
+   * Deletes a promotion never redeemed; a redeemed one is `promotion_in_use` (deactivate it).
+   * Needs promotions:manage.
+   */
+  deletePromotion: Scalars['Boolean']['output']
   /** Deletes a variant; a product keeps at least one. Needs catalog:write. */
   deleteVariant: AdminProduct
+  /** Deletes a webhook endpoint and its delivery log. Needs webhooks:manage. */
+  deleteWebhookEndpoint: Scalars['Boolean']['output']
+  /** Fulfils a paid order, with its tracking number and carrier when given. Needs orders:manage. */
+  fulfilOrder: Order
+  /**
+   * Signs in with email and password (REST's `POST /v1/auth/login`): the tokens, or, when the
+   * account has two-factor on, only `mfaRequired` and `mfaToken` (then call `verifyMfa`). A
+   * wrong email or password is `invalid_credentials`; repeated failures lock the account for a
+   * while (`rate_limited` with `retryAfter`); a disabled account is `account_disabled`.
+   * Limited like REST: the `auth` quota per address and `auth-account` per email.
+   */
+  login: LoginPayload
+  /**
+   * Ends a session (REST's `POST /v1/auth/logout`): the refresh token's, else the bearer access
+   * token's. With neither it is `unauthenticated`. An unknown refresh token is ignored. True
+   * when done.
+   */
+  logout: Scalars['Boolean']['output']
+  /** Marks a fulfilled order delivered. Needs orders:manage. */
+  markOrderDelivered: Order
+  /**
+   * Trades a refresh token for a new pair (REST's `POST /v1/auth/refresh` in body mode; GraphQL
+   * never uses the cookie). The token is spent: presenting it again is `invalid_refresh_token`
+   * and revokes the whole session.
+   */
+  refresh: LoginPayload
+  /**
+   * Refunds through the payment provider: all that is left, or `amount` (minor units). Send an
+   * `idempotencyKey`: a retry with it gets the first result and the money moves once.
+   * Needs orders:refund.
+   */
+  refundOrder: Order
+  /**
+   * Creates a customer account (REST's `POST /v1/auth/register`); it does not sign in. A taken
+   * address is `email_taken`; a password against the policy is `validation_failed`. Limited
+   * like REST: the `auth` quota per address and `auth-account` per email (`rate_limited`).
+   */
+  register: User
+  /** Removes a line. */
+  removeCartItem: Cart
+  /** Removes the coupon code; no coupon is not an error. */
+  removeCoupon: Cart
+  /** Sends a delivery again now, with the same webhook-id. Needs webhooks:manage. */
+  retryWebhookDelivery: WebhookDelivery
+  /**
+   * Replaces the signing secret; the new one is in the result, shown once. For
+   * `overlapSeconds` (default 86400, at most 604800; 0: none) each delivery carries two
+   * signatures, with the new and the old secret. Needs webhooks:manage.
+   */
+  rotateWebhookSecret: WebhookEndpointWithSecret
   /**
    * Sets a variant's on-hand stock and/or low-stock threshold; with `expectedVersion` (REST's
    * If-Match) a level changed since is `precondition_failed`. Needs inventory:write.
    */
   setStock: StockLevel
+  /**
+   * Sets the email, the shipping address (its country sets the tax), the shipping method or the
+   * reminder consent; a field left out stays as it is, null clears it.
+   */
+  updateCart: Cart
+  /** Sets a line's quantity; 0 removes it. */
+  updateCartItem: Cart
   /** Updates or moves a category (`parentId: null` makes it top-level). Needs catalog:write. */
   updateCategory: Category
   /**
@@ -152,14 +428,64 @@ export type Mutation = {
    * is `precondition_failed`. Needs catalog:write.
    */
   updateProduct: AdminProduct
+  /**
+   * Changes a promotion (not its code); `active: false` deactivates it. With
+   * `expectedVersion` (REST's If-Match) a promotion changed since is `precondition_failed`.
+   * Needs promotions:manage.
+   */
+  updatePromotion: Promotion
   /** Updates a variant's SKU, title, options or prices. Needs catalog:write. */
   updateVariant: AdminProduct
+  /**
+   * Changes a webhook endpoint; `enabled: true` also resets the circuit breaker.
+   * Needs webhooks:manage.
+   */
+  updateWebhookEndpoint: WebhookEndpoint
+  /**
+   * The second sign-in step (REST's `POST /v1/auth/mfa/verify`): the `mfaToken` from `login`
+   * with a 6-digit TOTP code or a recovery code. A wrong code is `mfa_code_invalid`; an unknown
+   * or expired token `mfa_token_invalid`. Limited per address (`auth`) and per token.
+   */
+  verifyMfa: LoginPayload
+}
+
+export type MutationAddCartItemArgs = {
+  cartId: Scalars['ID']['input']
+  quantity: Scalars['Int']['input']
+  variantId: Scalars['ID']['input']
+}
+
+export type MutationAddOrderNoteArgs = {
+  id: Scalars['ID']['input']
+  text: Scalars['String']['input']
 }
 
 export type MutationAddVariantArgs = {
   expectedVersion?: InputMaybe<Scalars['Int']['input']>
   input: VariantInput
   productId: Scalars['ID']['input']
+}
+
+export type MutationApplyCouponArgs = {
+  cartId: Scalars['ID']['input']
+  code: Scalars['String']['input']
+}
+
+export type MutationCancelOrderArgs = {
+  id: Scalars['ID']['input']
+}
+
+export type MutationCheckoutArgs = {
+  cartId: Scalars['ID']['input']
+  input: CheckoutInput
+}
+
+export type MutationClaimCartArgs = {
+  cartId: Scalars['ID']['input']
+}
+
+export type MutationCreateCartArgs = {
+  currency?: InputMaybe<Scalars['String']['input']>
 }
 
 export type MutationCreateCategoryArgs = {
@@ -174,6 +500,15 @@ export type MutationCreateProductsArgs = {
   products: Array<ProductInput>
 }
 
+export type MutationCreatePromotionArgs = {
+  input: PromotionInput
+}
+
+export type MutationCreateWebhookEndpointArgs = {
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>
+  input: WebhookEndpointInput
+}
+
 export type MutationDeleteCategoryArgs = {
   id: Scalars['ID']['input']
 }
@@ -183,16 +518,91 @@ export type MutationDeleteProductArgs = {
   id: Scalars['ID']['input']
 }
 
+export type MutationDeletePromotionArgs = {
+  id: Scalars['ID']['input']
+}
+
 export type MutationDeleteVariantArgs = {
   expectedVersion?: InputMaybe<Scalars['Int']['input']>
   productId: Scalars['ID']['input']
   variantId: Scalars['ID']['input']
 }
 
+export type MutationDeleteWebhookEndpointArgs = {
+  id: Scalars['ID']['input']
+}
+
+export type MutationFulfilOrderArgs = {
+  carrier?: InputMaybe<Scalars['String']['input']>
+  id: Scalars['ID']['input']
+  trackingNumber?: InputMaybe<Scalars['String']['input']>
+}
+
+export type MutationLoginArgs = {
+  email: Scalars['String']['input']
+  password: Scalars['String']['input']
+}
+
+export type MutationLogoutArgs = {
+  refreshToken?: InputMaybe<Scalars['String']['input']>
+}
+
+export type MutationMarkOrderDeliveredArgs = {
+  id: Scalars['ID']['input']
+}
+
+export type MutationRefreshArgs = {
+  refreshToken: Scalars['String']['input']
+}
+
+export type MutationRefundOrderArgs = {
+  amount?: InputMaybe<Scalars['Int']['input']>
+  id: Scalars['ID']['input']
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>
+  reason?: InputMaybe<Scalars['String']['input']>
+}
+
+export type MutationRegisterArgs = {
+  email: Scalars['String']['input']
+  name: Scalars['String']['input']
+  password: Scalars['String']['input']
+}
+
+export type MutationRemoveCartItemArgs = {
+  cartId: Scalars['ID']['input']
+  itemId: Scalars['ID']['input']
+}
+
+export type MutationRemoveCouponArgs = {
+  cartId: Scalars['ID']['input']
+}
+
+export type MutationRetryWebhookDeliveryArgs = {
+  deliveryId: Scalars['ID']['input']
+  endpointId: Scalars['ID']['input']
+}
+
+export type MutationRotateWebhookSecretArgs = {
+  id: Scalars['ID']['input']
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>
+  overlapSeconds?: InputMaybe<Scalars['Int']['input']>
+}
+
 export type MutationSetStockArgs = {
   expectedVersion?: InputMaybe<Scalars['Int']['input']>
   input: StockLevelInput
   variantId: Scalars['ID']['input']
+}
+
+export type MutationUpdateCartArgs = {
+  cartId: Scalars['ID']['input']
+  input: UpdateCartInput
+}
+
+export type MutationUpdateCartItemArgs = {
+  cartId: Scalars['ID']['input']
+  itemId: Scalars['ID']['input']
+  quantity: Scalars['Int']['input']
 }
 
 export type MutationUpdateCategoryArgs = {
@@ -207,11 +617,27 @@ export type MutationUpdateProductArgs = {
   input: ProductPatch
 }
 
+export type MutationUpdatePromotionArgs = {
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>
+  id: Scalars['ID']['input']
+  input: PromotionPatch
+}
+
 export type MutationUpdateVariantArgs = {
   expectedVersion?: InputMaybe<Scalars['Int']['input']>
   input: VariantPatch
   productId: Scalars['ID']['input']
   variantId: Scalars['ID']['input']
+}
+
+export type MutationUpdateWebhookEndpointArgs = {
+  id: Scalars['ID']['input']
+  input: WebhookEndpointPatch
+}
+
+export type MutationVerifyMfaArgs = {
+  code: Scalars['String']['input']
+  mfaToken: Scalars['String']['input']
 }
 
 export type Order = {
@@ -265,6 +691,11 @@ export type OrderHistoryEntry = {
 export type OrderItem = {
   __typename?: 'OrderItem'
   lineTotal: Money
+  /**
+   * The product as the storefront shows it now, priced in the order's currency; null when it is
+   * no longer published.
+   */
+  product: Maybe<Product>
   productId: Maybe<Scalars['ID']['output']>
   productTitle: Maybe<Scalars['String']['output']>
   quantity: Scalars['Int']['output']
@@ -319,6 +750,16 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output']
 }
 
+export type PaymentInput = {
+  /** card */
+  method: Scalars['String']['input']
+  /**
+   * Stripe: a PaymentMethod id (pm_…). Test provider: tok_visa, tok_declined, tok_timeout. The
+   * prefix picks the provider when several are enabled.
+   */
+  token: Scalars['String']['input']
+}
+
 export type Product = {
   __typename?: 'Product'
   categories: Array<CategorySummary>
@@ -358,8 +799,81 @@ export type ProductPatch = {
 
 export type ProductStatus = 'draft' | 'published'
 
+export type Promotion = {
+  __typename?: 'Promotion'
+  active: Scalars['Boolean']['output']
+  /** fixed_amount: the amount off per currency. */
+  amountOff: Maybe<Array<Money>>
+  code: Scalars['String']['output']
+  createdAt: Scalars['DateTime']['output']
+  description: Maybe<Scalars['String']['output']>
+  endsAt: Maybe<Scalars['DateTime']['output']>
+  id: Scalars['ID']['output']
+  kind: PromotionKind
+  /** When set, the promotion applies only in these currencies, from these subtotals. */
+  minimumSubtotal: Maybe<Array<Money>>
+  /** Uses per customer id, or per email for guests. */
+  perCustomerLimit: Maybe<Scalars['Int']['output']>
+  /** percentage: basis points off the subtotal (1000 = 10 %). */
+  percentOffBps: Maybe<Scalars['Int']['output']>
+  startsAt: Maybe<Scalars['DateTime']['output']>
+  timesUsed: Scalars['Int']['output']
+  updatedAt: Scalars['DateTime']['output']
+  /** Uses in total; null: unlimited. */
+  usageLimit: Maybe<Scalars['Int']['output']>
+  /** Row version, for `expectedVersion` (REST's ETag is "v<version>"). */
+  version: Scalars['Int']['output']
+}
+
+export type PromotionConnection = {
+  __typename?: 'PromotionConnection'
+  nodes: Array<Promotion>
+  pageInfo: PageInfo
+}
+
+export type PromotionInput = {
+  /** Default true. */
+  active?: InputMaybe<Scalars['Boolean']['input']>
+  amountOff?: InputMaybe<Array<MoneyInput>>
+  /** Letters, digits, _ and -, 3–32 characters. */
+  code: Scalars['String']['input']
+  description?: InputMaybe<Scalars['String']['input']>
+  endsAt?: InputMaybe<Scalars['DateTime']['input']>
+  kind: PromotionKind
+  minimumSubtotal?: InputMaybe<Array<MoneyInput>>
+  perCustomerLimit?: InputMaybe<Scalars['Int']['input']>
+  percentOffBps?: InputMaybe<Scalars['Int']['input']>
+  startsAt?: InputMaybe<Scalars['DateTime']['input']>
+  usageLimit?: InputMaybe<Scalars['Int']['input']>
+}
+
+/** percentage (percentOffBps), fixed_amount (amountOff) or free_shipping. */
+export type PromotionKind = 'fixed_amount' | 'free_shipping' | 'percentage'
+
+/** The fields given replace the promotion's; null clears an optional one. */
+export type PromotionPatch = {
+  active?: InputMaybe<Scalars['Boolean']['input']>
+  amountOff?: InputMaybe<Array<MoneyInput>>
+  description?: InputMaybe<Scalars['String']['input']>
+  endsAt?: InputMaybe<Scalars['DateTime']['input']>
+  kind?: InputMaybe<PromotionKind>
+  minimumSubtotal?: InputMaybe<Array<MoneyInput>>
+  perCustomerLimit?: InputMaybe<Scalars['Int']['input']>
+  percentOffBps?: InputMaybe<Scalars['Int']['input']>
+  startsAt?: InputMaybe<Scalars['DateTime']['input']>
+  usageLimit?: InputMaybe<Scalars['Int']['input']>
+}
+
 export type Query = {
   __typename?: 'Query'
+  /** One order with its full history and staff notes; null when there is none. Needs orders:read. */
+  adminOrder: Maybe<Order>
+  /**
+   * Every order, newest first, in the staff view (notes included). `status` and `email`
+   * (exact) filter; `query` searches the order number or email; `createdFrom`/`createdTo`
+   * bound the creation time. Needs orders:read.
+   */
+  adminOrders: OrderConnection
   /**
    * A product with its stock figures and version, draft or published; null when there is none.
    * Needs catalog:read.
@@ -367,10 +881,20 @@ export type Query = {
   adminProduct: Maybe<AdminProduct>
   /** Every product, drafts included, newest first (relevance with `query`). Needs catalog:read. */
   adminProducts: AdminProductConnection
+  /**
+   * A cart with its lines and totals, priced now: the signed-in customer's, or a guest cart with
+   * its X-Cart-Token header. Null when there is none for this caller.
+   */
+  cart: Maybe<Cart>
   /** The category tree: top-level categories with their children. */
   categories: Array<Category>
   /** A category and its subtree, by id or slug; null when there is none. */
   category: Maybe<Category>
+  /**
+   * The signed-in user (REST's `GET /v1/me`); null without a user's access token (anonymous, or
+   * an API key). An invalid or revoked access token is refused like on any operation.
+   */
+  me: Maybe<User>
   /** One order: the signed-in customer's own, or a guest's with its X-Order-Token header. */
   order: Maybe<Order>
   /** The signed-in customer's orders, newest first. */
@@ -383,13 +907,37 @@ export type Query = {
    * `sort` is REST's: comma-separated price, createdAt, title, relevance; '-' for descending.
    */
   products: ProductConnection
+  /** One promotion, with how often it was used; null when there is none. Needs promotions:manage. */
+  promotion: Maybe<Promotion>
+  /** Promotions, newest first. Needs promotions:manage. */
+  promotions: PromotionConnection
   /**
    * A variant's held reservations, soonest expiry first (at most `first`, up to 200). A variant
    * without stock tracked is `stock_level_not_found`. Needs inventory:write.
    */
   reservations: Array<StockReservation>
+  /** Shipping methods for the cart's country and currency, priced for its subtotal. */
+  shippingMethods: CartShippingMethods
   /** A variant's stock level; null when no stock is tracked for it. Needs inventory:write. */
   stockLevel: Maybe<StockLevel>
+  /** One webhook endpoint; null when there is none. Needs webhooks:manage. */
+  webhookEndpoint: Maybe<WebhookEndpoint>
+  /** Webhook endpoints, newest first. Needs webhooks:manage. */
+  webhookEndpoints: WebhookEndpointConnection
+}
+
+export type QueryAdminOrderArgs = {
+  id: Scalars['ID']['input']
+}
+
+export type QueryAdminOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>
+  createdFrom?: InputMaybe<Scalars['DateTime']['input']>
+  createdTo?: InputMaybe<Scalars['DateTime']['input']>
+  email?: InputMaybe<Scalars['String']['input']>
+  first?: InputMaybe<Scalars['Int']['input']>
+  query?: InputMaybe<Scalars['String']['input']>
+  status?: InputMaybe<OrderStatus>
 }
 
 export type QueryAdminProductArgs = {
@@ -401,6 +949,10 @@ export type QueryAdminProductsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>
   query?: InputMaybe<Scalars['String']['input']>
   status?: InputMaybe<ProductStatus>
+}
+
+export type QueryCartArgs = {
+  id: Scalars['ID']['input']
 }
 
 export type QueryCategoryArgs = {
@@ -435,13 +987,44 @@ export type QueryProductsArgs = {
   sort?: InputMaybe<Scalars['String']['input']>
 }
 
+export type QueryPromotionArgs = {
+  id: Scalars['ID']['input']
+}
+
+export type QueryPromotionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>
+  first?: InputMaybe<Scalars['Int']['input']>
+}
+
 export type QueryReservationsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>
   variantId: Scalars['ID']['input']
 }
 
+export type QueryShippingMethodsArgs = {
+  cartId: Scalars['ID']['input']
+}
+
 export type QueryStockLevelArgs = {
   variantId: Scalars['ID']['input']
+}
+
+export type QueryWebhookEndpointArgs = {
+  id: Scalars['ID']['input']
+}
+
+export type QueryWebhookEndpointsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>
+  first?: InputMaybe<Scalars['Int']['input']>
+}
+
+export type ShippingMethod = {
+  __typename?: 'ShippingMethod'
+  /** The subtotal from which this method is free; null when it never is. */
+  freeFrom: Maybe<Money>
+  id: Scalars['ID']['output']
+  name: Scalars['String']['output']
+  price: Money
 }
 
 export type StockLevel = {
@@ -493,6 +1076,34 @@ export type SubscriptionOrderUpdatedArgs = {
   id: Scalars['ID']['input']
 }
 
+export type UpdateCartInput = {
+  email?: InputMaybe<Scalars['String']['input']>
+  /**
+   * Guest carts: true when the shopper agrees to one reminder email at `email` if the cart is
+   * left. Setting `email` without it sets it to false.
+   */
+  reminderConsent?: InputMaybe<Scalars['Boolean']['input']>
+  shippingAddress?: InputMaybe<CartAddressInput>
+  shippingMethodId?: InputMaybe<Scalars['ID']['input']>
+}
+
+/** A user account as its owner sees it. */
+export type User = {
+  __typename?: 'User'
+  createdAt: Scalars['DateTime']['output']
+  /** Lower-cased. */
+  email: Scalars['String']['output']
+  emailVerified: Scalars['Boolean']['output']
+  /** usr_ prefixed. */
+  id: Scalars['ID']['output']
+  name: Scalars['String']['output']
+  role: UserRole
+  updatedAt: Scalars['DateTime']['output']
+}
+
+/** customer, staff or admin. */
+export type UserRole = 'admin' | 'customer' | 'staff'
+
 export type Variant = {
   __typename?: 'Variant'
   id: Scalars['ID']['output']
@@ -535,6 +1146,95 @@ export type VariantPatch = {
   prices?: InputMaybe<Array<MoneyInput>>
   sku?: InputMaybe<Scalars['String']['input']>
   title?: InputMaybe<Scalars['String']['input']>
+}
+
+export type WebhookAttempt = {
+  __typename?: 'WebhookAttempt'
+  /** 1 for the first try. */
+  attempt: Scalars['Int']['output']
+  durationMs: Scalars['Int']['output']
+  error: Maybe<Scalars['String']['output']>
+  /** At most 1 KB. */
+  responseExcerpt: Maybe<Scalars['String']['output']>
+  startedAt: Scalars['DateTime']['output']
+  statusCode: Maybe<Scalars['Int']['output']>
+  succeeded: Scalars['Boolean']['output']
+}
+
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery'
+  attemptCount: Scalars['Int']['output']
+  attempts: Array<WebhookAttempt>
+  completedAt: Maybe<Scalars['DateTime']['output']>
+  createdAt: Scalars['DateTime']['output']
+  eventId: Scalars['ID']['output']
+  eventType: Scalars['String']['output']
+  /** msg_ prefixed; the webhook-id header, kept across retries. */
+  id: Scalars['ID']['output']
+  nextAttemptAt: Maybe<Scalars['DateTime']['output']>
+  status: WebhookDeliveryStatus
+}
+
+export type WebhookDeliveryConnection = {
+  __typename?: 'WebhookDeliveryConnection'
+  nodes: Array<WebhookDelivery>
+  pageInfo: PageInfo
+}
+
+export type WebhookDeliveryStatus = 'failed' | 'pending' | 'succeeded'
+
+export type WebhookEndpoint = {
+  __typename?: 'WebhookEndpoint'
+  createdAt: Scalars['DateTime']['output']
+  /** The endpoint's deliveries, newest first, each with every attempt. */
+  deliveries: WebhookDeliveryConnection
+  description: Maybe<Scalars['String']['output']>
+  /** Why the endpoint was disabled, when it was not by hand. */
+  disabledReason: Maybe<Scalars['String']['output']>
+  enabled: Scalars['Boolean']['output']
+  /** Event types (order.paid, product.created …), or * for all. */
+  events: Array<Scalars['String']['output']>
+  /** whe_ prefixed id. */
+  id: Scalars['ID']['output']
+  /** After a rotation, until when deliveries are also signed with the old secret. */
+  previousSecretExpiresAt: Maybe<Scalars['DateTime']['output']>
+  updatedAt: Scalars['DateTime']['output']
+  url: Scalars['String']['output']
+}
+
+export type WebhookEndpointDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>
+  first?: InputMaybe<Scalars['Int']['input']>
+}
+
+export type WebhookEndpointConnection = {
+  __typename?: 'WebhookEndpointConnection'
+  nodes: Array<WebhookEndpoint>
+  pageInfo: PageInfo
+}
+
+export type WebhookEndpointInput = {
+  description?: InputMaybe<Scalars['String']['input']>
+  /** Event types (order.paid, product.created …), or * for all. */
+  events: Array<Scalars['String']['input']>
+  /** http(s) URL that receives POSTs. */
+  url: Scalars['String']['input']
+}
+
+/** The fields given replace the endpoint's; `description: null` clears it. */
+export type WebhookEndpointPatch = {
+  description?: InputMaybe<Scalars['String']['input']>
+  enabled?: InputMaybe<Scalars['Boolean']['input']>
+  events?: InputMaybe<Array<Scalars['String']['input']>>
+  url?: InputMaybe<Scalars['String']['input']>
+}
+
+/** An endpoint with its signing secret: only what creating it or rotating the secret returns. */
+export type WebhookEndpointWithSecret = {
+  __typename?: 'WebhookEndpointWithSecret'
+  endpoint: WebhookEndpoint
+  /** whsec_ + base64; shown once, only here. */
+  secret: Scalars['String']['output']
 }
 
 export type ResolverTypeWrapper<T> = Promise<T> | T
@@ -635,6 +1335,7 @@ export type DirectiveResolverFn<
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   Address: ResolverTypeWrapper<Address>
+  AddressInput: AddressInput
   AdminProduct: ResolverTypeWrapper<
     Omit<AdminProduct, 'variants'> & { variants: Array<ResolversTypes['AdminVariant']> }
   >
@@ -644,12 +1345,33 @@ export type ResolversTypes = {
   >
   AdminVariant: ResolverTypeWrapper<AdminVariantDto>
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>
+  Cart: ResolverTypeWrapper<CartDto>
+  CartAddress: ResolverTypeWrapper<CartAddress>
+  CartAddressInput: CartAddressInput
+  CartCoupon: ResolverTypeWrapper<CartCoupon>
+  CartItem: ResolverTypeWrapper<
+    Omit<CartItem, 'product'> & { product?: Maybe<ResolversTypes['Product']> }
+  >
+  CartItemUnavailableReason: CartItemUnavailableReason
+  CartShippingMethods: ResolverTypeWrapper<CartShippingMethods>
+  CartStatus: CartStatus
+  CartTaxInfo: ResolverTypeWrapper<CartTaxInfo>
+  CartTotals: ResolverTypeWrapper<CartTotals>
   Category: ResolverTypeWrapper<Category>
   CategoryInput: CategoryInput
   CategoryPatch: CategoryPatch
   CategorySummary: ResolverTypeWrapper<CategorySummary>
+  CheckoutInput: CheckoutInput
+  CheckoutNextAction: ResolverTypeWrapper<CheckoutNextAction>
+  CheckoutPayload: ResolverTypeWrapper<
+    Omit<CheckoutPayload, 'order'> & { order: ResolversTypes['Order'] }
+  >
+  CreateCartPayload: ResolverTypeWrapper<
+    Omit<CreateCartPayload, 'cart'> & { cart: ResolversTypes['Cart'] }
+  >
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>
   Fulfillment: ResolverTypeWrapper<Fulfillment>
+  LoginPayload: ResolverTypeWrapper<LoginPayload>
   Money: ResolverTypeWrapper<Money>
   MoneyInput: MoneyInput
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>
@@ -659,13 +1381,16 @@ export type ResolversTypes = {
   >
   OrderEvent: ResolverTypeWrapper<OrderEventSource>
   OrderHistoryEntry: ResolverTypeWrapper<OrderHistoryEntry>
-  OrderItem: ResolverTypeWrapper<OrderItem>
+  OrderItem: ResolverTypeWrapper<
+    Omit<OrderItem, 'product'> & { product?: Maybe<ResolversTypes['Product']> }
+  >
   OrderNote: ResolverTypeWrapper<OrderNote>
   OrderPayment: ResolverTypeWrapper<OrderPayment>
   OrderShippingMethod: ResolverTypeWrapper<OrderShippingMethod>
   OrderStatus: OrderStatus
   OrderTotals: ResolverTypeWrapper<OrderTotals>
   PageInfo: ResolverTypeWrapper<PageInfo>
+  PaymentInput: PaymentInput
   Product: ResolverTypeWrapper<
     Omit<Product, 'variants'> & { variants: Array<ResolversTypes['Variant']> }
   >
@@ -675,17 +1400,39 @@ export type ResolversTypes = {
   ProductInput: ProductInput
   ProductPatch: ProductPatch
   ProductStatus: ProductStatus
+  Promotion: ResolverTypeWrapper<Promotion>
+  PromotionConnection: ResolverTypeWrapper<PromotionConnection>
+  PromotionInput: PromotionInput
+  PromotionKind: PromotionKind
+  PromotionPatch: PromotionPatch
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>
+  ShippingMethod: ResolverTypeWrapper<ShippingMethod>
   StockLevel: ResolverTypeWrapper<StockLevel>
   StockLevelInput: StockLevelInput
   StockReservation: ResolverTypeWrapper<StockReservation>
   StockReservationStatus: StockReservationStatus
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>
+  UpdateCartInput: UpdateCartInput
+  User: ResolverTypeWrapper<User>
+  UserRole: UserRole
   Variant: ResolverTypeWrapper<VariantDto>
   VariantInput: VariantInput
   VariantOption: ResolverTypeWrapper<VariantOption>
   VariantOptionInput: VariantOptionInput
   VariantPatch: VariantPatch
+  WebhookAttempt: ResolverTypeWrapper<WebhookAttempt>
+  WebhookDelivery: ResolverTypeWrapper<WebhookDelivery>
+  WebhookDeliveryConnection: ResolverTypeWrapper<WebhookDeliveryConnection>
+  WebhookDeliveryStatus: WebhookDeliveryStatus
+  WebhookEndpoint: ResolverTypeWrapper<EndpointDto>
+  WebhookEndpointConnection: ResolverTypeWrapper<
+    Omit<WebhookEndpointConnection, 'nodes'> & { nodes: Array<ResolversTypes['WebhookEndpoint']> }
+  >
+  WebhookEndpointInput: WebhookEndpointInput
+  WebhookEndpointPatch: WebhookEndpointPatch
+  WebhookEndpointWithSecret: ResolverTypeWrapper<
+    Omit<WebhookEndpointWithSecret, 'endpoint'> & { endpoint: ResolversTypes['WebhookEndpoint'] }
+  >
   String: ResolverTypeWrapper<Scalars['String']['output']>
   Int: ResolverTypeWrapper<Scalars['Int']['output']>
 }
@@ -693,6 +1440,7 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Address: Address
+  AddressInput: AddressInput
   AdminProduct: Omit<AdminProduct, 'variants'> & {
     variants: Array<ResolversParentTypes['AdminVariant']>
   }
@@ -702,12 +1450,25 @@ export type ResolversParentTypes = {
   }
   AdminVariant: AdminVariantDto
   Boolean: Scalars['Boolean']['output']
+  Cart: CartDto
+  CartAddress: CartAddress
+  CartAddressInput: CartAddressInput
+  CartCoupon: CartCoupon
+  CartItem: Omit<CartItem, 'product'> & { product?: Maybe<ResolversParentTypes['Product']> }
+  CartShippingMethods: CartShippingMethods
+  CartTaxInfo: CartTaxInfo
+  CartTotals: CartTotals
   Category: Category
   CategoryInput: CategoryInput
   CategoryPatch: CategoryPatch
   CategorySummary: CategorySummary
+  CheckoutInput: CheckoutInput
+  CheckoutNextAction: CheckoutNextAction
+  CheckoutPayload: Omit<CheckoutPayload, 'order'> & { order: ResolversParentTypes['Order'] }
+  CreateCartPayload: Omit<CreateCartPayload, 'cart'> & { cart: ResolversParentTypes['Cart'] }
   DateTime: Scalars['DateTime']['output']
   Fulfillment: Fulfillment
+  LoginPayload: LoginPayload
   Money: Money
   MoneyInput: MoneyInput
   Mutation: Record<PropertyKey, never>
@@ -715,28 +1476,48 @@ export type ResolversParentTypes = {
   OrderConnection: Omit<OrderConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Order']> }
   OrderEvent: OrderEventSource
   OrderHistoryEntry: OrderHistoryEntry
-  OrderItem: OrderItem
+  OrderItem: Omit<OrderItem, 'product'> & { product?: Maybe<ResolversParentTypes['Product']> }
   OrderNote: OrderNote
   OrderPayment: OrderPayment
   OrderShippingMethod: OrderShippingMethod
   OrderTotals: OrderTotals
   PageInfo: PageInfo
+  PaymentInput: PaymentInput
   Product: Omit<Product, 'variants'> & { variants: Array<ResolversParentTypes['Variant']> }
   ProductConnection: Omit<ProductConnection, 'nodes'> & {
     nodes: Array<ResolversParentTypes['Product']>
   }
   ProductInput: ProductInput
   ProductPatch: ProductPatch
+  Promotion: Promotion
+  PromotionConnection: PromotionConnection
+  PromotionInput: PromotionInput
+  PromotionPatch: PromotionPatch
   Query: Record<PropertyKey, never>
+  ShippingMethod: ShippingMethod
   StockLevel: StockLevel
   StockLevelInput: StockLevelInput
   StockReservation: StockReservation
   Subscription: Record<PropertyKey, never>
+  UpdateCartInput: UpdateCartInput
+  User: User
   Variant: VariantDto
   VariantInput: VariantInput
   VariantOption: VariantOption
   VariantOptionInput: VariantOptionInput
   VariantPatch: VariantPatch
+  WebhookAttempt: WebhookAttempt
+  WebhookDelivery: WebhookDelivery
+  WebhookDeliveryConnection: WebhookDeliveryConnection
+  WebhookEndpoint: EndpointDto
+  WebhookEndpointConnection: Omit<WebhookEndpointConnection, 'nodes'> & {
+    nodes: Array<ResolversParentTypes['WebhookEndpoint']>
+  }
+  WebhookEndpointInput: WebhookEndpointInput
+  WebhookEndpointPatch: WebhookEndpointPatch
+  WebhookEndpointWithSecret: Omit<WebhookEndpointWithSecret, 'endpoint'> & {
+    endpoint: ResolversParentTypes['WebhookEndpoint']
+  }
   String: Scalars['String']['output']
   Int: Scalars['Int']['output']
 }
@@ -806,6 +1587,101 @@ export type AdminVariantResolvers<
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>
 }
 
+export type CartResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['Cart'] = ResolversParentTypes['Cart'],
+> = {
+  coupon?: Resolver<Maybe<ResolversTypes['CartCoupon']>, ParentType, ContextType>
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>
+  items?: Resolver<Array<ResolversTypes['CartItem']>, ParentType, ContextType>
+  reminderConsent?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>
+  shippingAddress?: Resolver<Maybe<ResolversTypes['CartAddress']>, ParentType, ContextType>
+  shippingMethodId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>
+  status?: Resolver<ResolversTypes['CartStatus'], ParentType, ContextType>
+  taxInfo?: Resolver<ResolversTypes['CartTaxInfo'], ParentType, ContextType>
+  totals?: Resolver<ResolversTypes['CartTotals'], ParentType, ContextType>
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>
+}
+
+export type CartAddressResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['CartAddress'] = ResolversParentTypes['CartAddress'],
+> = {
+  city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+  country?: Resolver<ResolversTypes['String'], ParentType, ContextType>
+  line1?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+  line2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+  postalCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+}
+
+export type CartCouponResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['CartCoupon'] = ResolversParentTypes['CartCoupon'],
+> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+  kind?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+  unavailableReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+}
+
+export type CartItemResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['CartItem'] = ResolversParentTypes['CartItem'],
+> = {
+  available?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>
+  inStock?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>
+  lineDiscount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>
+  lineTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>
+  productId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>
+  productTitle?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>
+  sku?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+  unavailableReason?: Resolver<
+    Maybe<ResolversTypes['CartItemUnavailableReason']>,
+    ParentType,
+    ContextType
+  >
+  unitPrice?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>
+  variantId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>
+}
+
+export type CartShippingMethodsResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['CartShippingMethods'] =
+    ResolversParentTypes['CartShippingMethods'],
+> = {
+  country?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+  methods?: Resolver<Array<ResolversTypes['ShippingMethod']>, ParentType, ContextType>
+}
+
+export type CartTaxInfoResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['CartTaxInfo'] = ResolversParentTypes['CartTaxInfo'],
+> = {
+  country?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+  pricesIncludeTax?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>
+  rateBps?: Resolver<ResolversTypes['Int'], ParentType, ContextType>
+}
+
+export type CartTotalsResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['CartTotals'] = ResolversParentTypes['CartTotals'],
+> = {
+  discount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>
+  shipping?: Resolver<ResolversTypes['Money'], ParentType, ContextType>
+  subtotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>
+  tax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>
+  total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>
+}
+
 export type CategoryResolvers<
   ContextType = GraphqlContext,
   ParentType extends ResolversParentTypes['Category'] = ResolversParentTypes['Category'],
@@ -831,6 +1707,34 @@ export type CategorySummaryResolvers<
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>
 }
 
+export type CheckoutNextActionResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['CheckoutNextAction'] =
+    ResolversParentTypes['CheckoutNextAction'],
+> = {
+  clientSecret?: Resolver<ResolversTypes['String'], ParentType, ContextType>
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>
+}
+
+export type CheckoutPayloadResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['CheckoutPayload'] =
+    ResolversParentTypes['CheckoutPayload'],
+> = {
+  nextAction?: Resolver<Maybe<ResolversTypes['CheckoutNextAction']>, ParentType, ContextType>
+  order?: Resolver<ResolversTypes['Order'], ParentType, ContextType>
+  orderToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+}
+
+export type CreateCartPayloadResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['CreateCartPayload'] =
+    ResolversParentTypes['CreateCartPayload'],
+> = {
+  cart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>
+  token?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+}
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<
   ResolversTypes['DateTime'],
   any
@@ -848,6 +1752,18 @@ export type FulfillmentResolvers<
   trackingNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
 }
 
+export type LoginPayloadResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['LoginPayload'] = ResolversParentTypes['LoginPayload'],
+> = {
+  accessToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+  expiresIn?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>
+  mfaRequired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>
+  mfaToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+  refreshToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>
+}
+
 export type MoneyResolvers<
   ContextType = GraphqlContext,
   ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money'],
@@ -860,11 +1776,53 @@ export type MutationResolvers<
   ContextType = GraphqlContext,
   ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation'],
 > = {
+  addCartItem?: Resolver<
+    ResolversTypes['Cart'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationAddCartItemArgs, 'cartId' | 'quantity' | 'variantId'>
+  >
+  addOrderNote?: Resolver<
+    ResolversTypes['Order'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationAddOrderNoteArgs, 'id' | 'text'>
+  >
   addVariant?: Resolver<
     ResolversTypes['AdminProduct'],
     ParentType,
     ContextType,
     RequireFields<MutationAddVariantArgs, 'input' | 'productId'>
+  >
+  applyCoupon?: Resolver<
+    ResolversTypes['Cart'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationApplyCouponArgs, 'cartId' | 'code'>
+  >
+  cancelOrder?: Resolver<
+    ResolversTypes['Order'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationCancelOrderArgs, 'id'>
+  >
+  checkout?: Resolver<
+    ResolversTypes['CheckoutPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationCheckoutArgs, 'cartId' | 'input'>
+  >
+  claimCart?: Resolver<
+    ResolversTypes['Cart'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationClaimCartArgs, 'cartId'>
+  >
+  createCart?: Resolver<
+    ResolversTypes['CreateCartPayload'],
+    ParentType,
+    ContextType,
+    Partial<MutationCreateCartArgs>
   >
   createCategory?: Resolver<
     ResolversTypes['Category'],
@@ -884,6 +1842,18 @@ export type MutationResolvers<
     ContextType,
     RequireFields<MutationCreateProductsArgs, 'products'>
   >
+  createPromotion?: Resolver<
+    ResolversTypes['Promotion'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationCreatePromotionArgs, 'input'>
+  >
+  createWebhookEndpoint?: Resolver<
+    ResolversTypes['WebhookEndpointWithSecret'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationCreateWebhookEndpointArgs, 'input'>
+  >
   deleteCategory?: Resolver<
     ResolversTypes['Boolean'],
     ParentType,
@@ -896,17 +1866,102 @@ export type MutationResolvers<
     ContextType,
     RequireFields<MutationDeleteProductArgs, 'id'>
   >
+  deletePromotion?: Resolver<
+    ResolversTypes['Boolean'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationDeletePromotionArgs, 'id'>
+  >
   deleteVariant?: Resolver<
     ResolversTypes['AdminProduct'],
     ParentType,
     ContextType,
     RequireFields<MutationDeleteVariantArgs, 'productId' | 'variantId'>
   >
+  deleteWebhookEndpoint?: Resolver<
+    ResolversTypes['Boolean'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationDeleteWebhookEndpointArgs, 'id'>
+  >
+  fulfilOrder?: Resolver<
+    ResolversTypes['Order'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationFulfilOrderArgs, 'id'>
+  >
+  login?: Resolver<
+    ResolversTypes['LoginPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationLoginArgs, 'email' | 'password'>
+  >
+  logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, Partial<MutationLogoutArgs>>
+  markOrderDelivered?: Resolver<
+    ResolversTypes['Order'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationMarkOrderDeliveredArgs, 'id'>
+  >
+  refresh?: Resolver<
+    ResolversTypes['LoginPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationRefreshArgs, 'refreshToken'>
+  >
+  refundOrder?: Resolver<
+    ResolversTypes['Order'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationRefundOrderArgs, 'id'>
+  >
+  register?: Resolver<
+    ResolversTypes['User'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationRegisterArgs, 'email' | 'name' | 'password'>
+  >
+  removeCartItem?: Resolver<
+    ResolversTypes['Cart'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationRemoveCartItemArgs, 'cartId' | 'itemId'>
+  >
+  removeCoupon?: Resolver<
+    ResolversTypes['Cart'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationRemoveCouponArgs, 'cartId'>
+  >
+  retryWebhookDelivery?: Resolver<
+    ResolversTypes['WebhookDelivery'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationRetryWebhookDeliveryArgs, 'deliveryId' | 'endpointId'>
+  >
+  rotateWebhookSecret?: Resolver<
+    ResolversTypes['WebhookEndpointWithSecret'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationRotateWebhookSecretArgs, 'id'>
+  >
   setStock?: Resolver<
     ResolversTypes['StockLevel'],
     ParentType,
     ContextType,
     RequireFields<MutationSetStockArgs, 'input' | 'variantId'>
+  >
+  updateCart?: Resolver<
+    ResolversTypes['Cart'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationUpdateCartArgs, 'cartId' | 'input'>
+  >
+  updateCartItem?: Resolver<
+    ResolversTypes['Cart'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationUpdateCartItemArgs, 'cartId' | 'itemId' | 'quantity'>
   >
   updateCategory?: Resolver<
     ResolversTypes['Category'],
@@ -920,11 +1975,29 @@ export type MutationResolvers<
     ContextType,
     RequireFields<MutationUpdateProductArgs, 'id' | 'input'>
   >
+  updatePromotion?: Resolver<
+    ResolversTypes['Promotion'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationUpdatePromotionArgs, 'id' | 'input'>
+  >
   updateVariant?: Resolver<
     ResolversTypes['AdminProduct'],
     ParentType,
     ContextType,
     RequireFields<MutationUpdateVariantArgs, 'input' | 'productId' | 'variantId'>
+  >
+  updateWebhookEndpoint?: Resolver<
+    ResolversTypes['WebhookEndpoint'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationUpdateWebhookEndpointArgs, 'id' | 'input'>
+  >
+  verifyMfa?: Resolver<
+    ResolversTypes['LoginPayload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationVerifyMfaArgs, 'code' | 'mfaToken'>
   >
 }
 
@@ -986,6 +2059,7 @@ export type OrderItemResolvers<
   ParentType extends ResolversParentTypes['OrderItem'] = ResolversParentTypes['OrderItem'],
 > = {
   lineTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>
   productId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>
   productTitle?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>
@@ -1066,10 +2140,53 @@ export type ProductConnectionResolvers<
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>
 }
 
+export type PromotionResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['Promotion'] = ResolversParentTypes['Promotion'],
+> = {
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>
+  amountOff?: Resolver<Maybe<Array<ResolversTypes['Money']>>, ParentType, ContextType>
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+  endsAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>
+  kind?: Resolver<ResolversTypes['PromotionKind'], ParentType, ContextType>
+  minimumSubtotal?: Resolver<Maybe<Array<ResolversTypes['Money']>>, ParentType, ContextType>
+  perCustomerLimit?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>
+  percentOffBps?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>
+  startsAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>
+  timesUsed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>
+  usageLimit?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>
+}
+
+export type PromotionConnectionResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['PromotionConnection'] =
+    ResolversParentTypes['PromotionConnection'],
+> = {
+  nodes?: Resolver<Array<ResolversTypes['Promotion']>, ParentType, ContextType>
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>
+}
+
 export type QueryResolvers<
   ContextType = GraphqlContext,
   ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query'],
 > = {
+  adminOrder?: Resolver<
+    Maybe<ResolversTypes['Order']>,
+    ParentType,
+    ContextType,
+    RequireFields<QueryAdminOrderArgs, 'id'>
+  >
+  adminOrders?: Resolver<
+    ResolversTypes['OrderConnection'],
+    ParentType,
+    ContextType,
+    RequireFields<QueryAdminOrdersArgs, 'first'>
+  >
   adminProduct?: Resolver<
     Maybe<ResolversTypes['AdminProduct']>,
     ParentType,
@@ -1082,6 +2199,12 @@ export type QueryResolvers<
     ContextType,
     RequireFields<QueryAdminProductsArgs, 'first'>
   >
+  cart?: Resolver<
+    Maybe<ResolversTypes['Cart']>,
+    ParentType,
+    ContextType,
+    RequireFields<QueryCartArgs, 'id'>
+  >
   categories?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>
   category?: Resolver<
     Maybe<ResolversTypes['Category']>,
@@ -1089,6 +2212,7 @@ export type QueryResolvers<
     ContextType,
     Partial<QueryCategoryArgs>
   >
+  me?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>
   order?: Resolver<
     Maybe<ResolversTypes['Order']>,
     ParentType,
@@ -1113,11 +2237,29 @@ export type QueryResolvers<
     ContextType,
     RequireFields<QueryProductsArgs, 'first'>
   >
+  promotion?: Resolver<
+    Maybe<ResolversTypes['Promotion']>,
+    ParentType,
+    ContextType,
+    RequireFields<QueryPromotionArgs, 'id'>
+  >
+  promotions?: Resolver<
+    ResolversTypes['PromotionConnection'],
+    ParentType,
+    ContextType,
+    RequireFields<QueryPromotionsArgs, 'first'>
+  >
   reservations?: Resolver<
     Array<ResolversTypes['StockReservation']>,
     ParentType,
     ContextType,
     RequireFields<QueryReservationsArgs, 'first' | 'variantId'>
+  >
+  shippingMethods?: Resolver<
+    ResolversTypes['CartShippingMethods'],
+    ParentType,
+    ContextType,
+    RequireFields<QueryShippingMethodsArgs, 'cartId'>
   >
   stockLevel?: Resolver<
     Maybe<ResolversTypes['StockLevel']>,
@@ -1125,6 +2267,29 @@ export type QueryResolvers<
     ContextType,
     RequireFields<QueryStockLevelArgs, 'variantId'>
   >
+  webhookEndpoint?: Resolver<
+    Maybe<ResolversTypes['WebhookEndpoint']>,
+    ParentType,
+    ContextType,
+    RequireFields<QueryWebhookEndpointArgs, 'id'>
+  >
+  webhookEndpoints?: Resolver<
+    ResolversTypes['WebhookEndpointConnection'],
+    ParentType,
+    ContextType,
+    RequireFields<QueryWebhookEndpointsArgs, 'first'>
+  >
+}
+
+export type ShippingMethodResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['ShippingMethod'] =
+    ResolversParentTypes['ShippingMethod'],
+> = {
+  freeFrom?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>
+  price?: Resolver<ResolversTypes['Money'], ParentType, ContextType>
 }
 
 export type StockLevelResolvers<
@@ -1166,6 +2331,19 @@ export type SubscriptionResolvers<
   >
 }
 
+export type UserResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'],
+> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>
+  emailVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>
+  role?: Resolver<ResolversTypes['UserRole'], ParentType, ContextType>
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>
+}
+
 export type VariantResolvers<
   ContextType = GraphqlContext,
   ParentType extends ResolversParentTypes['Variant'] = ResolversParentTypes['Variant'],
@@ -1186,15 +2364,105 @@ export type VariantOptionResolvers<
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>
 }
 
+export type WebhookAttemptResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['WebhookAttempt'] =
+    ResolversParentTypes['WebhookAttempt'],
+> = {
+  attempt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>
+  durationMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+  responseExcerpt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>
+  statusCode?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>
+  succeeded?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>
+}
+
+export type WebhookDeliveryResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['WebhookDelivery'] =
+    ResolversParentTypes['WebhookDelivery'],
+> = {
+  attemptCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>
+  attempts?: Resolver<Array<ResolversTypes['WebhookAttempt']>, ParentType, ContextType>
+  completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>
+  eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>
+  status?: Resolver<ResolversTypes['WebhookDeliveryStatus'], ParentType, ContextType>
+}
+
+export type WebhookDeliveryConnectionResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['WebhookDeliveryConnection'] =
+    ResolversParentTypes['WebhookDeliveryConnection'],
+> = {
+  nodes?: Resolver<Array<ResolversTypes['WebhookDelivery']>, ParentType, ContextType>
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>
+}
+
+export type WebhookEndpointResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['WebhookEndpoint'] =
+    ResolversParentTypes['WebhookEndpoint'],
+> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>
+  deliveries?: Resolver<
+    ResolversTypes['WebhookDeliveryConnection'],
+    ParentType,
+    ContextType,
+    RequireFields<WebhookEndpointDeliveriesArgs, 'first'>
+  >
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+  disabledReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>
+  events?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>
+  previousSecretExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>
+}
+
+export type WebhookEndpointConnectionResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['WebhookEndpointConnection'] =
+    ResolversParentTypes['WebhookEndpointConnection'],
+> = {
+  nodes?: Resolver<Array<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType>
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>
+}
+
+export type WebhookEndpointWithSecretResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['WebhookEndpointWithSecret'] =
+    ResolversParentTypes['WebhookEndpointWithSecret'],
+> = {
+  endpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType>
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>
+}
+
 export type Resolvers<ContextType = GraphqlContext> = {
   Address?: AddressResolvers<ContextType>
   AdminProduct?: AdminProductResolvers<ContextType>
   AdminProductConnection?: AdminProductConnectionResolvers<ContextType>
   AdminVariant?: AdminVariantResolvers<ContextType>
+  Cart?: CartResolvers<ContextType>
+  CartAddress?: CartAddressResolvers<ContextType>
+  CartCoupon?: CartCouponResolvers<ContextType>
+  CartItem?: CartItemResolvers<ContextType>
+  CartShippingMethods?: CartShippingMethodsResolvers<ContextType>
+  CartTaxInfo?: CartTaxInfoResolvers<ContextType>
+  CartTotals?: CartTotalsResolvers<ContextType>
   Category?: CategoryResolvers<ContextType>
   CategorySummary?: CategorySummaryResolvers<ContextType>
+  CheckoutNextAction?: CheckoutNextActionResolvers<ContextType>
+  CheckoutPayload?: CheckoutPayloadResolvers<ContextType>
+  CreateCartPayload?: CreateCartPayloadResolvers<ContextType>
   DateTime?: GraphQLScalarType
   Fulfillment?: FulfillmentResolvers<ContextType>
+  LoginPayload?: LoginPayloadResolvers<ContextType>
   Money?: MoneyResolvers<ContextType>
   Mutation?: MutationResolvers<ContextType>
   Order?: OrderResolvers<ContextType>
@@ -1209,12 +2477,22 @@ export type Resolvers<ContextType = GraphqlContext> = {
   PageInfo?: PageInfoResolvers<ContextType>
   Product?: ProductResolvers<ContextType>
   ProductConnection?: ProductConnectionResolvers<ContextType>
+  Promotion?: PromotionResolvers<ContextType>
+  PromotionConnection?: PromotionConnectionResolvers<ContextType>
   Query?: QueryResolvers<ContextType>
+  ShippingMethod?: ShippingMethodResolvers<ContextType>
   StockLevel?: StockLevelResolvers<ContextType>
   StockReservation?: StockReservationResolvers<ContextType>
   Subscription?: SubscriptionResolvers<ContextType>
+  User?: UserResolvers<ContextType>
   Variant?: VariantResolvers<ContextType>
   VariantOption?: VariantOptionResolvers<ContextType>
+  WebhookAttempt?: WebhookAttemptResolvers<ContextType>
+  WebhookDelivery?: WebhookDeliveryResolvers<ContextType>
+  WebhookDeliveryConnection?: WebhookDeliveryConnectionResolvers<ContextType>
+  WebhookEndpoint?: WebhookEndpointResolvers<ContextType>
+  WebhookEndpointConnection?: WebhookEndpointConnectionResolvers<ContextType>
+  WebhookEndpointWithSecret?: WebhookEndpointWithSecretResolvers<ContextType>
 }
 
 export type DirectiveResolvers<ContextType = GraphqlContext> = {

@@ -1,68 +1,11 @@
-import { createHash } from 'node:crypto'
-import zlib, { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Cache, CacheFactory } from '../../platform/cache/cache.js'
+import { cachedReply, sendCached, type CachedReply } from '../../platform/http/cached-reply.js'
 import { isDatabaseUnavailable } from '../../platform/db/errors.js'
 import { degraded } from '../../platform/telemetry/degraded.js'
 import type { Subscription } from '../../platform/module.js'
 import { InventoryEvents, type StockChangedPayload } from '../inventory/index.js'
 import { CatalogEvents } from './catalog.events.js'
-
-/**
- * One storefront reply as it went out: the serialized JSON and its ETag, and the same bytes
- * compressed as @fastify/compress would compress them (when it would: see `COMPRESS_THRESHOLD`).
- */
-export interface CachedReply {
-  body: Buffer
-  etag: string
-  br?: Buffer
-  gzip?: Buffer
-}
-
-const JSON_TYPE = 'application/json; charset=utf-8'
-
-/** How long past its TTL a reply may still be served while the database is unreachable. */
-export const STALE_IF_ERROR_MS = 10 * 60 * 1000
-
-/** The same strong validator @fastify/etag computes over the same bytes. */
-function etagOf(body: Buffer): string {
-  return `"${createHash('sha1').update(body).digest('base64')}"`
-}
-
-/** src/app.ts registers @fastify/compress with `threshold: 1024`: smaller bodies go out as is. */
-const COMPRESS_THRESHOLD = 1024
-/** @fastify/compress's own brotli default (quality 4); gzip uses zlib's default level there too. */
-const BROTLI = { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } }
-
-/** Newer Node has zstd, which @fastify/compress then puts first in its order. */
-const ZSTD = 'createZstdCompress' in zlib
-
-/** A reply to keep: compressed once here rather than by @fastify/compress on every hit. */
-export function cachedReply(body: Buffer): CachedReply {
-  const entry: CachedReply = { body, etag: etagOf(body) }
-  if (body.length < COMPRESS_THRESHOLD) return entry
-  return { ...entry, br: brotliCompressSync(body, BROTLI), gzip: gzipSync(body) }
-}
-
-/**
- * The encoding @fastify/compress would pick for this request, when it is one a cached reply
- * carries: its order is br, gzip, deflate, and with every listed coding at the same (implied)
- * quality the first of its order that the client lists wins. Headers with q-values, wildcards or
- * aliases, and `x-no-compression`, are left to the plugin (undefined), which then compresses
- * per request exactly as before.
- */
-export function storedEncoding(request: FastifyRequest): 'br' | 'gzip' | undefined {
-  const header = request.headers['accept-encoding']
-  if (typeof header !== 'string' || request.headers['x-no-compression'] !== undefined) return
-  const codings = header
-    .toLowerCase()
-    .split(',')
-    .map((c) => c.trim())
-  if (!codings.every((c) => /^[a-z-]*$/.test(c)) || codings.includes('x-gzip')) return
-  if (ZSTD && codings.includes('zstd')) return
-  if (codings.includes('br')) return 'br'
-  return codings.includes('gzip') ? 'gzip' : undefined
-}
 
 /** Path plus the query with its parameters sorted, so `?b=1&a=2` and `?a=2&b=1` share an entry. */
 export function cacheKey(url: string): string {
@@ -96,27 +39,6 @@ export function createCatalogCache(
 }
 
 /**
- * A preset ETag keeps @fastify/etag from hashing again; it still answers If-None-Match with 304.
- * Fastify takes the sent reply itself as a handler's result; the route's typing does not know
- * that, hence `never`.
- */
-function sendCached(
-  reply: FastifyReply,
-  entry: CachedReply,
-  state: 'hit' | 'miss' | 'stale',
-): never {
-  reply.header('etag', entry.etag).header('x-cache', state).type(JSON_TYPE)
-  if (state === 'stale') reply.header('warning', '110 - "Response is Stale"')
-  const encoding = storedEncoding(reply.request)
-  const compressed = encoding && entry[encoding]
-  // A reply with its Content-Encoding set is left alone by @fastify/compress.
-  if (compressed) {
-    reply.header('content-encoding', encoding).header('vary', 'accept-encoding').send(compressed)
-  } else reply.send(entry.body)
-  return reply as never
-}
-
-/**
  * A route handler body that serves public catalog reads from the cache: a hit goes out without a
  * query or a serialization; a miss is loaded, serialized with the route's own response schema,
  * and stored under the generation taken before the load. Errors are thrown as usual and never
@@ -132,6 +54,11 @@ function sendCached(
  * `X-Cache: stale` and `Warning: 110 - "Response is Stale"`. An invalidation drops entries, so
  * a reply older than the last write is never served this way.
  */
+export type { CachedReply }
+
+/** How long past its TTL a reply may still be served while the database is unreachable. */
+export const STALE_IF_ERROR_MS = 10 * 60 * 1000
+
 export function readThrough(cache: Cache<CachedReply>) {
   const loading = new Map<string, Promise<CachedReply>>()
   return async function cached<T>(

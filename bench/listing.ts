@@ -11,6 +11,12 @@ import type { Engine, ScenarioRow } from './report.js'
 import { startCeiling, startEmporium, type Child } from './servers.js'
 
 const LISTING = '/v1/products?limit=20'
+/** The same page through GraphQL: the fields of the REST listing's items, over GET. */
+const GRAPHQL_LISTING = `/graphql?query=${encodeURIComponent(
+  '{products(first:20){nodes{id slug title description createdAt updatedAt categories{id slug name} ' +
+    'variants{id sku title options{name value} price{amount currency} inStock}} ' +
+    'pageInfo{hasNextPage endCursor}}}',
+)}`
 const CURRENCY = 'EUR'
 interface LoadSettings {
   connections: number
@@ -105,7 +111,10 @@ async function cacheSteady(base: string, urlPath: string, steadyMs = 2000, timeo
   throw new Error(`GET ${urlPath}: not served from the cache steadily after ${timeoutMs} ms`)
 }
 
-/** The three Emporium scenarios; the Emporium process's memory is sampled under the listing. */
+/**
+ * The Emporium scenarios; the Emporium process's memory is sampled under the listing. The
+ * GraphQL listing is the same page as a GET query, which shares the catalog reply cache.
+ */
 async function scenarios(engine: Engine, child: Child, slug: string) {
   const base = `http://127.0.0.1:${child.port}`
   const settled = await cacheSteady(base, LISTING)
@@ -113,9 +122,11 @@ async function scenarios(engine: Engine, child: Child, slug: string) {
   const sampler = sampleMemory(child.pid)
   const listing = await runScenario('listing', engine, base, LISTING, child.pid)
   const memory: MemorySample = sampler.stop()
+  await cacheSteady(base, GRAPHQL_LISTING)
+  const graphql = await runScenario('listing graphql', engine, base, GRAPHQL_LISTING, child.pid)
   const detail = await runScenario('detail', engine, base, `/v1/products/${slug}`, child.pid)
   const search = await runScenario('search', engine, base, '/v1/products?q=coffee', child.pid)
-  return { rows: [listing, detail, search], memory }
+  return { rows: [listing, graphql, detail, search], memory }
 }
 
 async function ceilingTwo(databaseUrl: string): Promise<{ row: ScenarioRow; statements: number }> {

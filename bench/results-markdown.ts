@@ -62,8 +62,10 @@ it): above a few per cent, the row shares the machine with other work and its ra
 
 - **ceiling 1**: a bare Fastify route returning the exact bytes and content type of Emporium's
   \`GET /v1/products?limit=20\` (${fmt(listing.bytes)} bytes, \`${listing.contentType}\`, taken from
-  the embedded run). The listing rows compare against it as the budget defines; the detail and search
-  rows carry the same ratio only as a reference, since their replies are other bytes.
+  the embedded run). The listing rows compare against it as the budget defines; the detail, search
+  and GraphQL rows carry the same ratio only as a reference, since their replies are other bytes.
+- **listing graphql**: the same page as a GraphQL GET query of the REST items' fields; its budget
+  is a share of the REST listing's req/s on the same engine.
 - **ceiling 2**: a bare Fastify route running the listing's SQL (\`productListingSql('EUR', 20)\`
   from the catalog module: ${listing.statements} statement${listing.statements === 1 ? '' : 's'}, in order) on a \`pg\` pool of the same
   size as Emporium's (10), on the same PostgreSQL database. Only the PostgreSQL listing compares

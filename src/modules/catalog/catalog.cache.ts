@@ -38,6 +38,11 @@ export function createCatalogCache(
   })
 }
 
+export type { CachedReply }
+
+/** How long past its TTL a reply may still be served while the database is unreachable. */
+export const STALE_IF_ERROR_MS = 10 * 60 * 1000
+
 /**
  * A route handler body that serves public catalog reads from the cache: a hit goes out without a
  * query or a serialization; a miss is loaded, serialized with the route's own response schema,
@@ -54,11 +59,6 @@ export function createCatalogCache(
  * `X-Cache: stale` and `Warning: 110 - "Response is Stale"`. An invalidation drops entries, so
  * a reply older than the last write is never served this way.
  */
-export type { CachedReply }
-
-/** How long past its TTL a reply may still be served while the database is unreachable. */
-export const STALE_IF_ERROR_MS = 10 * 60 * 1000
-
 export function readThrough(cache: Cache<CachedReply>) {
   const loading = new Map<string, Promise<CachedReply>>()
   return async function cached<T>(

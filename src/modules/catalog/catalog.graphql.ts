@@ -1,7 +1,9 @@
 import type { GraphqlPart } from '../../platform/graphql/plugin.js'
 import { isAppError } from '../../platform/errors.js'
 import type { Resolvers } from '../../graphql.types.js'
+import type { Cache } from '../../platform/cache/cache.js'
 import type { CatalogApi } from './catalog.api.js'
+import { readThrough, type CachedReply } from './catalog.cache.js'
 import { ProductListQuery } from './catalog.schema.js'
 
 export const catalogTypeDefs = /* GraphQL */ `
@@ -101,8 +103,11 @@ async function orNull<T>(load: Promise<T>): Promise<T | null> {
   }
 }
 
-/** The storefront catalog over the same service calls as `GET /v1/products` and friends. */
-export function catalogGraphql(catalog: CatalogApi): GraphqlPart {
+/**
+ * The storefront catalog over the same service calls as `GET /v1/products` and friends. GET
+ * queries of these root fields alone share the REST replies' cache and its invalidations.
+ */
+export function catalogGraphql(catalog: CatalogApi, cache: Cache<CachedReply>): GraphqlPart {
   const resolvers: Resolvers = {
     Query: {
       products: async (_root, args, context) => {
@@ -145,5 +150,11 @@ export function catalogGraphql(catalog: CatalogApi): GraphqlPart {
         ),
     },
   }
-  return { resolvers: resolvers as GraphqlPart['resolvers'] }
+  return {
+    resolvers: resolvers as GraphqlPart['resolvers'],
+    cachedQueries: {
+      rootFields: ['products', 'product', 'categories', 'category'],
+      readThrough: readThrough(cache),
+    },
+  }
 }

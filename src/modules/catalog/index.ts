@@ -62,7 +62,7 @@ export function createCatalogModule(
         await app.register(storeRoutes(service, cache))
         await app.register(adminRoutes(service))
       },
-      graphql: [catalogGraphql(service), catalogAdminGraphql(service)],
+      graphql: [catalogGraphql(service, cache), catalogAdminGraphql(service)],
       subscriptions: cacheInvalidations(cache, (payload) => service.applyStockChanged(payload)),
     },
   }

@@ -11,6 +11,7 @@ import mercurius, { type IResolvers, type MercuriusLoaders } from 'mercurius'
 import { CommonErrors } from '../errors.js'
 import { credentialStillValid, type Authenticator, type Principal } from '../http/access.js'
 import { runOnce, type IdempotencyOptions } from '../http/idempotency.js'
+import { cachingHandler, type CachedQueries } from './cache.js'
 import type { GraphqlContext, GraphqlExtras, Once } from './context.js'
 import { formatExecution, formattedError } from './errors.js'
 import { schemaOf } from './sdl.js'
@@ -20,6 +21,8 @@ import { assertWithinLimits, type QueryLimits } from './limits.js'
 export interface GraphqlPart {
   resolvers: IResolvers<unknown, GraphqlContext>
   loaders?: MercuriusLoaders<GraphqlContext>
+  /** Public root fields whose GET queries are answered from the part's reply cache. */
+  cachedQueries?: CachedQueries
 }
 
 export interface GraphqlOptions {
@@ -143,8 +146,13 @@ export async function registerGraphql(app: FastifyInstance, options: GraphqlOpti
 
   await app.register(async (scope) => {
     // The body is GraphQL's, not a REST reply: an Idempotency-Key header is for REST routes.
+    // Public catalog reads over GET are cached like their REST twins (src/platform/graphql/cache.ts).
+    const cachedQueries = options.parts.flatMap((p) => (p.cachedQueries ? [p.cachedQueries] : []))
     scope.addHook('onRoute', (route) => {
       route.config = { ...route.config, access: 'public', idempotency: false }
+      if (route.method === 'GET' && route.url === '/graphql') {
+        route.handler = cachingHandler(cachedQueries, route.handler)
+      }
     })
     scope.addHook('onSend', async (request, reply) => {
       if (request.url.startsWith('/graphiql')) reply.header('content-security-policy', GRAPHIQL_CSP)

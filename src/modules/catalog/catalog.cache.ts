@@ -7,10 +7,13 @@ import type { Subscription } from '../../platform/module.js'
 import { InventoryEvents, type StockChangedPayload } from '../inventory/index.js'
 import { CatalogEvents } from './catalog.events.js'
 
-/** Path plus the query with its parameters sorted, so `?b=1&a=2` and `?a=2&b=1` share an entry. */
+/**
+ * Path plus the query with its parameters sorted, so `?b=1&a=2` and `?a=2&b=1` share an entry.
+ */
 export function cacheKey(url: string): string {
   const at = url.indexOf('?')
-  if (at < 0) return url
+  // One parameter (a GraphQL GET's `query`, `?limit=20`) has no order to normalize.
+  if (at < 0 || !url.includes('&', at)) return url
   const query = new URLSearchParams(url.slice(at + 1))
   query.sort()
   return `${url.slice(0, at)}?${query.toString()}`

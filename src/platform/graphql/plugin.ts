@@ -148,8 +148,10 @@ export async function registerGraphql(app: FastifyInstance, options: GraphqlOpti
     // The body is GraphQL's, not a REST reply: an Idempotency-Key header is for REST routes.
     // Public catalog reads over GET are cached like their REST twins (src/platform/graphql/cache.ts).
     const cachedQueries = options.parts.flatMap((p) => (p.cachedQueries ? [p.cachedQueries] : []))
+    // GraphQL describes itself (schema.graphql, introspection); the OpenAPI document is REST's.
     scope.addHook('onRoute', (route) => {
       route.config = { ...route.config, access: 'public', idempotency: false }
+      route.schema = { ...route.schema, hide: true }
       if (route.method === 'GET' && route.url === '/graphql') {
         route.handler = cachingHandler(cachedQueries, route.handler)
       }

@@ -1,5 +1,5 @@
+import { orNull } from '../../platform/graphql/resolvers.js'
 import type { MercuriusLoaders } from 'mercurius'
-import { isAppError } from '../../platform/errors.js'
 import { callerOf, requireSignedIn, type GraphqlContext } from '../../platform/graphql/context.js'
 import type { GraphqlPart } from '../../platform/graphql/plugin.js'
 import type { CartAddressInput, Resolvers } from '../../graphql.types.js'
@@ -288,12 +288,7 @@ export function cartsGraphql(
   const resolvers: Resolvers = {
     Query: {
       cart: async (_root, args, context) => {
-        try {
-          return await carts.getCart(callerOf(context, 'cart'), cartId(context, args.id, 'cart'))
-        } catch (error) {
-          if (isAppError(error) && error.kind === 'not_found') return null
-          throw error
-        }
+        return orNull(carts.getCart(callerOf(context, 'cart'), cartId(context, args.id, 'cart')))
       },
       shippingMethods: async (_root, args, context) => {
         const id = cartId(context, args.cartId, 'shippingMethods')

@@ -1,4 +1,5 @@
-import { CommonErrors, isAppError } from '../../platform/errors.js'
+import { connection, orNull } from '../../platform/graphql/resolvers.js'
+import { CommonErrors } from '../../platform/errors.js'
 import { requirePermission } from '../../platform/graphql/context.js'
 import type { GraphqlPart } from '../../platform/graphql/plugin.js'
 import type {
@@ -220,16 +221,6 @@ export const catalogAdminTypeDefs = /* GraphQL */ `
   }
 `
 
-/** A lookup that answers 404 in REST answers null here. */
-async function orNull<T>(load: Promise<T>): Promise<T | null> {
-  try {
-    return await load
-  } catch (error) {
-    if (isAppError(error) && error.kind === 'not_found') return null
-    throw error
-  }
-}
-
 /**
  * The fields of an input object that were given: GraphQL's null for an optional field means
  * "not given", as an absent field does in a REST body. `keep` names the fields where null is a
@@ -289,10 +280,7 @@ export function catalogAdminGraphql(catalog: CatalogApi): GraphqlPart {
           '/adminProducts',
         )
         const page = await catalog.adminListProducts(query)
-        return {
-          nodes: page.data,
-          pageInfo: { hasNextPage: page.page.hasMore, endCursor: page.page.nextCursor },
-        }
+        return connection(page)
       },
       adminProduct: async (_root, { id }, context) => {
         requirePermission(context, 'catalog:read')

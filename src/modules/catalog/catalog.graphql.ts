@@ -1,5 +1,5 @@
+import { connection, orNull } from '../../platform/graphql/resolvers.js'
 import type { GraphqlPart } from '../../platform/graphql/plugin.js'
-import { isAppError } from '../../platform/errors.js'
 import type { Resolvers } from '../../graphql.types.js'
 import type { Cache } from '../../platform/cache/cache.js'
 import type { CatalogApi } from './catalog.api.js'
@@ -93,16 +93,6 @@ export const catalogTypeDefs = /* GraphQL */ `
   }
 `
 
-/** A lookup that answers 404 in REST answers null here. */
-async function orNull<T>(load: Promise<T>): Promise<T | null> {
-  try {
-    return await load
-  } catch (error) {
-    if (isAppError(error) && error.kind === 'not_found') return null
-    throw error
-  }
-}
-
 /**
  * The storefront catalog over the same service calls as `GET /v1/products` and friends. GET
  * queries of these root fields alone share the REST replies' cache and its invalidations.
@@ -127,10 +117,7 @@ export function catalogGraphql(catalog: CatalogApi, cache: Cache<CachedReply>): 
           '/products',
         )
         const page = await catalog.listProducts(query)
-        return {
-          nodes: page.data,
-          pageInfo: { hasNextPage: page.page.hasMore, endCursor: page.page.nextCursor },
-        }
+        return connection(page)
       },
       product: async (_root, { id, slug, currency }) => {
         const ref = id ?? slug

@@ -1,4 +1,4 @@
-import { isAppError } from '../../platform/errors.js'
+import { orNull } from '../../platform/graphql/resolvers.js'
 import { requirePermission } from '../../platform/graphql/context.js'
 import type { GraphqlPart } from '../../platform/graphql/plugin.js'
 import type { Resolvers, StockLevel as StockLevelType } from '../../graphql.types.js'
@@ -88,13 +88,8 @@ export function inventoryGraphql(inventory: InventoryService): GraphqlPart {
     Query: {
       stockLevel: async (_root, { variantId }, context) => {
         requirePermission(context, 'inventory:write')
-        try {
-          return toGraphql(await inventory.getLevel(variantId))
-        } catch (error) {
-          // A lookup that answers 404 in REST answers null here.
-          if (isAppError(error) && error.kind === 'not_found') return null
-          throw error
-        }
+        const level = await orNull(inventory.getLevel(variantId))
+        return level && toGraphql(level)
       },
       reservations: async (_root, args, context) => {
         requirePermission(context, 'inventory:write')

@@ -1,4 +1,4 @@
-import { isAppError } from '../../platform/errors.js'
+import { connection, orNull } from '../../platform/graphql/resolvers.js'
 import { requirePermission } from '../../platform/graphql/context.js'
 import type { GraphqlPart } from '../../platform/graphql/plugin.js'
 import type { Resolvers } from '../../graphql.types.js'
@@ -43,16 +43,6 @@ export const ordersAdminTypeDefs = /* GraphQL */ `
   }
 `
 
-/** A lookup that answers 404 in REST answers null here. */
-async function orNull<T>(load: Promise<T>): Promise<T | null> {
-  try {
-    return await load
-  } catch (error) {
-    if (isAppError(error) && error.kind === 'not_found') return null
-    throw error
-  }
-}
-
 /** The staff's orders over the same calls as `/v1/admin/orders` and its actions. */
 export function ordersAdminGraphql(orders: OrdersService): GraphqlPart {
   const resolvers: Resolvers = {
@@ -73,10 +63,7 @@ export function ordersAdminGraphql(orders: OrdersService): GraphqlPart {
           '/adminOrders',
         )
         const page = await orders.adminList(query)
-        return {
-          nodes: page.data,
-          pageInfo: { hasNextPage: page.page.hasMore, endCursor: page.page.nextCursor },
-        }
+        return connection(page)
       },
       adminOrder: async (_root, args, context) => {
         requirePermission(context, 'orders:read')

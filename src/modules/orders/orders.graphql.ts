@@ -1,6 +1,6 @@
+import { connection, orNull } from '../../platform/graphql/resolvers.js'
 import { callerOf, requireSignedIn, type GraphqlContext } from '../../platform/graphql/context.js'
 import type { GraphqlPart } from '../../platform/graphql/plugin.js'
-import { isAppError } from '../../platform/errors.js'
 import type { Resolvers } from '../../graphql.types.js'
 import type { OrderChange, OrderEventSource, OrderFollower } from './orders.follow.js'
 import { OrderListQuery } from './orders.schema.js'
@@ -149,12 +149,7 @@ export function ordersGraphql(orders: OrdersService, follower: OrderFollower): G
   const resolvers: Resolvers = {
     Query: {
       order: async (_root, { id }, context) => {
-        try {
-          return await orders.getForCaller(callerOf(context, 'order'), id)
-        } catch (error) {
-          if (isAppError(error) && error.kind === 'not_found') return null
-          throw error
-        }
+        return orNull(orders.getForCaller(callerOf(context, 'order'), id))
       },
       orders: async (_root, args, context) => {
         const principal = requireSignedIn(context)
@@ -164,10 +159,7 @@ export function ordersGraphql(orders: OrdersService, follower: OrderFollower): G
           '/orders',
         )
         const page = await orders.listForCustomer(principal.subject, query)
-        return {
-          nodes: page.data,
-          pageInfo: { hasNextPage: page.page.hasMore, endCursor: page.page.nextCursor },
-        }
+        return connection(page)
       },
     },
     Subscription: {

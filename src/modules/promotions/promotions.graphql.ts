@@ -1,4 +1,4 @@
-import { isAppError } from '../../platform/errors.js'
+import { connection, orNull } from '../../platform/graphql/resolvers.js'
 import { requirePermission } from '../../platform/graphql/context.js'
 import type { GraphqlPart } from '../../platform/graphql/plugin.js'
 import type { Promotion as PromotionType, Resolvers } from '../../graphql.types.js'
@@ -132,16 +132,6 @@ export const promotionsTypeDefs = /* GraphQL */ `
   }
 `
 
-/** A lookup that answers 404 in REST answers null here. */
-async function orNull<T>(load: Promise<T>): Promise<T | null> {
-  try {
-    return await load
-  } catch (error) {
-    if (isAppError(error) && error.kind === 'not_found') return null
-    throw error
-  }
-}
-
 /** REST's body of a promotion, with the version its ETag carries. */
 function toGraphql(promotion: Promotion): PromotionType {
   return { ...promotionDto(promotion), version: promotion.version }
@@ -166,10 +156,7 @@ export function promotionsGraphql(service: PromotionsService): GraphqlPart {
           '/promotions',
         )
         const page = await service.list(query)
-        return {
-          nodes: page.data.map(toGraphql),
-          pageInfo: { hasNextPage: page.page.hasMore, endCursor: page.page.nextCursor },
-        }
+        return connection({ ...page, data: page.data.map(toGraphql) })
       },
       promotion: async (_root, args, context) => {
         requirePermission(context, 'promotions:manage')

@@ -1,4 +1,4 @@
-import { isAppError } from '../../platform/errors.js'
+import { connection, orNull } from '../../platform/graphql/resolvers.js'
 import { requirePermission } from '../../platform/graphql/context.js'
 import type { GraphqlPart } from '../../platform/graphql/plugin.js'
 import type { Resolvers } from '../../graphql.types.js'
@@ -172,16 +172,6 @@ export const webhooksTypeDefs = /* GraphQL */ `
   }
 `
 
-/** A lookup that answers 404 in REST answers null here. */
-async function orNull<T>(load: Promise<T>): Promise<T | null> {
-  try {
-    return await load
-  } catch (error) {
-    if (isAppError(error) && error.kind === 'not_found') return null
-    throw error
-  }
-}
-
 /** Fields that were given; an explicit null stays (it clears a nullable field, else is refused). */
 function given(input: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined))
@@ -207,10 +197,7 @@ export function webhooksGraphql(
           '/webhookEndpoints',
         )
         const page = await endpoints.list(query)
-        return {
-          nodes: page.data,
-          pageInfo: { hasNextPage: page.page.hasMore, endCursor: page.page.nextCursor },
-        }
+        return connection(page)
       },
       webhookEndpoint: async (_root, args, context) => {
         requirePermission(context, 'webhooks:manage')
@@ -289,10 +276,7 @@ export function webhooksGraphql(
           '/deliveries',
         )
         const page = await deliveries.list(endpoint.id, query)
-        return {
-          nodes: page.data,
-          pageInfo: { hasNextPage: page.page.hasMore, endCursor: page.page.nextCursor },
-        }
+        return connection(page)
       },
     },
   }

@@ -1,4 +1,5 @@
 import { requirePermission } from '../platform/graphql/context.js'
+import { given } from '../platform/graphql/resolvers.js'
 import type { GraphqlPart } from '../platform/graphql/plugin.js'
 import type { Resolvers } from '../graphql.types.js'
 import { OrderParams, RefundBody } from '../modules/orders/index.js'
@@ -24,7 +25,7 @@ export function flowsAdminGraphql(refundOrder: RefundOrder): GraphqlPart {
         const { id } = context.input(OrderParams, { id: args.id }, '/refundOrder')
         const body = context.input(
           RefundBody,
-          { amount: args.amount ?? undefined, reason: args.reason ?? undefined },
+          given({ amount: args.amount, reason: args.reason }),
           '/refundOrder',
         )
         return context.once(

@@ -1,8 +1,8 @@
-import { orNull } from '../../platform/graphql/resolvers.js'
+import { given, orNull } from '../../platform/graphql/resolvers.js'
 import type { MercuriusLoaders } from 'mercurius'
 import { callerOf, requireSignedIn, type GraphqlContext } from '../../platform/graphql/context.js'
 import type { GraphqlPart } from '../../platform/graphql/plugin.js'
-import type { CartAddressInput, Resolvers } from '../../graphql.types.js'
+import type { Resolvers } from '../../graphql.types.js'
 import type { CatalogApi } from '../catalog/index.js'
 import { COUPON_UNAVAILABLE_REASONS } from '../promotions/index.js'
 import {
@@ -229,13 +229,6 @@ export const cartsTypeDefs = /* GraphQL */ `
   }
 `
 
-/** A null field of an input object is one left out (REST's optional fields take no null). */
-function present<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], null> } {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, v]) => v !== null && v !== undefined),
-  ) as never
-}
-
 /** A line that names its product, with the currency to price that product in. */
 interface ProductRef {
   productId: string | null
@@ -298,7 +291,7 @@ export function cartsGraphql(
     },
     Mutation: {
       createCart: async (_root, args, context) => {
-        const body = context.input(CreateCartBody, present(args), '/createCart')
+        const body = context.input(CreateCartBody, given(args), '/createCart')
         const { token, ...cart } = await carts.createCart(
           context.principal?.subject ?? null,
           body.currency,
@@ -336,7 +329,7 @@ export function cartsGraphql(
             ...rest,
             ...(shippingAddress === undefined
               ? {}
-              : { shippingAddress: shippingAddress && present<CartAddressInput>(shippingAddress) }),
+              : { shippingAddress: shippingAddress && given(shippingAddress) }),
             ...(reminderConsent === undefined || reminderConsent === null
               ? {}
               : { reminderConsent }),

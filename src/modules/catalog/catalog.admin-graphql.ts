@@ -1,4 +1,4 @@
-import { connection, orNull } from '../../platform/graphql/resolvers.js'
+import { connection, given, orNull } from '../../platform/graphql/resolvers.js'
 import { CommonErrors } from '../../platform/errors.js'
 import { requirePermission } from '../../platform/graphql/context.js'
 import type { GraphqlPart } from '../../platform/graphql/plugin.js'
@@ -220,17 +220,6 @@ export const catalogAdminTypeDefs = /* GraphQL */ `
     position: Int
   }
 `
-
-/**
- * The fields of an input object that were given: GraphQL's null for an optional field means
- * "not given", as an absent field does in a REST body. `keep` names the fields where null is a
- * value (a category's `parentId`).
- */
-function given(input: object, keep: readonly string[] = []): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(input).filter(([k, v]) => v !== undefined && (v !== null || keep.includes(k))),
-  )
-}
 
 /** `[{ name, value }]` as the record the service takes; a repeated name is `validation_failed`. */
 function optionsOf(

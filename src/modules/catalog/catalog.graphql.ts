@@ -1,4 +1,4 @@
-import { connection, orNull } from '../../platform/graphql/resolvers.js'
+import { connection, given, orNull } from '../../platform/graphql/resolvers.js'
 import type { GraphqlPart } from '../../platform/graphql/plugin.js'
 import type { Resolvers } from '../../graphql.types.js'
 import type { Cache } from '../../platform/cache/cache.js'
@@ -103,17 +103,17 @@ export function catalogGraphql(catalog: CatalogApi, cache: Cache<CachedReply>): 
       products: async (_root, args, context) => {
         const query = context.input(
           ProductListQuery,
-          {
-            limit: args.first ?? undefined,
-            cursor: args.after ?? undefined,
-            q: args.query ?? undefined,
-            category: args.category ?? undefined,
-            minPrice: args.minPrice ?? undefined,
-            maxPrice: args.maxPrice ?? undefined,
-            inStock: args.inStock ?? undefined,
-            currency: args.currency ?? undefined,
-            sort: args.sort ?? undefined,
-          },
+          given({
+            limit: args.first,
+            cursor: args.after,
+            q: args.query,
+            category: args.category,
+            minPrice: args.minPrice,
+            maxPrice: args.maxPrice,
+            inStock: args.inStock,
+            currency: args.currency,
+            sort: args.sort,
+          }),
           '/products',
         )
         const page = await catalog.listProducts(query)

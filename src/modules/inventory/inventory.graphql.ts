@@ -1,4 +1,4 @@
-import { orNull } from '../../platform/graphql/resolvers.js'
+import { given, orNull } from '../../platform/graphql/resolvers.js'
 import { requirePermission } from '../../platform/graphql/context.js'
 import type { GraphqlPart } from '../../platform/graphql/plugin.js'
 import type { Resolvers, StockLevel as StockLevelType } from '../../graphql.types.js'
@@ -95,7 +95,7 @@ export function inventoryGraphql(inventory: InventoryService): GraphqlPart {
         requirePermission(context, 'inventory:write')
         const query = context.input(
           HeldReservationsQuery,
-          args.first === null || args.first === undefined ? {} : { limit: args.first },
+          given({ limit: args.first }),
           '/reservations',
         )
         const lines = await inventory.listHeld(args.variantId, query.limit)
@@ -112,11 +112,7 @@ export function inventoryGraphql(inventory: InventoryService): GraphqlPart {
     Mutation: {
       setStock: async (_root, args, context) => {
         requirePermission(context, 'inventory:write')
-        const change = context.input(
-          SetStockLevelBody,
-          Object.fromEntries(Object.entries(args.input).filter(([, v]) => v != null)),
-          '/setStock/input',
-        )
+        const change = context.input(SetStockLevelBody, given(args.input), '/setStock/input')
         const level = await inventory.updateLevel(
           args.variantId,
           change,

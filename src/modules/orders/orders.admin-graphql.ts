@@ -1,4 +1,4 @@
-import { connection, orNull } from '../../platform/graphql/resolvers.js'
+import { connection, given, orNull } from '../../platform/graphql/resolvers.js'
 import { requirePermission } from '../../platform/graphql/context.js'
 import type { GraphqlPart } from '../../platform/graphql/plugin.js'
 import type { Resolvers } from '../../graphql.types.js'
@@ -51,15 +51,15 @@ export function ordersAdminGraphql(orders: OrdersService): GraphqlPart {
         requirePermission(context, 'orders:read')
         const query = context.input(
           AdminOrderListQuery,
-          {
-            limit: args.first ?? undefined,
-            cursor: args.after ?? undefined,
-            status: args.status ?? undefined,
-            email: args.email ?? undefined,
-            q: args.query ?? undefined,
-            createdFrom: args.createdFrom ?? undefined,
-            createdTo: args.createdTo ?? undefined,
-          },
+          given({
+            limit: args.first,
+            cursor: args.after,
+            status: args.status,
+            email: args.email,
+            q: args.query,
+            createdFrom: args.createdFrom,
+            createdTo: args.createdTo,
+          }),
           '/adminOrders',
         )
         const page = await orders.adminList(query)

@@ -1,4 +1,4 @@
-import { connection, orNull } from '../../platform/graphql/resolvers.js'
+import { connection, given, orNull } from '../../platform/graphql/resolvers.js'
 import { callerOf, requireSignedIn, type GraphqlContext } from '../../platform/graphql/context.js'
 import type { GraphqlPart } from '../../platform/graphql/plugin.js'
 import type { Resolvers } from '../../graphql.types.js'
@@ -155,7 +155,7 @@ export function ordersGraphql(orders: OrdersService, follower: OrderFollower): G
         const principal = requireSignedIn(context)
         const query = context.input(
           OrderListQuery,
-          { limit: args.first ?? undefined, cursor: args.after ?? undefined },
+          given({ limit: args.first, cursor: args.after }),
           '/orders',
         )
         const page = await orders.listForCustomer(principal.subject, query)

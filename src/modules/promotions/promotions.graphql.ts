@@ -1,4 +1,4 @@
-import { connection, orNull } from '../../platform/graphql/resolvers.js'
+import { connection, given, orNull } from '../../platform/graphql/resolvers.js'
 import { requirePermission } from '../../platform/graphql/context.js'
 import type { GraphqlPart } from '../../platform/graphql/plugin.js'
 import type { Promotion as PromotionType, Resolvers } from '../../graphql.types.js'
@@ -137,13 +137,6 @@ function toGraphql(promotion: Promotion): PromotionType {
   return { ...promotionDto(promotion), version: promotion.version }
 }
 
-/** Fields that were given; `keepNull` keeps an explicit null (it clears the field in a patch). */
-function given(input: object, keepNull: boolean): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(input).filter(([, v]) => v !== undefined && (keepNull || v !== null)),
-  )
-}
-
 /** Staff management of promotions over the same calls as `/v1/admin/promotions`. */
 export function promotionsGraphql(service: PromotionsService): GraphqlPart {
   const resolvers: Resolvers = {
@@ -152,7 +145,7 @@ export function promotionsGraphql(service: PromotionsService): GraphqlPart {
         requirePermission(context, 'promotions:manage')
         const query = context.input(
           PromotionPageQuery,
-          { limit: args.first ?? undefined, cursor: args.after ?? undefined },
+          given({ limit: args.first, cursor: args.after }),
           '/promotions',
         )
         const page = await service.list(query)
@@ -170,7 +163,7 @@ export function promotionsGraphql(service: PromotionsService): GraphqlPart {
         requirePermission(context, 'promotions:manage')
         const input = context.input(
           CreatePromotionBody,
-          given(args.input, false),
+          given(args.input),
           '/createPromotion/input',
         )
         return toGraphql(await service.create(input))

@@ -1,4 +1,4 @@
-import { connection, orNull } from '../../platform/graphql/resolvers.js'
+import { connection, given, orNull } from '../../platform/graphql/resolvers.js'
 import { requirePermission } from '../../platform/graphql/context.js'
 import type { GraphqlPart } from '../../platform/graphql/plugin.js'
 import type { Resolvers } from '../../graphql.types.js'
@@ -172,11 +172,6 @@ export const webhooksTypeDefs = /* GraphQL */ `
   }
 `
 
-/** Fields that were given; an explicit null stays (it clears a nullable field, else is refused). */
-function given(input: object): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined))
-}
-
 /** The secret beside the endpoint: the one top-level field an idempotent replay keeps sealed. */
 function withSecret({ secret, ...endpoint }: CreatedEndpointDto) {
   return { endpoint: endpoint as EndpointDto, secret }
@@ -193,7 +188,7 @@ export function webhooksGraphql(
         requirePermission(context, 'webhooks:manage')
         const query = context.input(
           WebhookPageQuery,
-          { limit: args.first ?? undefined, cursor: args.after ?? undefined },
+          given({ limit: args.first, cursor: args.after }),
           '/webhookEndpoints',
         )
         const page = await endpoints.list(query)
@@ -228,7 +223,7 @@ export function webhooksGraphql(
         const { id } = context.input(EndpointParams, { id: args.id }, '/updateWebhookEndpoint')
         const patch = context.input(
           UpdateEndpointBody,
-          given(args.input),
+          given(args.input, true),
           '/updateWebhookEndpoint/input',
         )
         return endpoints.update(id, patch)
@@ -244,7 +239,7 @@ export function webhooksGraphql(
         const { id } = context.input(EndpointParams, { id: args.id }, '/rotateWebhookSecret')
         const body = context.input(
           RotateSecretBody,
-          { overlapSeconds: args.overlapSeconds ?? undefined },
+          given({ overlapSeconds: args.overlapSeconds }),
           '/rotateWebhookSecret',
         )
         return context.once(
@@ -272,7 +267,7 @@ export function webhooksGraphql(
         requirePermission(context, 'webhooks:manage')
         const query = context.input(
           WebhookPageQuery,
-          { limit: args.first ?? undefined, cursor: args.after ?? undefined },
+          given({ limit: args.first, cursor: args.after }),
           '/deliveries',
         )
         const page = await deliveries.list(endpoint.id, query)

@@ -18,3 +18,16 @@ export function connection<T>(page: Page<T>) {
     pageInfo: { hasNextPage: page.page.hasMore, endCursor: page.page.nextCursor },
   }
 }
+
+/**
+ * The fields of an input object (or of a field's arguments) that were given: GraphQL's null for
+ * an optional field means "not given", as an absent field does in a REST body. `keep` names the
+ * fields where null is a value (it clears the field in a patch), or is `true` for all of them.
+ */
+export function given(input: object, keep: readonly string[] | true = []): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(input).filter(
+      ([k, v]) => v !== undefined && (v !== null || keep === true || keep.includes(k)),
+    ),
+  )
+}

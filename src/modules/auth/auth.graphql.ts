@@ -202,13 +202,7 @@ export function authGraphql(deps: AuthGraphqlDeps): GraphqlPart {
           { refreshToken: args.refreshToken ?? undefined },
           '/logout',
         )
-        if (refreshToken) {
-          await sessions.logoutByRefreshToken(refreshToken)
-          return true
-        }
-        const principal = context.principal
-        if (!principal?.sessionId) throw AuthErrors.noSession()
-        await sessions.revokeSession(principal.subject, principal.sessionId)
+        await sessions.logout(refreshToken || undefined, context.principal)
         return true
       },
     },

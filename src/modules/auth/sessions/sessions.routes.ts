@@ -88,13 +88,7 @@ export function sessionRoutes(deps: SessionRoutesDeps): RoutePlugin {
       async (request, reply) => {
         const token = request.body.refreshToken ?? refreshTokenFromCookie(request, trustedOrigins)
         clearRefreshCookie(reply)
-        if (token) {
-          await sessions.logoutByRefreshToken(token)
-        } else {
-          const sessionId = request.principal?.sessionId
-          if (!request.principal || !sessionId) throw AuthErrors.noSession()
-          await sessions.revokeSession(request.principal.subject, sessionId)
-        }
+        await sessions.logout(token || undefined, request.principal ?? null)
         return reply.code(204).send(null)
       },
     )

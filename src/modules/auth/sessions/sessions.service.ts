@@ -50,8 +50,14 @@ export interface SessionService {
   start(user: User, client: ClientInfo): Promise<SessionTokens>
   /** Spends the refresh token for a new pair; a spent token revokes its whole session. */
   refresh(refreshToken: string, client: ClientInfo): Promise<SessionTokens>
-  /** Ends the session a refresh token belongs to; unknown tokens are ignored (idempotent). */
-  logoutByRefreshToken(refreshToken: string): Promise<void>
+  /**
+   * Signs out: ends the session `refreshToken` belongs to (an unknown token is ignored, so a
+   * repeat is harmless), else the caller's current one; with neither it is `no_session`.
+   */
+  logout(
+    refreshToken: string | undefined,
+    caller: { subject: string; sessionId?: string } | null,
+  ): Promise<void>
   /** Ends one of the user's sessions; another user's id is `session_not_found`. */
   revokeSession(userId: string, sessionId: string): Promise<void>
   /**
@@ -157,6 +163,13 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     }
   }
 
+  async function revokeOwn(userId: string, sessionId: string): Promise<void> {
+    if (!(await revokeSession(db, sessionId, 'logout', userId))) {
+      throw AuthErrors.sessionNotFound(sessionId)
+    }
+    logger.info({ userId, sessionId }, 'session revoked')
+  }
+
   return {
     async start(user, client) {
       const { ip, userAgent } = normalizeClient(client)
@@ -184,7 +197,11 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       return pair(outcome.user, outcome.sessionId, outcome.refreshToken)
     },
 
-    async logoutByRefreshToken(refreshToken) {
+    async logout(refreshToken, caller) {
+      if (refreshToken === undefined) {
+        if (!caller?.sessionId) throw AuthErrors.noSession()
+        return revokeOwn(caller.subject, caller.sessionId)
+      }
       if (!refreshTokenShape.test(refreshToken)) return
       const state = await findRefreshTokenState(db, sha256(refreshToken))
       if (state && (await revokeSession(db, state.sessionId, 'logout'))) {
@@ -192,12 +209,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       }
     },
 
-    async revokeSession(userId, sessionId) {
-      if (!(await revokeSession(db, sessionId, 'logout', userId))) {
-        throw AuthErrors.sessionNotFound(sessionId)
-      }
-      logger.info({ userId, sessionId }, 'session revoked')
-    },
+    revokeSession: revokeOwn,
 
     async revokeAllSessions(userId, exceptSessionId, reason = 'logout_all') {
       const count = await revokeUserSessions(db, userId, reason, exceptSessionId)

@@ -597,7 +597,7 @@ describe(`GraphQL storefront: no N+1 on line products (${engine})`, () => {
       one.length,
       `1 line:\n${one.join('\n')}\n5 lines:\n${five.join('\n')}`,
     )
-    const productReads = five.filter((s) => /from "catalog"\."product"/.test(s))
+    const productReads = five.filter((s) => /from "?catalog"?\."?product\b/.test(s))
     assert.equal(productReads.length, 1, five.join('\n'))
   })
 
@@ -624,7 +624,7 @@ describe(`GraphQL storefront: no N+1 on line products (${engine})`, () => {
     const items = data!.orders.nodes.flatMap((o) => o.items)
     assert.equal(items.length, 4)
     assert.ok(items.every((i) => i.product !== null))
-    const productReads = statements.filter((s) => /from "catalog"\."product"/.test(s))
+    const productReads = statements.filter((s) => /from "?catalog"?\."?product\b/.test(s))
     assert.equal(productReads.length, 1, statements.join('\n'))
   })
 

@@ -165,8 +165,8 @@ export function createCatalogService(deps: CatalogDeps) {
 
     /**
      * Published products by id as `getProduct` shows them (variants priced in `currency`), for
-     * batched lookups: one entry per id, in order, null where no published product has it. Four
-     * statements whatever the number of ids.
+     * batched lookups: one entry per id, in order, null where no published product has it. One
+     * statement whatever the number of ids.
      */
     async getProducts(
       ids: readonly string[],
@@ -174,30 +174,8 @@ export function createCatalogService(deps: CatalogDeps) {
     ): Promise<(ProductDto | null)[]> {
       const unique = [...new Set(ids)]
       if (unique.length === 0) return []
-      const d = read()
-      const rows = await repo
-        .findProductsQuery(d)
-        .where('id', 'in', unique)
-        .where('status', '=', 'published')
-        .execute()
-      const parts = await loadParts(
-        d,
-        rows.map((r) => r.id),
-      )
-      const found = new Map<string, ProductDto>()
-      for (const { version: _, variants, ...product } of toAdminProductDtos(
-        rows,
-        parts,
-        new Map(),
-        currency,
-      )) {
-        found.set(product.id, {
-          ...product,
-          variants: variants.flatMap(({ id, sku, title, options, price, inStock }) =>
-            price ? [{ id, sku, title, options, price, inStock }] : [],
-          ),
-        })
-      }
+      const rows = await listing.findStorefrontProducts(read(), unique, currency)
+      const found = new Map(rows.map((row) => [row.id, toStorefrontDto(row)]))
       return ids.map((id) => found.get(id) ?? null)
     },
 

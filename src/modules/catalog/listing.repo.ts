@@ -199,18 +199,34 @@ export async function listStorefrontProducts(
   return (await listingQuery<StorefrontRow>(filter, keys, after, limit, true).execute(db)).rows
 }
 
+/** Published products with their storefront details: the select that a `where` completes. */
+function storefrontSelect(currency: string): RawBuilder<unknown> {
+  return sql`
+    select p.id, p.slug, p.title, p.description, p.status, p.version, p.created_at, p.updated_at,
+      '[]'::json as sort_values ${storefrontColumns(currency)}
+    from catalog.product p
+    where p.deleted_at is null and p.status = 'published'`
+}
+
 /** One published product by id or slug, with its storefront details, in one statement. */
 export async function findStorefrontProduct(
   db: Db,
   idOrSlug: string,
   currency: string,
 ): Promise<StorefrontRow | undefined> {
-  const result = await sql<StorefrontRow>`
-    select p.id, p.slug, p.title, p.description, p.status, p.version, p.created_at, p.updated_at,
-      '[]'::json as sort_values ${storefrontColumns(currency)}
-    from catalog.product p
-    where (p.id = ${idOrSlug} or p.slug = ${idOrSlug})
-      and p.deleted_at is null and p.status = 'published'
+  const result = await sql<StorefrontRow>`${storefrontSelect(currency)}
+    and (p.id = ${idOrSlug} or p.slug = ${idOrSlug})
     limit 1`.execute(db)
   return result.rows[0]
+}
+
+/** The published ones of these products by id (in no order), in one statement. */
+export async function findStorefrontProducts(
+  db: Db,
+  ids: readonly string[],
+  currency: string,
+): Promise<StorefrontRow[]> {
+  const result = await sql<StorefrontRow>`${storefrontSelect(currency)}
+    and p.id in (${sql.join(ids)})`.execute(db)
+  return result.rows
 }

@@ -176,6 +176,7 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
     refunds: orders.refunds,
     promotions: promotions.service,
     payments: payments.providers,
+    catalog: catalog.service,
   })
   const notifications = createNotificationsModule(
     {

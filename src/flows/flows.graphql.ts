@@ -1,12 +1,22 @@
-import { callerOf } from '../platform/graphql/context.js'
+import type { MercuriusLoaders } from 'mercurius'
+import { callerOf, type GraphqlContext } from '../platform/graphql/context.js'
 import type { GraphqlPart } from '../platform/graphql/plugin.js'
 import type { Resolvers } from '../graphql.types.js'
+import { productLoader, type CatalogApi } from '../modules/catalog/index.js'
 import { OrderParams } from '../modules/orders/index.js'
 import type { CancelOrder } from './cancel-order.js'
 import { CheckoutBody, CheckoutParams } from './flows.schema.js'
 import type { PlaceOrder } from './place-order.js'
 
 export const flowsTypeDefs = /* GraphQL */ `
+  extend type OrderItem {
+    """
+    The product as the storefront shows it now, priced in the order's currency; null when it is
+    no longer published.
+    """
+    product: Product
+  }
+
   extend type Mutation {
     """
     Places the order: reserves the stock, charges the payment and answers with the order. A guest
@@ -84,8 +94,15 @@ export const flowsTypeDefs = /* GraphQL */ `
   }
 `
 
-/** Checkout and the customer's cancellation over the same flows as their REST routes. */
-export function flowsGraphql(placeOrder: PlaceOrder, cancelOrder: CancelOrder): GraphqlPart {
+/**
+ * Checkout and the customer's cancellation over the same flows as their REST routes, and the
+ * catalog product behind an order line (orders and catalog do not know each other).
+ */
+export function flowsGraphql(
+  placeOrder: PlaceOrder,
+  cancelOrder: CancelOrder,
+  catalog: Pick<CatalogApi, 'getProducts'>,
+): GraphqlPart {
   const resolvers: Resolvers = {
     Mutation: {
       checkout: async (_root, args, context) => {
@@ -120,5 +137,16 @@ export function flowsGraphql(placeOrder: PlaceOrder, cancelOrder: CancelOrder): 
       },
     },
   }
-  return { resolvers: resolvers as GraphqlPart['resolvers'] }
+  const loaders: MercuriusLoaders<GraphqlContext> = {
+    OrderItem: {
+      product: productLoader(
+        catalog,
+        (line: { productId: string | null; unitPrice: { currency: string } }) => ({
+          productId: line.productId,
+          currency: line.unitPrice.currency,
+        }),
+      ),
+    },
+  }
+  return { resolvers: resolvers as GraphqlPart['resolvers'], loaders }
 }

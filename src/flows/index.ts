@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { UnitOfWork } from '../platform/db/unit-of-work.js'
 import type { ModuleRuntime } from '../platform/module.js'
 import type { CartsService } from '../modules/carts/index.js'
+import type { CatalogApi } from '../modules/catalog/index.js'
 import type { InventoryService } from '../modules/inventory/index.js'
 import type { OrdersService, RefundRows } from '../modules/orders/index.js'
 import type { PaymentProviders } from '../modules/payments/index.js'
@@ -25,6 +26,8 @@ export interface FlowDoors {
   refunds: RefundRows
   promotions: Pick<PromotionsService, 'redeem' | 'releaseRedemption'>
   payments: PaymentProviders
+  /** Read only: the product behind an order line, for GraphQL's `OrderItem.product`. */
+  catalog: Pick<CatalogApi, 'getProducts'>
 }
 
 export interface FlowSettings {
@@ -68,7 +71,10 @@ export function createFlows(
         // Its own scope: the raw-body JSON parser must not reach the other routes.
         await app.register(paymentWebhookRoutes(deps.payments.enabled, settlement))
       },
-      graphql: [flowsGraphql(placeOrder, cancelOrder), flowsAdminGraphql(refundOrder)],
+      graphql: [
+        flowsGraphql(placeOrder, cancelOrder, deps.catalog),
+        flowsAdminGraphql(refundOrder),
+      ],
       jobs: [
         {
           name: RECONCILE_JOB,

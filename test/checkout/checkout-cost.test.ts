@@ -118,6 +118,7 @@ describe(`the cost of one guest checkout (${engine})`, () => {
           counting('payments', modules.payments.providers.forPayment(method, token), calls),
         byName: (name) => counting('payments', modules.payments.providers.byName(name), calls),
       },
+      catalog: counting('catalog', modules.catalog.service, calls),
     })
     const { order } = await flows.placeOrder.checkout(
       { customerId: null, token: shopper.cartToken },

@@ -3,7 +3,7 @@ import type { MercuriusLoaders } from 'mercurius'
 import { callerOf, requireSignedIn, type GraphqlContext } from '../../platform/graphql/context.js'
 import type { GraphqlPart } from '../../platform/graphql/plugin.js'
 import type { Resolvers } from '../../graphql.types.js'
-import type { CatalogApi } from '../catalog/index.js'
+import { productLoader, type CatalogApi } from '../catalog/index.js'
 import { COUPON_UNAVAILABLE_REASONS } from '../promotions/index.js'
 import {
   AddItemBody,
@@ -135,14 +135,6 @@ export const cartsTypeDefs = /* GraphQL */ `
     product: Product
   }
 
-  extend type OrderItem {
-    """
-    The product as the storefront shows it now, priced in the order's currency; null when it is
-    no longer published.
-    """
-    product: Product
-  }
-
   """
   A cart's shipping address: only the country is needed to price shipping and tax.
   """
@@ -229,45 +221,9 @@ export const cartsTypeDefs = /* GraphQL */ `
   }
 `
 
-/** A line that names its product, with the currency to price that product in. */
-interface ProductRef {
-  productId: string | null
-  currency: string
-}
-
 /**
- * One `catalog.getProducts` per currency for all the lines an operation asks `product` of,
- * whatever the number of carts and orders.
- */
-function productLoader<Line>(
-  catalog: Pick<CatalogApi, 'getProducts'>,
-  refOf: (line: Line) => ProductRef,
-) {
-  return async (queries: { obj: Line }[]) => {
-    const refs = queries.map((q) => refOf(q.obj))
-    const byCurrency = new Map<string, Set<string>>()
-    for (const { productId, currency } of refs) {
-      if (productId === null) continue
-      const ids = byCurrency.get(currency) ?? new Set<string>()
-      byCurrency.set(currency, ids.add(productId))
-    }
-    const found = new Map<string, unknown>()
-    await Promise.all(
-      [...byCurrency].map(async ([currency, set]) => {
-        const ids = [...set]
-        const products = await catalog.getProducts(ids, currency)
-        ids.forEach((id, i) => found.set(`${currency}:${id}`, products[i]))
-      }),
-    )
-    return refs.map((r) =>
-      r.productId === null ? null : found.get(`${r.currency}:${r.productId}`),
-    )
-  }
-}
-
-/**
- * The storefront cart over the same service calls as the `/v1/carts` routes, with the line's
- * product loaded in one batch (cart lines and order lines alike).
+ * The storefront cart over the same service calls as the `/v1/carts` routes, with the lines'
+ * products loaded in one batch.
  */
 export function cartsGraphql(
   carts: CartsService,
@@ -360,15 +316,6 @@ export function cartsGraphql(
         (line: { productId: string | null; lineTotal: { currency: string } }) => ({
           productId: line.productId,
           currency: line.lineTotal.currency,
-        }),
-      ),
-    },
-    OrderItem: {
-      product: productLoader(
-        catalog,
-        (line: { productId: string | null; unitPrice: { currency: string } }) => ({
-          productId: line.productId,
-          currency: line.unitPrice.currency,
         }),
       ),
     },

@@ -4,7 +4,7 @@ import type { Resolvers } from '../../graphql.types.js'
 import type { Cache } from '../../platform/cache/cache.js'
 import type { CatalogApi } from './catalog.api.js'
 import { readThrough, type CachedReply } from './catalog.cache.js'
-import { ProductListQuery } from './catalog.schema.js'
+import { ProductListQuery, type ProductDto } from './catalog.schema.js'
 
 export const catalogTypeDefs = /* GraphQL */ `
   extend type Query {
@@ -92,6 +92,43 @@ export const catalogTypeDefs = /* GraphQL */ `
     updatedAt: DateTime!
   }
 `
+
+/** A line that names its product, with the currency to price that product in. */
+interface ProductRef {
+  productId: string | null
+  currency: string
+}
+
+/**
+ * A Mercurius loader for a `product: Product` field of lines that name a product (cart and order
+ * lines): one `getProducts` per currency for all the lines an operation asks it of, whatever the
+ * number of carts and orders.
+ */
+export function productLoader<Line>(
+  catalog: Pick<CatalogApi, 'getProducts'>,
+  refOf: (line: Line) => ProductRef,
+) {
+  return async (queries: { obj: Line }[]) => {
+    const refs = queries.map((q) => refOf(q.obj))
+    const byCurrency = new Map<string, Set<string>>()
+    for (const { productId, currency } of refs) {
+      if (productId === null) continue
+      const ids = byCurrency.get(currency) ?? new Set<string>()
+      byCurrency.set(currency, ids.add(productId))
+    }
+    const found = new Map<string, ProductDto | null>()
+    await Promise.all(
+      [...byCurrency].map(async ([currency, set]) => {
+        const ids = [...set]
+        const products = await catalog.getProducts(ids, currency)
+        ids.forEach((id, i) => found.set(`${currency}:${id}`, products[i] ?? null))
+      }),
+    )
+    return refs.map((r) =>
+      r.productId === null ? null : found.get(`${r.currency}:${r.productId}`),
+    )
+  }
+}
 
 /**
  * The storefront catalog over the same service calls as `GET /v1/products` and friends. GET

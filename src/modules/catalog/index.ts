@@ -24,7 +24,7 @@ import { catalogGraphql } from './catalog.graphql.js'
 import { catalogAdminGraphql } from './catalog.admin-graphql.js'
 import { createCatalogTables } from './migrations/2026_11_21_0630_create_catalog_tables.js'
 
-export { catalogTypeDefs } from './catalog.graphql.js'
+export { catalogTypeDefs, productLoader } from './catalog.graphql.js'
 export { catalogAdminTypeDefs } from './catalog.admin-graphql.js'
 export { CatalogEvents, type ProductEventPayload } from './catalog.events.js'
 export type { AdminProductDto, ProductDto, ProductInput } from './catalog.schema.js'

@@ -5,6 +5,7 @@ import { sql } from 'kysely'
 import { createTestContext, engine, uniqueSuffix, type TestContext } from '../helpers/context.js'
 import { createProduct } from '../helpers/catalog.js'
 import { cartWith, checkout, stockedVariant, type OrderBody } from '../checkout/support.js'
+import type { PromotionBody } from '../promotions/support.js'
 import { queuedJobs } from '../webhooks/support.js'
 import { gql, gqlData, gqlErrorCode } from './support.js'
 
@@ -273,17 +274,7 @@ describe(`GraphQL admin orders and refunds (${engine})`, () => {
   })
 })
 
-interface Promotion {
-  id: string
-  code: string
-  kind: string
-  description: string | null
-  percentOffBps: number | null
-  amountOff: { amount: number; currency: string }[] | null
-  minimumSubtotal: { amount: number; currency: string }[] | null
-  usageLimit: number | null
-  timesUsed: number
-  active: boolean
+type Promotion = Omit<PromotionBody, 'startsAt' | 'endsAt' | 'perCustomerLimit'> & {
   version: number
 }
 

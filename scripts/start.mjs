@@ -3,6 +3,8 @@
 // dist/<fingerprint>/ when any of them changed since the last build, the files that are not
 // TypeScript (templates, the password list) are copied beside them, and the built main runs in
 // this process with the same arguments. Development keeps tsx (`npm run dev`): see ADR 0007.
+// `node scripts/start.mjs --build` only builds (when due) and prints the build's folder: the
+// container image runs that folder's main.js directly (Dockerfile).
 import { createHash, randomBytes } from 'node:crypto'
 import { cpSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import path from 'node:path'
@@ -91,5 +93,9 @@ try {
   built = true
 }
 if (built) prune(id)
+if (process.argv[2] === '--build') {
+  console.log(target)
+  process.exit(0)
+}
 // The built main reads process.argv itself: `node scripts/start.mjs serve` runs `serve`.
 await import(pathToFileURL(entry).href)

@@ -18,7 +18,9 @@ export interface BackupHeader {
 }
 
 /** A backup that cannot be taken or restored: the CLI prints the message alone. */
-export class BackupError extends Error {}
+export class BackupError extends Error {
+  override name = 'BackupError'
+}
 
 export interface TableColumn {
   name: string

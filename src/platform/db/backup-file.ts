@@ -1,11 +1,6 @@
 import { createReadStream } from 'node:fs'
 import { createGunzip } from 'node:zlib'
-import {
-  BACKUP_FORMAT,
-  BACKUP_VERSION,
-  BackupError,
-  type BackupHeader,
-} from './backup-tables.js'
+import { BACKUP_FORMAT, BACKUP_VERSION, BackupError, type BackupHeader } from './backup-tables.js'
 
 /** One line of a backup file, parsed. */
 export type BackupLine =

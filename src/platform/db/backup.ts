@@ -69,7 +69,12 @@ async function page(trx: Trx, table: BackupTable, after: Row | undefined, limit:
   }))
 }
 
-async function* tableLines(trx: Trx, table: BackupTable, batch: number, counts: BackupResult['counts']) {
+async function* tableLines(
+  trx: Trx,
+  table: BackupTable,
+  batch: number,
+  counts: BackupResult['counts'],
+) {
   yield line({ table: qualified(table), columns: table.columns.map((c) => c.name) })
   const keyAt = table.key.map((k) => table.columns.findIndex((c) => c.name === k.name))
   let count = 0

@@ -71,7 +71,9 @@ async function migrateToLevel(db: Db, sets: MigrationSet[], level: string[]): Pr
     const message = result.error instanceof Error ? result.error.message : String(result.error)
     throw new Error(`migration ${failed} failed: ${message}`)
   }
-  return (result.results ?? []).map((r) => `${r.direction === 'Up' ? 'up' : 'down'} ${r.migrationName}`)
+  return (result.results ?? []).map(
+    (r) => `${r.direction === 'Up' ? 'up' : 'down'} ${r.migrationName}`,
+  )
 }
 
 /** Up to ~30,000 parameters a statement (PostgreSQL allows 65,535). */
@@ -79,7 +81,12 @@ function rowsPerInsert(columns: number): number {
   return Math.max(1, Math.min(500, Math.floor(30_000 / Math.max(1, columns))))
 }
 
-async function insertRows(trx: Trx, table: BackupTable, columns: string[], rows: (string | null)[][]) {
+async function insertRows(
+  trx: Trx,
+  table: BackupTable,
+  columns: string[],
+  rows: (string | null)[][],
+) {
   if (rows.length === 0) return
   const types = columns.map((name) => {
     const column = table.columns.find((c) => c.name === name)
@@ -93,7 +100,13 @@ async function insertRows(trx: Trx, table: BackupTable, columns: string[], rows:
     values ${sql.join(values)}`.execute(trx)
 }
 
-async function setSequence(trx: Trx, name: string, value: string, called: boolean, known: string[]) {
+async function setSequence(
+  trx: Trx,
+  name: string,
+  value: string,
+  called: boolean,
+  known: string[],
+) {
   if (!known.includes(name)) throw new BackupError(`the store has no sequence ${name}`)
   await sql`select setval(${name}::text::regclass, ${value}::text::bigint, ${called})`.execute(trx)
 }

@@ -130,6 +130,11 @@ async function migrate(action: string | undefined, database: Database): Promise<
   } else throw new UsageError()
 }
 
+/** Rows per table, the tables that hold any. */
+function printCounts(counts: Record<string, number>): void {
+  for (const [table, rows] of Object.entries(counts)) if (rows > 0) console.log(`${rows}\t${table}`)
+}
+
 /** `backup <file>` and `restore <file> [--force]` (docs/operations.md#backups). */
 async function backupOrRestore(
   role: string,
@@ -142,13 +147,13 @@ async function backupOrRestore(
     throw new UsageError()
   if (role === 'backup') {
     const done = await backup(database, file)
-    for (const [table, rows] of Object.entries(done.counts)) console.log(`${rows}\t${table}`)
+    printCounts(done.counts)
     console.log(`backed up ${done.rows} rows of ${done.tables} tables to ${file}`)
     return
   }
   const done = await restore(database, file, { migrations: allMigrations, force })
   for (const step of done.migrated) console.log(step)
-  for (const [table, rows] of Object.entries(done.counts)) console.log(`${rows}\t${table}`)
+  printCounts(done.counts)
   console.log(`restored ${done.rows} rows into ${done.tables} tables from ${file}`)
 }
 

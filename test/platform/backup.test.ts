@@ -186,12 +186,14 @@ describe(`backup and restore (${engine})`, () => {
     }
   })
 
-  test('a truncated file, a file of another format and a non-backup file are refused, nothing changed', async () => {
+  test('a truncated file, another format or version, a newer schema and a non-backup file are refused, nothing changed', async () => {
     const file = fileAt('whole.ndjson.gz')
     await backup(source.database, file)
     const whole = await readFile(file)
     const lines = gunzipSync(whole).toString().split('\n')
     const header = JSON.parse(lines[0]!) as Record<string, unknown>
+    const migrations = [...(header.migrations as string[]), '2099_01_01_0000_create_future']
+    const future = { ...header, migrations }
     const cases: [string, Buffer, RegExp][] = [
       ['cut.gz', whole.subarray(0, Math.floor(whole.length / 2)), /truncated/],
       ['no-end.gz', gzipSync(lines.slice(0, -2).join('\n') + '\n'), /truncated/],
@@ -202,6 +204,11 @@ describe(`backup and restore (${engine})`, () => {
       ],
       ['v2.gz', gzipSync(JSON.stringify({ ...header, version: 2 }) + '\n'), /format version 2/],
       ['notes.txt', Buffer.from('shopping list\n'), /not an Emporium backup/],
+      [
+        'newer.gz',
+        gzipSync([JSON.stringify(future), ...lines.slice(1)].join('\n')),
+        /does not know migration/,
+      ],
       ['plain.json.gz', gzipSync('{"hello":"world"}\n'), /not an Emporium backup/],
     ]
     const empty = await openTestDatabase({ migrated: false })

@@ -3,15 +3,18 @@ import { availableParallelism } from 'node:os'
 import { ConfigError, loadConfig, loadDotEnv } from './config.js'
 import { createLogger } from './platform/telemetry/logger.js'
 
-const USAGE = `usage: emporium [start | serve | worker | migrate up|down|down-all|status | seed]
+const USAGE = `usage: emporium [start | serve | worker | migrate up|down|down-all|status | seed |
+                 backup <file> | restore <file> [--force]]
   start    API and worker (default): one process on the embedded database; on PostgreSQL
            WEB_CONCURRENCY API processes and one worker process (1: all in one process)
   serve    API only (PostgreSQL), WEB_CONCURRENCY processes
   worker   jobs, schedules and the outbox relay only (PostgreSQL)
   migrate  apply (up), revert one (down) or all (down-all) migrations, or list them (status)
-  seed     load the demo catalog into an empty store`
+  seed     load the demo catalog into an empty store
+  backup   write the store's data to a gzip file (a consistent snapshot, either engine)
+  restore  load a backup into an empty store (--force: replace the store's data)`
 
-const ROLES = ['start', 'serve', 'worker', 'migrate', 'seed']
+const ROLES = ['start', 'serve', 'worker', 'migrate', 'seed', 'backup', 'restore']
 
 class UsageError extends Error {}
 
@@ -40,7 +43,7 @@ async function main(argv: string[]): Promise<void> {
     )
   }
   const { runRole, UsageError: UnknownAction } = await import('./roles.js')
-  await runRole(role, action, config, logger).catch((error: unknown) => {
+  await runRole(role, action, config, logger, argv.slice(2)).catch((error: unknown) => {
     throw error instanceof UnknownAction ? new UsageError() : error
   })
 }
@@ -48,6 +51,7 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError) console.error(USAGE)
   else if (error instanceof ConfigError) console.error(error.message)
+  else if (error instanceof Error && error.name === 'BackupError') console.error(error.message)
   else console.error('emporium failed to start:', error instanceof Error ? error.message : error)
   process.exit(error instanceof UsageError ? 2 : 1)
 })

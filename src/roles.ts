@@ -10,6 +10,8 @@ import {
   migrationStatus,
 } from './platform/db/migrations.js'
 import { sendStatus } from './platform/cluster/status.js'
+import { backup } from './platform/db/backup.js'
+import { restore } from './platform/db/restore.js'
 import { allMigrations } from './composition.js'
 import { createRuntime, migrateDatabase, type Runtime } from './runtime.js'
 
@@ -128,6 +130,33 @@ async function migrate(action: string | undefined, database: Database): Promise<
   } else throw new UsageError()
 }
 
+/** Rows per table, the tables that hold any. */
+function printCounts(counts: Record<string, number>): void {
+  for (const [table, rows] of Object.entries(counts)) if (rows > 0) console.log(`${rows}\t${table}`)
+}
+
+/** `backup <file>` and `restore <file> [--force]` (docs/operations.md#backups). */
+async function backupOrRestore(
+  role: string,
+  file: string | undefined,
+  flags: string[],
+  database: Database,
+): Promise<void> {
+  const force = flags.includes('--force')
+  if (!file || flags.some((f) => f !== '--force') || (role === 'backup' && force))
+    throw new UsageError()
+  if (role === 'backup') {
+    const done = await backup(database, file)
+    printCounts(done.counts)
+    console.log(`backed up ${done.rows} rows of ${done.tables} tables to ${file}`)
+    return
+  }
+  const done = await restore(database, file, { migrations: allMigrations, force })
+  for (const step of done.migrated) console.log(step)
+  printCounts(done.counts)
+  console.log(`restored ${done.rows} rows into ${done.tables} tables from ${file}`)
+}
+
 /** A role or migrate action that does not exist: main prints the usage. */
 export class UsageError extends Error {}
 
@@ -137,6 +166,7 @@ export async function runRole(
   action: string | undefined,
   config: Config,
   logger: Logger,
+  flags: string[] = [],
 ): Promise<void> {
   const options = databaseOptions(config)
   const database = await openDatabase(
@@ -144,6 +174,8 @@ export async function runRole(
   )
   try {
     if (role === 'migrate') return await migrate(action, database).finally(() => database.close())
+    if (role === 'backup' || role === 'restore')
+      return await backupOrRestore(role, action, flags, database).finally(() => database.close())
     if (role === 'seed') {
       await migrateDatabase(database, logger)
       const runtime = createRuntime(config, logger, database, { consume: false })

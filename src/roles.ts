@@ -1,6 +1,7 @@
 import cluster from 'node:cluster'
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
+import { parseAdminCommand, runAdminCommand } from './admin.js'
 import { ConfigError, type Config } from './config.js'
 import { databaseOptions, openDatabase, type Database } from './platform/db/database.js'
 import {
@@ -55,6 +56,19 @@ function onSignals(
   process.once('SIGINT', (s) => void stop(s))
 }
 
+/**
+ * Without an admin nobody can sign in to run the store: say how to make one, once per start (in
+ * a cluster, the first child: the worker process of `start`, the first API process of `serve`).
+ */
+async function adminHint(runtime: Runtime, role: string): Promise<void> {
+  const first = cluster.isWorker ? cluster.worker?.id === 1 : role === 'start' || role === 'serve'
+  if (!first || runtime.config.adminEmail) return
+  if (await runtime.modules.auth.service.hasAdmin()) return
+  runtime.logger.warn(
+    'no admin account yet: create one with `npm run admin -- create you@example.com`',
+  )
+}
+
 function logReady(runtime: Runtime, started: number, serving: boolean): void {
   const { config, logger, database } = runtime
   const startupMs = Date.now() - started
@@ -97,6 +111,7 @@ async function run(
     role === 'worker' ? undefined : await runtime.buildApp({ isShuttingDown: () => shuttingDown })
 
   if (role !== 'serve') await prepare(runtime)
+  await adminHint(runtime, role)
   await runtime.jobs.start({ work: role !== 'serve' })
   if (role !== 'serve') {
     // Consumers first: on JetStream they are created at their start and see what comes after.
@@ -137,7 +152,13 @@ export async function runRole(
   action: string | undefined,
   config: Config,
   logger: Logger,
+  args: readonly string[] = [],
 ): Promise<void> {
+  if (role === 'admin') {
+    const command = parseAdminCommand(action, args)
+    if (!command) throw new UsageError()
+    return runAdminCommand(command, config, logger)
+  }
   const options = databaseOptions(config)
   const database = await openDatabase(
     options.engine === 'postgres' ? { ...options, logger } : options,

@@ -126,6 +126,24 @@ describe(`npm run admin -- create (${engine})`, () => {
         })
         assert.equal(me.status, 200)
         assert.equal(((await me.json()) as { role: string }).role, 'admin')
+
+        // While the server runs: the embedded database is the server's (db.lock); PostgreSQL
+        // takes any number of processes.
+        const during = await admin(['create', 'z@example.com', '--password-stdin'], env, {
+          stdin: PASSWORD,
+        })
+        if (engine === 'pglite') {
+          assert.equal(during.code, 1)
+          assert.match(
+            during.stderr,
+            new RegExp(
+              `DATA_DIR .+ is in use by another Emporium process \\(pid ${started.child.pid}\\)`,
+            ),
+          )
+        } else {
+          assert.equal(during.code, 0, during.stderr)
+          assert.match(during.stdout, /^admin z@example.com created/)
+        }
       } finally {
         await stop(started)
       }

@@ -3,7 +3,7 @@ import { isIP } from 'node:net'
 import path from 'node:path'
 import { secretKeyFromBase64, type SecretKey } from './platform/crypto.js'
 import { readRateLimitSettings, type RateLimitSettings } from './platform/ratelimit/settings.js'
-import type { LogLevel } from './platform/telemetry/logger.js'
+import { LOG_FORMATS, type LogFormat, type LogLevel } from './platform/telemetry/logger.js'
 
 export interface Config {
   readonly port: number
@@ -17,6 +17,8 @@ export interface Config {
   readonly adminPassword: string | undefined
   readonly seedDemo: boolean
   readonly logLevel: LogLevel
+  /** `LOG_FORMAT`; unset: pretty on a terminal outside production, else JSON (`chooseLogFormat`). */
+  readonly logFormat: LogFormat | undefined
   /** Proxies whose `X-Forwarded-For` is believed: addresses/CIDRs, a hop count, or any (`true`). */
   readonly trustProxy: boolean | number | readonly string[]
   readonly corsOrigins: readonly string[]
@@ -423,6 +425,11 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`)
   }
 
+  const logFormat = str(env, 'LOG_FORMAT')?.toLowerCase() as LogFormat | undefined
+  if (logFormat !== undefined && !LOG_FORMATS.includes(logFormat)) {
+    throw new ConfigError('LOG_FORMAT', `must be one of ${LOG_FORMATS.join(', ')}`)
+  }
+
   const trustProxy = trustProxySetting(env)
 
   const storeCurrency = (str(env, 'STORE_CURRENCY') ?? 'EUR').toUpperCase()
@@ -454,6 +461,7 @@ export function loadConfig(env: Env = process.env): Config {
     adminPassword: adminEmail ? adminPassword : undefined,
     seedDemo: bool(env, 'SEED_DEMO', true),
     logLevel,
+    logFormat,
     trustProxy,
     corsOrigins: Object.freeze(corsOrigins),
     storeCurrency,

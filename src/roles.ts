@@ -1,6 +1,7 @@
 import cluster from 'node:cluster'
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
+import { parseAdminCommand, runAdminCommand } from './admin.js'
 import { ConfigError, type Config } from './config.js'
 import { databaseOptions, openDatabase, type Database } from './platform/db/database.js'
 import {
@@ -57,6 +58,19 @@ function onSignals(
   process.once('SIGINT', (s) => void stop(s))
 }
 
+/**
+ * Without an admin nobody can sign in to run the store: say how to make one, once per start (in
+ * a cluster, the first child: the worker process of `start`, the first API process of `serve`).
+ */
+async function adminHint(runtime: Runtime, role: string): Promise<void> {
+  const first = cluster.isWorker ? cluster.worker?.id === 1 : role === 'start' || role === 'serve'
+  if (!first || runtime.config.adminEmail) return
+  if (await runtime.modules.auth.service.hasAdmin()) return
+  runtime.logger.warn(
+    'no admin account yet: create one with `npm run admin -- create you@example.com`',
+  )
+}
+
 function logReady(runtime: Runtime, started: number, serving: boolean): void {
   const { config, logger, database } = runtime
   const startupMs = Date.now() - started
@@ -99,6 +113,7 @@ async function run(
     role === 'worker' ? undefined : await runtime.buildApp({ isShuttingDown: () => shuttingDown })
 
   if (role !== 'serve') await prepare(runtime)
+  await adminHint(runtime, role)
   await runtime.jobs.start({ work: role !== 'serve' })
   if (role !== 'serve') {
     // Consumers first: on JetStream they are created at their start and see what comes after.
@@ -139,7 +154,7 @@ function printCounts(counts: Record<string, number>): void {
 async function backupOrRestore(
   role: string,
   file: string | undefined,
-  flags: string[],
+  flags: readonly string[],
   database: Database,
 ): Promise<void> {
   const force = flags.includes('--force')
@@ -166,8 +181,13 @@ export async function runRole(
   action: string | undefined,
   config: Config,
   logger: Logger,
-  flags: string[] = [],
+  args: readonly string[] = [],
 ): Promise<void> {
+  if (role === 'admin') {
+    const command = parseAdminCommand(action, args)
+    if (!command) throw new UsageError()
+    return runAdminCommand(command, config, logger)
+  }
   const options = databaseOptions(config)
   const database = await openDatabase(
     options.engine === 'postgres' ? { ...options, logger } : options,
@@ -175,7 +195,7 @@ export async function runRole(
   try {
     if (role === 'migrate') return await migrate(action, database).finally(() => database.close())
     if (role === 'backup' || role === 'restore')
-      return await backupOrRestore(role, action, flags, database).finally(() => database.close())
+      return await backupOrRestore(role, action, args, database).finally(() => database.close())
     if (role === 'seed') {
       await migrateDatabase(database, logger)
       const runtime = createRuntime(config, logger, database, { consume: false })

@@ -5,6 +5,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { Logger } from 'pino'
+import { lockDataDir } from './data-dir-lock.js'
 import { Mutex } from './mutex.js'
 import { PGliteDialect } from './pglite-dialect.js'
 import { holdsDatabase, initdbSnapshot } from './pglite-snapshot.js'
@@ -116,6 +117,23 @@ function openPostgres(options: Extract<OpenDatabaseOptions, { engine: 'postgres'
 
 async function openPGlite(dataDir: string | undefined, loadDataDir?: Blob): Promise<Database> {
   if (dataDir) mkdirSync(path.dirname(dataDir), { recursive: true })
+  // On disk only: `<DATA_DIR>/db.lock` beside `<DATA_DIR>/db`. In memory (tests) nothing to share.
+  const unlock = dataDir
+    ? lockDataDir(path.join(path.dirname(dataDir), 'db.lock'), path.dirname(dataDir))
+    : () => {}
+  try {
+    return await startPGlite(dataDir, loadDataDir, unlock)
+  } catch (error) {
+    unlock()
+    throw error
+  }
+}
+
+async function startPGlite(
+  dataDir: string | undefined,
+  loadDataDir: Blob | undefined,
+  unlock: () => void,
+): Promise<Database> {
   // A new database starts from initdb's output for this PGlite instead of running initdb.
   const initial =
     loadDataDir ?? (dataDir && holdsDatabase(dataDir) ? undefined : await initdbSnapshot())
@@ -158,7 +176,7 @@ async function openPGlite(dataDir: string | undefined, loadDataDir?: Blob): Prom
       if (closed) return
       closed = true
       await db.destroy()
-      await lock.run(() => pglite.close())
+      await lock.run(() => pglite.close()).finally(unlock)
     },
   }
 }

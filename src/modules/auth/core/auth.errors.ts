@@ -9,6 +9,14 @@ export const AuthErrors = {
       title: 'Email already registered',
       detail: 'An account with this email address already exists.',
     }),
+  invalidEmail: () =>
+    new AppError({
+      kind: 'validation',
+      code: 'validation_failed',
+      title: 'Invalid request',
+      detail: 'The email is not an email address.',
+      errors: [{ path: '/email', message: 'must be an email address' }],
+    }),
   /** The same error for an unknown email and a wrong password: no account enumeration. */
   invalidCredentials: () =>
     new AppError({

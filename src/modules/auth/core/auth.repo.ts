@@ -111,6 +111,17 @@ export async function userExistsWithEmail(db: AuthDb, email: string): Promise<bo
   return row !== undefined
 }
 
+/** Whether any account has the admin role (active or not: the store has been set up). */
+export async function adminExists(db: AuthDb): Promise<boolean> {
+  const row = await db
+    .selectFrom('auth.user')
+    .select('id')
+    .where('role', '=', 'admin')
+    .limit(1)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
 export async function findCredentialsByEmail(
   db: AuthDb,
   email: string,

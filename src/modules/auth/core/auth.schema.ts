@@ -4,7 +4,7 @@ import { RefreshTokenIn } from '../sessions/sessions.schema.js'
 
 // Patterns, not `format`, so validation does not depend on which ajv formats are loaded. Login
 // accepts any address the ADMIN_EMAIL setting accepts (admin@localhost); registration wants a dot.
-const LOGIN_EMAIL = '^[^\\s@]+@[^\\s@]+$'
+export const LOGIN_EMAIL = '^[^\\s@]+@[^\\s@]+$'
 const REGISTER_EMAIL = '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$'
 
 const Password = Type.String({

@@ -6,6 +6,7 @@ import { AuthErrors } from './auth.errors.js'
 import { toPublicUser } from './auth.mappers.js'
 import { customerCreated } from './auth.events.js'
 import {
+  adminExists,
   findCredentialsByEmail,
   findUserById,
   insertUserUnlessEmailTaken,
@@ -13,7 +14,7 @@ import {
   type AuthDb,
   type User,
 } from './auth.repo.js'
-import type { LoginInput, PublicUser, RegisterInput } from './auth.schema.js'
+import { LOGIN_EMAIL, type LoginInput, type PublicUser, type RegisterInput } from './auth.schema.js'
 import type { AuthTables } from './auth.tables.js'
 import { assertPasswordAllowed } from './password-policy.js'
 import {
@@ -43,6 +44,13 @@ export interface AuthService {
   createUser(input: CreateUserInput): Promise<PublicUser>
   /** Creates the admin unless the email exists; true when it created it. */
   ensureAdmin(email: string, password: string): Promise<boolean>
+  /**
+   * The operator's `admin create`: an email that already has an account is refused
+   * (email_taken), as are an address sign-in would not accept and a password the policy refuses.
+   */
+  createAdmin(email: string, password: string): Promise<PublicUser>
+  /** Whether the store has an admin account yet (the start's hint when it has none). */
+  hasAdmin(): Promise<boolean>
   /** Public halves of the token signing keys (JWKS). */
   publicKeys(): Promise<PublicJwk[]>
 }
@@ -144,6 +152,17 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       const user = await insertUser({ email, password, name: 'Administrator', role: 'admin' })
       return user !== undefined
     },
+
+    async createAdmin(email, password) {
+      // The address rule of sign-in and ADMIN_EMAIL: admin@localhost is a valid admin.
+      if (email.length > 254 || !new RegExp(LOGIN_EMAIL).test(email.trim())) {
+        throw AuthErrors.invalidEmail()
+      }
+      if (await userExistsWithEmail(db, normalizeEmail(email))) throw AuthErrors.emailTaken()
+      return createUser({ email: email.trim(), password, name: 'Administrator', role: 'admin' })
+    },
+
+    hasAdmin: () => adminExists(db),
 
     publicKeys: () => tokens.publicKeys(),
   }

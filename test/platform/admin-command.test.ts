@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { after, before, describe, test } from 'node:test'
+import { decodeJwt } from 'jose'
+import { engine } from '../helpers/context.js'
+import { spawnRole, type RoleProcess } from '../helpers/process.js'
+import { childEnv, freePort, throwawayDatabaseUrl } from './support.js'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+const HINT = /^no admin account yet: create one with `npm run admin -- create you@example.com`$/
+const PASSWORD = 'a long admin passphrase 42'
+
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/**
+ * `emporium admin <args>` to its end with `stdin` piped in (or stdin closed and not a terminal).
+ * `compiled` runs it the way `npm run admin` does: scripts/start.mjs, built JavaScript.
+ */
+async function admin(
+  args: string[],
+  env: Record<string, string>,
+  { stdin, compiled = false }: { stdin?: string; compiled?: boolean } = {},
+): Promise<Run> {
+  const entry = compiled ? ['scripts/start.mjs'] : ['--import', 'tsx', 'src/main.ts']
+  const child = spawn(process.execPath, [...entry, 'admin', ...args], {
+    cwd: root,
+    env: childEnv(env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  child.stdin.end(stdin ?? '')
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  return { code, stdout, stderr }
+}
+
+async function stop(started: RoleProcess): Promise<void> {
+  started.child.kill('SIGTERM')
+  const { code } = await started.exited
+  assert.equal(code, 0, started.stderr())
+}
+
+describe(`npm run admin -- create (${engine})`, () => {
+  let dataDir: string
+  let database: Awaited<ReturnType<typeof throwawayDatabaseUrl>>
+  let env: Record<string, string>
+
+  before(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'emporium-admin-'))
+    // A fresh store: nothing migrated, no account.
+    database = await throwawayDatabaseUrl({ migrated: false })
+    env = {
+      DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      ...(database ? { DATABASE_URL: database.url } : {}),
+    }
+  })
+  after(async () => {
+    rmSync(dataDir, { recursive: true, force: true })
+    await database?.drop()
+  })
+
+  test('a start without an admin says how to create one', { timeout: 120_000 }, async () => {
+    const started = await spawnRole('start', { ...env, PORT: String(await freePort()) })
+    assert.equal(started.lines.filter((l) => HINT.test(String(l.msg))).length, 1)
+    const hint = started.lines.find((l) => HINT.test(String(l.msg)))!
+    assert.equal(hint.level, 40, 'a warning')
+    await stop(started)
+  })
+
+  test(
+    'creates the admin from stdin, the way npm run admin runs',
+    { timeout: 120_000 },
+    async () => {
+      const run = await admin(['create', 'X@example.com', '--password-stdin'], env, {
+        stdin: `${PASSWORD}\n`,
+        compiled: true,
+      })
+      assert.equal(run.code, 0, run.stderr)
+      assert.equal(run.stdout.trim(), 'admin x@example.com created; sign in at POST /v1/auth/login')
+    },
+  )
+
+  test('an email that already has an account is refused: exit 1, nothing changed', async () => {
+    const run = await admin(['create', 'x@example.com', '--password-stdin'], env, {
+      stdin: 'another long passphrase 7',
+    })
+    assert.equal(run.code, 1)
+    assert.equal(run.stdout, '')
+    assert.equal(
+      run.stderr,
+      'admin create refused: An account with this email address already exists.\n',
+    )
+    // The next test signs in with the first password: the account kept it.
+  })
+
+  test(
+    'the admin signs in with the admin role; the start no longer hints',
+    { timeout: 120_000 },
+    async () => {
+      const port = await freePort()
+      const started = await spawnRole('start', { ...env, PORT: String(port) })
+      try {
+        assert.equal(started.logged(HINT), false, 'no hint once an admin exists')
+        const res = await fetch(`http://127.0.0.1:${port}/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'x@example.com', password: PASSWORD }),
+        })
+        assert.equal(res.status, 200)
+        const body = (await res.json()) as { accessToken: string; user: { role: string } }
+        assert.equal(body.user.role, 'admin')
+        assert.equal(decodeJwt(body.accessToken).role, 'admin')
+        const me = await fetch(`http://127.0.0.1:${port}/v1/me`, {
+          headers: { authorization: `Bearer ${body.accessToken}` },
+        })
+        assert.equal(me.status, 200)
+        assert.equal(((await me.json()) as { role: string }).role, 'admin')
+
+        // While the server runs: the embedded database is the server's (db.lock); PostgreSQL
+        // takes any number of processes.
+        const during = await admin(['create', 'z@example.com', '--password-stdin'], env, {
+          stdin: PASSWORD,
+        })
+        if (engine === 'pglite') {
+          assert.equal(during.code, 1)
+          assert.match(
+            during.stderr,
+            new RegExp(
+              `DATA_DIR .+ is in use by another Emporium process \\(pid ${started.child.pid}\\)`,
+            ),
+          )
+        } else {
+          assert.equal(during.code, 0, during.stderr)
+          assert.match(during.stdout, /^admin z@example.com created/)
+        }
+      } finally {
+        await stop(started)
+      }
+    },
+  )
+
+  test('a weak password, a bad address and a missing terminal are refused', async () => {
+    const weak = await admin(['create', 'y@example.com', '--password-stdin'], env, {
+      stdin: 'short\n',
+    })
+    assert.equal(weak.code, 1)
+    assert.match(weak.stderr, /refused: .*password policy.*at least 10 characters/)
+
+    const common = await admin(['create', 'y@example.com', '--password-stdin'], env, {
+      stdin: 'password123\n',
+    })
+    assert.equal(common.code, 1)
+    assert.match(common.stderr, /refused: .*commonly used passwords/)
+
+    const address = await admin(['create', 'not-an-address', '--password-stdin'], env, {
+      stdin: PASSWORD,
+    })
+    assert.equal(address.code, 1)
+    assert.match(address.stderr, /refused: .*not an email address/)
+
+    const noTty = await admin(['create', 'y@example.com'], env)
+    assert.equal(noTty.code, 1)
+    assert.match(noTty.stderr, /no terminal to ask for the password on: .*--password-stdin/)
+
+    const usage = await admin(['make', 'y@example.com'], env)
+    assert.equal(usage.code, 2)
+    assert.match(usage.stderr, /admin create <email> \[--password-stdin\]/)
+  })
+})

@@ -44,7 +44,8 @@ interface OtlpSpan {
 }
 
 /** OTLP/JSON ids are hex; base64 is accepted too. */
-const hex = (id: string) => (/^[0-9a-f]+$/.test(id) ? id : Buffer.from(id, 'base64').toString('hex'))
+const hex = (id: string) =>
+  /^[0-9a-f]+$/.test(id) ? id : Buffer.from(id, 'base64').toString('hex')
 
 interface Collector {
   url: string
@@ -63,7 +64,9 @@ async function startCollector(): Promise<Collector> {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
           resourceSpans: { scopeSpans: { spans: Record<string, unknown>[] }[] }[]
         }
-        for (const span of body.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans))) {
+        for (const span of body.resourceSpans.flatMap((r) =>
+          r.scopeSpans.flatMap((s) => s.spans),
+        )) {
           const attributes = Object.fromEntries(
             (span.attributes as { key: string; value: Record<string, unknown> }[]).map((a) => [
               a.key,
@@ -98,7 +101,10 @@ async function outboxTraceparents(database: Database): Promise<(string | null)[]
   return rows.map((r) => r.traceparent)
 }
 
-for (const name of Object.keys(process.env)) if (name.startsWith('OTEL_')) delete process.env[name]
+// The first suite runs without any OTEL_* variable, whatever the runner's environment holds.
+for (const name of Object.keys(process.env)) {
+  if (name.startsWith('OTEL_')) Reflect.deleteProperty(process.env, name)
+}
 
 describe(`without OTEL_* variables (${engine})`, () => {
   let ctx: TestContext
@@ -136,7 +142,10 @@ describe(`without OTEL_* variables (${engine})`, () => {
   test('OTEL_SDK_DISABLED and OTEL_TRACES_EXPORTER=none win over an endpoint', () => {
     const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }
     assert.equal(tracingRequested(endpoint), true)
-    assert.equal(tracingRequested({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://x/v1/traces' }), true)
+    assert.equal(
+      tracingRequested({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://x/v1/traces' }),
+      true,
+    )
     assert.equal(tracingRequested({ ...endpoint, OTEL_SDK_DISABLED: 'true' }), false)
     assert.equal(tracingRequested({ ...endpoint, OTEL_TRACES_EXPORTER: 'none' }), false)
   })
@@ -232,7 +241,10 @@ describe(`with an OTLP endpoint (${engine}, ${bus})`, () => {
     const res = await shop.app.inject({
       method: 'POST',
       url: `/v1/carts/${shopper.cartId}/checkout`,
-      headers: { 'x-cart-token': shopper.cartToken!, traceparent: `00-${traceId}-${callerSpan}-01` },
+      headers: {
+        'x-cart-token': shopper.cartToken!,
+        traceparent: `00-${traceId}-${callerSpan}-01`,
+      },
       payload: {
         email: 'ada@example.test',
         shippingAddress: ADDRESS,

@@ -264,7 +264,6 @@ export function createWebhookDeliveryService(deps: {
       })
     },
 
-
     async list(endpointId, query) {
       if (!(await findEndpoint(db, endpointId))) throw WebhookErrors.ENDPOINT_NOT_FOUND(endpointId)
       const limit = query.limit ?? 20

@@ -40,7 +40,11 @@ export async function pingRedis(redis: Redis): Promise<void> {
 
 /** A `redis <command>` client span around `fn`, within a trace (src/platform/telemetry/tracing.ts). */
 export function redisSpan<T>(command: string, fn: () => Promise<T>): Promise<T> {
-  const attributes = { 'db.system': 'redis', 'db.system.name': 'redis', 'db.operation.name': command }
+  const attributes = {
+    'db.system': 'redis',
+    'db.system.name': 'redis',
+    'db.operation.name': command,
+  }
   return withSpan(`redis ${command}`, attributes, fn, { kind: SpanKind.CLIENT, childOnly: true })
 }
 

@@ -44,7 +44,10 @@ class TracedConnection implements DatabaseConnection {
     })
   }
 
-  streamQuery<R>(compiled: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+  streamQuery<R>(
+    compiled: CompiledQuery,
+    chunkSize?: number,
+  ): AsyncIterableIterator<QueryResult<R>> {
     return this.inner.streamQuery<R>(compiled, chunkSize)
   }
 }

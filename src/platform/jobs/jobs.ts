@@ -45,9 +45,16 @@ function runTraced(def: JobDefinition, job: { id: string; data: object }): Promi
   const { traceparent } = job.data as { traceparent?: unknown }
   return withSpan(
     `job ${def.name}`,
-    { 'messaging.system': 'pg-boss', 'messaging.destination.name': def.name, 'emporium.job.id': job.id },
+    {
+      'messaging.system': 'pg-boss',
+      'messaging.destination.name': def.name,
+      'emporium.job.id': job.id,
+    },
     () => def.handler(job.data),
-    { kind: SpanKind.CONSUMER, ...(typeof traceparent === 'string' ? { parent: traceparent } : {}) },
+    {
+      kind: SpanKind.CONSUMER,
+      ...(typeof traceparent === 'string' ? { parent: traceparent } : {}),
+    },
   )
 }
 

@@ -36,7 +36,9 @@ type Env = Record<string, string | undefined>
 export function tracingRequested(env: Env = process.env): boolean {
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false
   if (env.OTEL_TRACES_EXPORTER?.trim().toLowerCase() === 'none') return false
-  return !!(env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim())
+  return !!(
+    env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim()
+  )
 }
 
 /** Whether spans are being recorded in this process (the SDK is loaded). */
@@ -138,7 +140,11 @@ export async function withSpan<T>(
   if (!provider) return fn(undefined)
   const parent = options.parent ? contextFrom(options.parent) : context.active()
   if (options.childOnly && !trace.getSpan(parent)) return fn(undefined)
-  const span = tracer.startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes }, parent)
+  const span = tracer.startSpan(
+    name,
+    { kind: options.kind ?? SpanKind.INTERNAL, attributes },
+    parent,
+  )
   try {
     return await context.with(trace.setSpan(parent, span), () => fn(span))
   } catch (error) {

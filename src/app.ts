@@ -19,6 +19,8 @@ import { sharedSchemas } from './platform/http/schemas.js'
 import type { ModuleRuntime } from './platform/module.js'
 import { chargeRejectedCredential, registerRateLimiting } from './platform/ratelimit/http.js'
 import type { RateLimitStore } from './platform/ratelimit/store.js'
+import { registerHttpTracing } from './platform/telemetry/http-tracing.js'
+import { tracingEnabled } from './platform/telemetry/tracing.js'
 
 export interface HttpAppDeps {
   config: Config
@@ -72,6 +74,8 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     void compilers.warm((error) => app.log.error({ err: error }, 'a route schema does not compile'))
     done()
   })
+  // First: every later hook and the handler run inside the request's span.
+  if (tracingEnabled()) registerHttpTracing(app)
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
     const traceId = traceIdFrom(request.headers.traceparent)

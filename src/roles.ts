@@ -13,6 +13,7 @@ import {
 import { sendStatus } from './platform/cluster/status.js'
 import { backup } from './platform/db/backup.js'
 import { restore } from './platform/db/restore.js'
+import { startTracing, stopTracing } from './platform/telemetry/tracing.js'
 import { allMigrations } from './composition.js'
 import { createRuntime, migrateDatabase, type Runtime } from './runtime.js'
 
@@ -50,6 +51,7 @@ function onSignals(
     await runtime.jobs.stop()
     await runtime.closeConnections()
     await database.close()
+    await stopTracing()
     clearTimeout(force)
     logger.info('stopped')
     process.exit(0)
@@ -188,14 +190,21 @@ export async function runRole(
     if (!command) throw new UsageError()
     return runAdminCommand(command, config, logger)
   }
+  // Before the database and the app: both are built traced when OTEL_* asks for it.
+  if (await startTracing()) logger.info('tracing: spans exported over OTLP/HTTP')
   const options = databaseOptions(config)
   const database = await openDatabase(
     options.engine === 'postgres' ? { ...options, logger } : options,
   )
   try {
-    if (role === 'migrate') return await migrate(action, database).finally(() => database.close())
-    if (role === 'backup' || role === 'restore')
-      return await backupOrRestore(role, action, args, database).finally(() => database.close())
+    if (role === 'migrate') {
+      return await migrate(action, database).finally(() => database.close().then(stopTracing))
+    }
+    if (role === 'backup' || role === 'restore') {
+      return await backupOrRestore(role, action, args, database).finally(() =>
+        database.close().then(stopTracing),
+      )
+    }
     if (role === 'seed') {
       await migrateDatabase(database, logger)
       const runtime = createRuntime(config, logger, database, { consume: false })
@@ -204,11 +213,13 @@ export async function runRole(
       console.log(
         seeded > 0 ? `loaded ${seeded} demo products` : 'the store is not empty; nothing loaded',
       )
-      return await database.close()
+      await database.close()
+      return await stopTracing()
     }
     await run(role, config, logger, database)
   } catch (error) {
     await database.close().catch(() => undefined)
+    await stopTracing()
     throw error
   }
 }

@@ -175,3 +175,6 @@ alter table "auth"."oidc_login" add column "link_user_id" text references "auth"
 alter table "carts"."cart" add column "reminder_consent" boolean default false not null;
 create table "carts"."reminder_unsubscribe" ("token_hash" text primary key, "email" text not null, "created_at" timestamptz default now() not null);
 create table "carts"."reminder_opt_out" ("email" text primary key, "created_at" timestamptz default now() not null);
+
+-- migration: 2026_12_06_2000_add_outbox_traceparent
+alter table "platform"."outbox" add column "traceparent" text;

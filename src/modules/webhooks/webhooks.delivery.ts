@@ -3,6 +3,12 @@ import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
 import type { DomainEvent } from '../../platform/events/types.js'
 import type { Jobs } from '../../platform/jobs/jobs.js'
 import { newId } from '../../shared/ids.js'
+import {
+  activeSpan,
+  currentTraceparent,
+  SpanKind,
+  withSpan,
+} from '../../platform/telemetry/tracing.js'
 import { cursorId, toPage, type Page } from '../../platform/pagination.js'
 import { WebhookErrors } from './webhooks.errors.js'
 import { isWebhookEventType, WebhookEvents } from './webhooks.events.js'
@@ -48,6 +54,8 @@ export interface DeliverJob {
   deliveryId: string
   attempt: number
   manual?: boolean
+  /** The trace the job was sent in (src/platform/jobs/jobs.ts), when tracing is on. */
+  traceparent?: string
 }
 
 export interface WebhookDeliveryService {
@@ -115,7 +123,10 @@ export function createWebhookDeliveryService(deps: {
       return { statusCode: null, durationMs: 0, excerpt: null, error: `refused: ${verdict.reason}` }
     }
     const timestamp = Math.floor(Date.now() / 1000)
-    const headers = {
+    const traceparent = currentTraceparent()
+    const headers: Record<string, string> = {
+      // The delivery span's context: the receiver may continue the trace.
+      ...(traceparent ? { traceparent } : {}),
       'webhook-id': delivery.id,
       'webhook-timestamp': String(timestamp),
       // Standard Webhooks: several space-separated signatures, any one of which verifies.
@@ -190,6 +201,27 @@ export function createWebhookDeliveryService(deps: {
     })
   }
 
+  /** One attempt of a delivery job: sent by the run that claims it, then recorded. */
+  async function deliverOnce(job: DeliverJob): Promise<void> {
+    const delivery = await findDelivery(db, job.deliveryId)
+    // A stale or duplicate job: another run already made this attempt.
+    if (!delivery || delivery.status !== 'pending' || delivery.attempt_count !== job.attempt) {
+      return
+    }
+    const endpoint = await findEndpoint(db, delivery.endpoint_id)
+    if (!endpoint) return
+    if (!endpoint.enabled) return closeUnsent(delivery)
+    // Two jobs for one attempt (a re-run fanout, a manual retry beside a scheduled one, two
+    // workers): only the run that claims it sends.
+    if (!(await claimDelivery(db, delivery.id, delivery.attempt_count, CLAIM_SECONDS))) return
+    const startedAt = new Date()
+    const result = await send(endpoint, delivery)
+    if (result.error) {
+      logger.info({ deliveryId: delivery.id, error: result.error }, 'webhook attempt failed')
+    }
+    await record(delivery, job, startedAt, result)
+  }
+
   return {
     async fanout(event) {
       if (!isWebhookEventType(event.type)) return
@@ -219,24 +251,17 @@ export function createWebhookDeliveryService(deps: {
       }
     },
 
-    async deliver(job) {
-      const delivery = await findDelivery(db, job.deliveryId)
-      // A stale or duplicate job: another run already made this attempt.
-      if (!delivery || delivery.status !== 'pending' || delivery.attempt_count !== job.attempt) {
-        return
+    deliver(job) {
+      const attributes = {
+        'emporium.webhook.delivery_id': job.deliveryId,
+        'emporium.webhook.attempt': job.attempt + 1,
       }
-      const endpoint = await findEndpoint(db, delivery.endpoint_id)
-      if (!endpoint) return
-      if (!endpoint.enabled) return closeUnsent(delivery)
-      // Two jobs for one attempt (a re-run fanout, a manual retry beside a scheduled one, two
-      // workers): only the run that claims it sends.
-      if (!(await claimDelivery(db, delivery.id, delivery.attempt_count, CLAIM_SECONDS))) return
-      const startedAt = new Date()
-      const result = await send(endpoint, delivery)
-      if (result.error) {
-        logger.info({ deliveryId: delivery.id, error: result.error }, 'webhook attempt failed')
-      }
-      await record(delivery, job, startedAt, result)
+      // Inside the job's span when run by the queue; else the trace the job carries.
+      const parent = activeSpan() ? undefined : job.traceparent
+      return withSpan('webhook deliver', attributes, () => deliverOnce(job), {
+        kind: SpanKind.CLIENT,
+        ...(parent ? { parent } : {}),
+      })
     },
 
     async list(endpointId, query) {

@@ -1,5 +1,5 @@
 import type { Peers } from '../cluster/peers.js'
-import { redisDown, type Redis } from './redis.js'
+import { redisDown, redisSpan, type Redis } from './redis.js'
 
 /** A counter that every cache sharing it compares its entries against. */
 export interface Generation {
@@ -67,7 +67,11 @@ export function createRedisGeneration(
   }
 
   function refresh(): Promise<number | undefined> {
-    inFlight ??= (redisDown(redis) ? Promise.reject(new Error('redis is down')) : redis.get(key))
+    inFlight ??= (
+      redisDown(redis)
+        ? Promise.reject(new Error('redis is down'))
+        : redisSpan('GET', () => redis.get(key))
+    )
       .then((raw) => remember(raw === null ? 0 : Number(raw)))
       .catch((error: unknown) => {
         options.onError?.(error)
@@ -84,7 +88,7 @@ export function createRedisGeneration(
     },
     async bump() {
       if (redisDown(redis)) throw new Error('redis is down')
-      return remember(await redis.incr(key))!
+      return remember(await redisSpan('INCR', () => redis.incr(key)))!
     },
   }
 }

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module'
 import type * as IORedis from 'ioredis'
 import type { Redis } from 'ioredis'
+import { SpanKind, withSpan } from '../telemetry/tracing.js'
 
 /** ioredis, loaded when REDIS_URL is set: importing it costs ~60 ms of every start (ADR 0014). */
 const require = createRequire(import.meta.url)
@@ -35,6 +36,16 @@ export function redisDown(redis: Redis): boolean {
 export async function pingRedis(redis: Redis): Promise<void> {
   if (redis.status === 'wait') await redis.connect()
   await redis.ping()
+}
+
+/** A `redis <command>` client span around `fn`, within a trace (src/platform/telemetry/tracing.ts). */
+export function redisSpan<T>(command: string, fn: () => Promise<T>): Promise<T> {
+  const attributes = {
+    'db.system': 'redis',
+    'db.system.name': 'redis',
+    'db.operation.name': command,
+  }
+  return withSpan(`redis ${command}`, attributes, fn, { kind: SpanKind.CLIENT, childOnly: true })
 }
 
 export type { Redis }

@@ -11,6 +11,7 @@ import { PGliteDialect } from './pglite-dialect.js'
 import { holdsDatabase, initdbSnapshot } from './pglite-snapshot.js'
 import { prepareStatements } from './prepared.js'
 import { failoverPool } from './replicas.js'
+import { tracedDialect } from './traced-dialect.js'
 
 export type Engine = 'pglite' | 'postgres'
 
@@ -83,10 +84,16 @@ function openPostgres(options: Extract<OpenDatabaseOptions, { engine: 'postgres'
       if (preparedStatements) prepareStatements(client)
     })
   }
-  const db = new Kysely({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely({ dialect: tracedDialect(new PostgresDialect({ pool }), 'postgres') })
   // A replica that cannot be reached hands out primary connections until it answers again.
   const replicas = replicaPools.map(
-    (p) => new Kysely({ dialect: new PostgresDialect({ pool: failoverPool(p, pool, logger) }) }),
+    (p) =>
+      new Kysely({
+        dialect: tracedDialect(
+          new PostgresDialect({ pool: failoverPool(p, pool, logger) }),
+          'postgres',
+        ),
+      }),
   )
   let next = 0
   let closed = false
@@ -149,7 +156,7 @@ async function startPGlite(
   })
   await pglite.waitReady
   const lock = new Mutex()
-  const db = new Kysely({ dialect: new PGliteDialect(pglite, lock) })
+  const db = new Kysely({ dialect: tracedDialect(new PGliteDialect(pglite, lock), 'pglite') })
   let closed = false
   return {
     engine: 'pglite',

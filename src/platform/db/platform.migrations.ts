@@ -3,6 +3,7 @@ import type { MigrationSet } from './migrations.js'
 import * as createIdempotencyKeys from './migrations/2026_11_21_0800_create_idempotency_keys.js'
 import * as createProcessedEvents from './migrations/2026_11_21_0820_create_processed_events.js'
 import * as forgetStoredReplies from './migrations/2026_12_05_1430_forget_stored_replies.js'
+import * as addOutboxTraceparent from './migrations/2026_12_06_2000_add_outbox_traceparent.js'
 
 // The platform's own tables: the outbox, the idempotency keys and the processed events. (pg-boss manages its own `pgboss` schema.)
 const createOutbox: Migration = {
@@ -37,4 +38,5 @@ export const platformMigrations: MigrationSet = {
   '2026_11_21_0800_create_idempotency_keys': createIdempotencyKeys,
   '2026_11_21_0820_create_processed_events': createProcessedEvents,
   '2026_12_05_1430_forget_stored_replies': forgetStoredReplies,
+  '2026_12_06_2000_add_outbox_traceparent': addOutboxTraceparent,
 }

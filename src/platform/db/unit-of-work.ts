@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import { appendEvents } from '../events/outbox.js'
 import type { DomainEvent, NewEvent } from '../events/types.js'
+import { withSpan } from '../telemetry/tracing.js'
 
 export type Emit = (...events: NewEvent[]) => void
 
@@ -38,12 +39,19 @@ export function createUnitOfWork(db: Kysely<unknown>, afterCommit: AfterCommit):
   return {
     async run(fn) {
       let committed: DomainEvent[] = []
-      const result = await db.transaction().execute(async (trx) => {
-        const events: NewEvent[] = []
-        const value = await fn(trx, (...e) => events.push(...e))
-        committed = await appendEvents(trx, events)
-        return value
-      })
+      // Within a trace, a `db.transaction` span holds the transaction's statements.
+      const result = await withSpan(
+        'db.transaction',
+        { 'db.system': 'postgresql' },
+        () =>
+          db.transaction().execute(async (trx) => {
+            const events: NewEvent[] = []
+            const value = await fn(trx, (...e) => events.push(...e))
+            committed = await appendEvents(trx, events)
+            return value
+          }),
+        { childOnly: true },
+      )
       if (committed.length > 0) await afterCommit(committed)
       return result
     },

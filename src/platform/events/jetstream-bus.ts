@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import type * as Nats from 'nats'
 import type { ConsumerMessages, JetStreamClient, JsMsg, NatsConnection, Subscription } from 'nats'
 import type { Logger } from 'pino'
+import { currentTraceparent, SpanKind, withSpan } from '../telemetry/tracing.js'
 import { processOnce } from './processed-events.js'
 import type { DomainEvent, EventBus, EventHandler } from './types.js'
 
@@ -53,7 +54,7 @@ export function createJetStreamBus(options: JetStreamBusOptions): EventBus & {
   ping(): Promise<void>
 } {
   const { url, db, logger } = options
-  const { AckPolicy, connect, DeliverPolicy, nanos } = loadNats()
+  const { AckPolicy, connect, DeliverPolicy, headers, nanos } = loadNats()
   const stream = options.stream ?? 'EMPORIUM_EVENTS'
   const prefix = options.subjectPrefix ?? 'emporium.events'
   const ackWaitMs = options.ackWaitMs ?? 30_000
@@ -108,6 +109,9 @@ export function createJetStreamBus(options: JetStreamBusOptions): EventBus & {
       return message.term('unreadable')
     }
     if (!group.handlers.has(event.type)) return message.ack()
+    // The publish span's context, when tracing: the consumer's span continues it.
+    const traceparent = message.headers?.get('traceparent')
+    if (traceparent) event = { ...event, traceparent }
     // A long handler tells the server it is still working, so the ack wait does not expire.
     const keepAlive = setInterval(() => message.working(), Math.max(ackWaitMs / 2, 100))
     try {
@@ -192,10 +196,23 @@ export function createJetStreamBus(options: JetStreamBusOptions): EventBus & {
     },
     async publish(event) {
       const js = await jetstream()
-      await js.publish(`${prefix}.${event.type}`, JSON.stringify(event), {
-        msgID: event.id,
-        expect: { streamName: stream },
-      })
+      const subject = `${prefix}.${event.type}`
+      const attributes = { 'messaging.system': 'nats', 'messaging.destination.name': subject }
+      await withSpan(
+        `publish ${subject}`,
+        attributes,
+        async () => {
+          const traceparent = currentTraceparent()
+          const h = traceparent ? headers() : undefined
+          if (traceparent) h!.set('traceparent', traceparent)
+          await js.publish(subject, JSON.stringify(event), {
+            msgID: event.id,
+            expect: { streamName: stream },
+            ...(h ? { headers: h } : {}),
+          })
+        },
+        { kind: SpanKind.PRODUCER, childOnly: true },
+      )
     },
     async start() {
       stopping = false

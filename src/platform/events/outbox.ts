@@ -7,6 +7,7 @@ import {
   type Transaction,
 } from 'kysely'
 import { newId } from '../../shared/ids.js'
+import { currentTraceparent } from '../telemetry/tracing.js'
 import type { DomainEvent, NewEvent } from './types.js'
 
 export interface OutboxTable {
@@ -20,6 +21,7 @@ export interface OutboxTable {
   lease_until: Date | null
   attempts: Generated<number>
   published_at: Date | null
+  traceparent: string | null
 }
 type OutboxRow = Selectable<OutboxTable>
 
@@ -39,7 +41,13 @@ export async function appendEvents(
 ): Promise<DomainEvent[]> {
   if (events.length === 0) return []
   const occurredAt = new Date().toISOString()
-  const recorded = events.map((e) => ({ ...e, id: newId('evt'), occurredAt }))
+  const traceparent = currentTraceparent()
+  const recorded = events.map((e) => ({
+    ...e,
+    id: newId('evt'),
+    occurredAt,
+    ...(traceparent ? { traceparent } : {}),
+  }))
   await (trx as unknown as Transaction<OutboxTables>)
     .insertInto('platform.outbox')
     .values(
@@ -49,6 +57,7 @@ export async function appendEvents(
         aggregate_type: e.aggregateType,
         aggregate_id: e.aggregateId,
         payload: JSON.stringify(e.payload),
+        traceparent: traceparent ?? null,
       })),
     )
     .execute()
@@ -63,6 +72,7 @@ function toEvent(row: OutboxRow): DomainEvent {
     aggregateId: row.aggregate_id,
     payload: row.payload as Record<string, unknown>,
     occurredAt: row.occurred_at.toISOString(),
+    ...(row.traceparent ? { traceparent: row.traceparent } : {}),
   }
 }
 

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
+import { SpanKind, withSpan } from '../telemetry/tracing.js'
 import type { DomainEvent, EventHandler } from './types.js'
 
 interface ProcessedEventTable {
@@ -51,12 +52,20 @@ export async function isProcessed(db: Db, consumer: string, eventId: string): Pr
  * once for a handler that calls `claimEvent` in the transaction of its own effect.
  */
 export function processOnce(db: Kysely<unknown>, consumer: string, handler: EventHandler) {
-  return async (event: DomainEvent): Promise<'processed' | 'duplicate'> => {
+  const run = async (event: DomainEvent): Promise<'processed' | 'duplicate'> => {
     if (await isProcessed(db, consumer, event.id)) return 'duplicate'
     await handler(event)
     await claimEvent(db, consumer, event.id)
     return 'processed'
   }
+  // On either bus, a consumer's span continues the trace the event carries.
+  return (event: DomainEvent) =>
+    withSpan(
+      `event consume ${event.type}`,
+      { 'messaging.consumer.group.name': consumer, 'emporium.event.id': event.id },
+      () => run(event),
+      { kind: SpanKind.CONSUMER, ...(event.traceparent ? { parent: event.traceparent } : {}) },
+    )
 }
 
 /**

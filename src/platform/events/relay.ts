@@ -7,6 +7,7 @@ import {
   retryDelaySeconds,
   type LeasedEvent,
 } from './outbox.js'
+import { currentTraceparent, detached, SpanKind, withSpan } from '../telemetry/tracing.js'
 import type { EventBus } from './types.js'
 
 export interface RelayOptions {
@@ -54,7 +55,16 @@ export function createOutboxRelay(
   async function publishAggregate(events: LeasedEvent[], published: string[]) {
     for (const [i, { event, attempts }] of events.entries()) {
       try {
-        await bus.publish(event)
+        // A child of the span that wrote the event; consumers continue from this one.
+        await withSpan(
+          `outbox publish ${event.type}`,
+          { 'messaging.operation.type': 'send', 'emporium.event.id': event.id },
+          () => {
+            const traceparent = currentTraceparent() ?? event.traceparent
+            return bus.publish(traceparent ? { ...event, traceparent } : event)
+          },
+          { kind: SpanKind.PRODUCER, ...(event.traceparent ? { parent: event.traceparent } : {}) },
+        )
         published.push(event.id)
       } catch {
         // Exponential backoff: a consumer that keeps failing (a mail server down) is retried
@@ -94,7 +104,8 @@ export function createOutboxRelay(
   }
 
   function runOnce(): Promise<number> {
-    inFlight ??= publishBatch().finally(() => (inFlight = undefined))
+    // Woken by a commit, the relay would otherwise run inside that request's trace.
+    inFlight ??= detached(publishBatch).finally(() => (inFlight = undefined))
     return inFlight
   }
 

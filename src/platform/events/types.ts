@@ -6,6 +6,8 @@ export interface DomainEvent<T = Record<string, unknown>> {
   aggregateId: string
   payload: T
   occurredAt: string
+  /** The W3C trace context of the span that wrote the event, when tracing is on. */
+  traceparent?: string
 }
 
 export interface NewEvent<T = Record<string, unknown>> {

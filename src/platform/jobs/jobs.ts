@@ -1,6 +1,7 @@
 import PgBoss from 'pg-boss'
 import type { Logger } from 'pino'
 import type { Database } from '../db/database.js'
+import { currentTraceparent, SpanKind, withSpan } from '../telemetry/tracing.js'
 
 export interface JobDefinition<T extends object = object> {
   /** Queue name, `<module>.<verb>`, e.g. `platform.prune-outbox`. */
@@ -34,6 +35,29 @@ export interface Jobs {
   stop(timeoutMs?: number): Promise<void>
 }
 
+/** A job sent inside a trace carries it (`traceparent` in its data); its run continues it. */
+function traced(data: object): object {
+  const traceparent = currentTraceparent()
+  return traceparent ? { ...data, traceparent } : data
+}
+
+function runTraced(def: JobDefinition, job: { id: string; data: object }): Promise<void> {
+  const { traceparent } = job.data as { traceparent?: unknown }
+  return withSpan(
+    `job ${def.name}`,
+    {
+      'messaging.system': 'pg-boss',
+      'messaging.destination.name': def.name,
+      'emporium.job.id': job.id,
+    },
+    () => def.handler(job.data),
+    {
+      kind: SpanKind.CONSUMER,
+      ...(typeof traceparent === 'string' ? { parent: traceparent } : {}),
+    },
+  )
+}
+
 function errorOf(reason: unknown): object {
   return reason instanceof Error ? { message: reason.message, name: reason.name } : { reason }
 }
@@ -64,7 +88,7 @@ export function createJobs(database: Database, logger: Logger): Jobs {
       return [...definitions.values()].map(({ name, schedule }) => ({ name, schedule }))
     },
     async send(name, data, options = {}) {
-      const id = await boss.send(name, data, options)
+      const id = await boss.send(name, traced(data), options)
       // A job for a queue this process works on starts now, not at the worker's next poll.
       const worker = workers.get(name)
       if (worker && options.startAfter === undefined) boss.notifyWorker(worker)
@@ -85,7 +109,7 @@ export function createJobs(database: Database, logger: Logger): Jobs {
         const workerId = await boss.work<object>(def.name, options, async (batch) => {
           // A full batch means more may be waiting: fetch again at once instead of after a poll.
           if (batch.length === options.batchSize) boss.notifyWorker(workers.get(def.name)!)
-          const results = await Promise.allSettled(batch.map((job) => def.handler(job.data)))
+          const results = await Promise.allSettled(batch.map((job) => runTraced(def, job)))
           if (batch.length === 1 && results[0]?.status === 'rejected') throw results[0].reason
           // In a batch, fail only the jobs that threw; pg-boss completes the others after this.
           for (const [i, r] of results.entries()) {

@@ -6,7 +6,7 @@ import {
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible'
 import type { Logger } from 'pino'
-import { redisDown, type Redis } from '../cache/redis.js'
+import { redisDown, redisSpan, type Redis } from '../cache/redis.js'
 import { degraded, type Degradation } from '../telemetry/degraded.js'
 import type { Quota, RateLimitSettings } from './settings.js'
 
@@ -54,6 +54,8 @@ interface Fallback {
   logger: Logger | undefined
   kind: Degradation
   message: string
+  /** The shared store is Redis: a consume is a traced Redis round trip. */
+  redis?: boolean
 }
 
 async function consumeWith(limiter: RateLimiterAbstract, key: string): Promise<WindowState> {
@@ -77,7 +79,9 @@ function wrap(limiter: RateLimiterAbstract, quota: Quota, fallback?: Fallback): 
         return consumeWith(fallback.insurance, key)
       }
       try {
-        return await consumeWith(limiter, key)
+        return await (fallback?.redis
+          ? redisSpan('rate-limit consume', () => consumeWith(limiter, key))
+          : consumeWith(limiter, key))
       } catch (error) {
         // The cluster limiter rejects when the primary does not answer in time.
         if (!fallback) throw error
@@ -143,6 +147,7 @@ export function createRateLimitStore(
       logger,
       kind: 'redisRateLimit',
       message: 'redis unreachable: limits count in-process',
+      redis: true,
     })
   }
 

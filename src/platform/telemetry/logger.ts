@@ -1,5 +1,6 @@
 import pino, { type Logger, type LoggerOptions } from 'pino'
 import pinoPretty from 'pino-pretty'
+import { traceFields } from './tracing.js'
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 
@@ -29,6 +30,8 @@ export function loggerOptions(level: LogLevel): LoggerOptions {
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     base: { service: 'emporium' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // trace_id and span_id of the active span, when tracing is on (src/platform/telemetry/tracing.ts).
+    mixin: traceFields,
   }
 }
 

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { sql } from 'kysely'
 import { createJobs } from '../../src/platform/jobs/jobs.js'
@@ -7,7 +10,8 @@ import { startMetricsServer } from '../../src/platform/telemetry/metrics-http.js
 import { cartWith, checkout, stockedVariant } from '../checkout/support.js'
 import { createTestContext, engine, uniqueSuffix, type TestContext } from '../helpers/context.js'
 import { adminRequest, startReceiver, type Receiver } from '../webhooks/support.js'
-import { eventually } from './support.js'
+import { spawnRole } from '../helpers/process.js'
+import { eventually, freePort, throwawayDatabaseUrl } from './support.js'
 
 /** Every series docs/operations.md promises, a few of prom-client's default ones included. */
 const SERIES = [
@@ -271,3 +275,39 @@ describe(`metrics with METRICS_TOKEN and rate limits on ${engine}`, () => {
     await assert.rejects(fetch(`http://127.0.0.1:${server.port}/livez`), 'closed')
   })
 })
+
+// Worker processes refuse PGlite (it lives in one process), so this runs on PostgreSQL only.
+if (engine === 'postgres') {
+  describe('the worker role serves its metrics on METRICS_PORT (PostgreSQL only)', () => {
+    test('GET /livez and /metrics with the token, closed at shutdown', async () => {
+      const throwaway = (await throwawayDatabaseUrl({ migrated: true }))!
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'emporium-metrics-'))
+      const port = await freePort()
+      const worker = await spawnRole('worker', {
+        DATABASE_URL: throwaway.url,
+        DATA_DIR: dataDir,
+        METRICS_PORT: String(port),
+        METRICS_TOKEN: TOKEN,
+      })
+      try {
+        const base = `http://127.0.0.1:${port}`
+        assert.deepEqual(await (await fetch(`${base}/livez`)).json(), { status: 'ok' })
+        assert.equal((await fetch(`${base}/metrics`)).status, 401)
+        const scraped = await fetch(`${base}/metrics`, {
+          headers: { authorization: `Bearer ${TOKEN}` },
+        })
+        assert.equal(scraped.status, 200)
+        const samples = parse(await scraped.text())
+        assert.ok(valueOf(samples, 'emporium_db_query_duration_seconds_count', { engine })! > 0)
+        assert.ok(valueOf(samples, 'emporium_job_queue_depth', { queue: 'webhooks.deliver' }) === 0)
+        worker.child.kill('SIGTERM')
+        assert.equal((await worker.exited).code, 0)
+        await assert.rejects(fetch(`${base}/livez`), 'closed with the process')
+      } finally {
+        if (worker.child.exitCode === null) worker.child.kill('SIGKILL')
+        await throwaway.drop()
+        rmSync(dataDir, { recursive: true, force: true })
+      }
+    })
+  })
+}

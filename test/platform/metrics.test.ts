@@ -162,6 +162,22 @@ describe(`metrics on ${engine}`, () => {
     assert.equal(checkoutCount, 1)
   })
 
+  test('a declined card and too little stock count as their own checkout outcomes', async () => {
+    const variantId = await stockedVariant(ctx, await ctx.tokenFor('staff'), 1)
+    const declined = await checkout(
+      ctx,
+      await cartWith(ctx, [{ variantId, quantity: 1 }]),
+      'tok_declined',
+    )
+    assert.equal(declined.statusCode, 402, declined.body)
+    const short = await checkout(ctx, await cartWith(ctx, [{ variantId, quantity: 2 }]))
+    assert.equal(short.statusCode, 409, short.body)
+    const { samples } = await scrape()
+    assert.equal(valueOf(samples, 'emporium_checkouts_total', { outcome: 'declined' }), 1)
+    assert.equal(valueOf(samples, 'emporium_checkouts_total', { outcome: 'out_of_stock' }), 1)
+    assert.ok(valueOf(samples, 'emporium_orders_total', { status: 'cancelled' })! >= 1)
+  })
+
   test('an unmatched path counts as route "unmatched"; a bearer is not read as a user token', async () => {
     const res = await ctx.app.inject({ method: 'GET', url: '/no/such/path/ord_123' })
     assert.equal(res.statusCode, 404)

@@ -21,6 +21,8 @@ import { chargeRejectedCredential, registerRateLimiting } from './platform/ratel
 import type { RateLimitStore } from './platform/ratelimit/store.js'
 import { registerHttpTracing } from './platform/telemetry/http-tracing.js'
 import { tracingEnabled } from './platform/telemetry/tracing.js'
+import type { Metrics } from './platform/telemetry/metrics.js'
+import { registerMetricsRoute } from './platform/telemetry/metrics-http.js'
 
 export interface HttpAppDeps {
   config: Config
@@ -35,6 +37,8 @@ export interface HttpAppDeps {
   /** Without it (probe apps in tests) `Idempotency-Key` is ignored. */
   idempotency?: IdempotencyOptions
   isShuttingDown?: () => boolean
+  /** This process's series, fed per request and served at GET /metrics; absent in probe apps. */
+  metrics?: Metrics
 }
 
 const VERSION = '0.1.0'
@@ -81,11 +85,17 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     const traceId = traceIdFrom(request.headers.traceparent)
     if (traceId) request.log = request.log.child({ traceId })
   })
+  const requestDuration = deps.metrics?.httpRequestDuration
   app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched'
+    requestDuration?.observe(
+      { method: request.method, route, status_code: reply.statusCode },
+      reply.elapsedTime / 1000,
+    )
     request.log.info(
       {
         method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
+        route,
         status: reply.statusCode,
         durationMs: Math.round(reply.elapsedTime * 100) / 100,
       },
@@ -159,6 +169,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   // After the access control (keys are per caller) and the cookie plugin (Set-Cookie is known).
   if (deps.idempotency) registerIdempotency(app, deps.idempotency)
   registerHealthRoutes(app, deps.readiness, deps.isShuttingDown ?? (() => false))
+  if (deps.metrics) registerMetricsRoute(app, deps.metrics, config.metricsToken)
   if (deps.typeDefs) {
     await registerGraphql(app, {
       typeDefs: deps.typeDefs,

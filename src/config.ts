@@ -73,6 +73,10 @@ export interface Config {
   readonly checkout: CheckoutSettings
   /** Open carts with an email untouched this long get one reminder mail (`ABANDONED_CART_AFTER_HOURS`). */
   readonly abandonedCartAfterHours: number
+  /** Bearer token GET /metrics asks for (`METRICS_TOKEN`); unset: the metrics are open. */
+  readonly metricsToken: string | undefined
+  /** The worker role's metrics and liveness port (`METRICS_PORT`); 0 turns that server off. */
+  readonly metricsPort: number
 }
 
 /** One OpenID Connect provider, from `OIDC_<NAME>_*` variables. */
@@ -447,6 +451,11 @@ export function loadConfig(env: Env = process.env): Config {
     ? url('PUBLIC_URL', publicUrlRaw, ['http:', 'https:']).replace(/\/$/, '')
     : `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`
 
+  const metricsToken = str(env, 'METRICS_TOKEN')
+  if (metricsToken !== undefined && !/^\S{16,}$/.test(metricsToken)) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters without spaces')
+  }
+
   const redisUrl = str(env, 'REDIS_URL')
   const natsUrl = str(env, 'NATS_URL')
   const isProduction = env.NODE_ENV === 'production'
@@ -494,6 +503,8 @@ export function loadConfig(env: Env = process.env): Config {
     signingKeyEncryptionKeys: encryptionKeys(env, 'SIGNING_KEY_ENCRYPTION_KEY'),
     oidcProviders: readOidcSettings(env, (name, problem) => new ConfigError(name, problem)),
     abandonedCartAfterHours: int(env, 'ABANDONED_CART_AFTER_HOURS', 24, 1, 720),
+    metricsToken,
+    metricsPort: int(env, 'METRICS_PORT', 9464, 0, 65535),
     checkout: Object.freeze({
       reservationTtlSeconds: int(env, 'CHECKOUT_RESERVATION_TTL_SECONDS', 900, 60, 86_400),
       paymentTimeoutMs: int(env, 'PAYMENT_TIMEOUT_MS', 10_000, 100, 120_000),

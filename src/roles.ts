@@ -14,6 +14,7 @@ import { sendStatus } from './platform/cluster/status.js'
 import { backup } from './platform/db/backup.js'
 import { restore } from './platform/db/restore.js'
 import { startTracing, stopTracing } from './platform/telemetry/tracing.js'
+import { startMetricsServer, type MetricsServer } from './platform/telemetry/metrics-http.js'
 import { allMigrations } from './composition.js'
 import { createRuntime, migrateDatabase, type Runtime } from './runtime.js'
 
@@ -34,6 +35,7 @@ function onSignals(
   runtime: Runtime,
   app: FastifyInstance | undefined,
   setShuttingDown: () => boolean,
+  metricsServer: MetricsServer | undefined,
 ): void {
   const { config, logger, database } = runtime
   const stop = async (signal: string) => {
@@ -49,6 +51,7 @@ function onSignals(
     await app?.close()
     await runtime.relay.stop()
     await runtime.jobs.stop()
+    await metricsServer?.close()
     await runtime.closeConnections()
     await database.close()
     await stopTracing()
@@ -124,12 +127,28 @@ async function run(
   }
   // A cluster's HTTP processes share the primary's listening socket (node:cluster).
   await app?.listen({ port: config.port, host: config.host })
+  // The worker has no API: its metrics and liveness get a small server of their own.
+  const metricsServer =
+    role === 'worker' && config.metricsPort > 0
+      ? await startMetricsServer({
+          metrics: runtime.metrics,
+          port: config.metricsPort,
+          host: config.host,
+          token: config.metricsToken,
+          logger,
+        })
+      : undefined
   logReady(runtime, started, app !== undefined)
-  onSignals(runtime, app, () => {
-    const was = shuttingDown
-    shuttingDown = true
-    return was
-  })
+  onSignals(
+    runtime,
+    app,
+    () => {
+      const was = shuttingDown
+      shuttingDown = true
+      return was
+    },
+    metricsServer,
+  )
 }
 
 async function migrate(action: string | undefined, database: Database): Promise<void> {

@@ -20,6 +20,8 @@ import { createCacheFactory } from './platform/cache/cache.js'
 import { clusterPeers, type Peers } from './platform/cluster/peers.js'
 import { createRedis, pingRedis } from './platform/cache/redis.js'
 import { degraded } from './platform/telemetry/degraded.js'
+import { createMetrics, type Metrics } from './platform/telemetry/metrics.js'
+import { readDatabaseMetrics, readOutboxMetrics } from './platform/telemetry/platform-metrics.js'
 import type { ReadinessCheck } from './platform/http/health.js'
 import { pruneIdempotencyKeysJob } from './platform/http/idempotency.js'
 import { createRateLimitStore, type RateLimitStore } from './platform/ratelimit/store.js'
@@ -35,6 +37,8 @@ export interface Runtime {
   jobs: Jobs
   modules: Modules
   rateLimits: RateLimitStore
+  /** This process's Prometheus registry and series (GET /metrics, the worker's metrics server). */
+  metrics: Metrics
   /** Stops the bus and closes Redis, if any; call after the app, relay and jobs have stopped. */
   closeConnections(): Promise<void>
   buildApp(options?: { isShuttingDown?: () => boolean }): Promise<FastifyInstance>
@@ -114,6 +118,11 @@ export function createRuntime(
   { consume = true, jetStream, cacheClock, peers = clusterPeers() }: RuntimeOptions = {},
 ): Runtime {
   const readiness: ReadinessCheck[] = [{ name: 'database', check: () => database.ping() }]
+  const metrics = createMetrics({
+    onReadError: (gauge, err) => logger.warn({ err, gauge }, 'a metric could not be read'),
+  })
+  const stopDatabaseMetrics = readDatabaseMetrics(metrics, database)
+  readOutboxMetrics(metrics, database.db)
   const bus = createBus(config, logger, database, readiness, jetStream, peers)
   const relay = createOutboxRelay(database.db, bus, logger)
   const wakeRelay = relayWaker(relay, consume, peers)
@@ -123,10 +132,13 @@ export function createRuntime(
     await immediate(events)
     wakeRelay()
   })
-  const jobs = createJobs(database, logger)
+  const jobs = createJobs(database, logger, metrics)
   const redis = config.redisUrl ? createRedis(config.redisUrl) : undefined
   redis?.on('error', (err: Error) => degraded('redisCache', logger, 'redis connection error', err))
-  const rateLimits = createRateLimitStore(config.rateLimits, redis, logger, { cluster: !!peers })
+  const rateLimits = createRateLimitStore(config.rateLimits, redis, logger, {
+    cluster: !!peers,
+    onRejected: (policy) => metrics.rateLimitRejections.inc({ policy }),
+  })
   if (redis) readiness.push({ name: 'redis', check: () => pingRedis(redis) })
   const mailer = createMailer({
     smtpUrl: config.smtpUrl,
@@ -140,9 +152,10 @@ export function createRuntime(
     prefix: config.cachePrefix,
     onError: (err) => degraded('redisCache', logger, 'redis unreachable: caches bypassed', err),
     now: cacheClock,
+    metrics,
   })
   const modules = createModules(
-    { logger, database, uow, jobs, rateLimits, caches, events: bus },
+    { logger, database, uow, jobs, rateLimits, caches, events: bus, metrics },
     mailer,
     config,
   )
@@ -180,7 +193,9 @@ export function createRuntime(
     jobs,
     modules,
     rateLimits,
+    metrics,
     async closeConnections() {
+      stopDatabaseMetrics()
       await bus.stop()
       if (!redis || redis.status === 'end') return
       if (redis.status === 'wait') return redis.disconnect()
@@ -196,6 +211,7 @@ export function createRuntime(
         readiness,
         rateLimits,
         idempotency: { db: database.db, sealingKey: config.idempotencyEncryptionKey },
+        metrics,
         ...options,
       }),
   }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import type { UnitOfWork } from '../platform/db/unit-of-work.js'
 import type { ModuleRuntime } from '../platform/module.js'
+import type { Metrics } from '../platform/telemetry/metrics.js'
 import type { CartsService } from '../modules/carts/index.js'
 import type { CatalogApi } from '../modules/catalog/index.js'
 import type { InventoryService } from '../modules/inventory/index.js'
@@ -50,7 +51,7 @@ export interface Flows {
  * reservation, the refund row and the provider's record.
  */
 export function createFlows(
-  deps: { uow: UnitOfWork; logger: Logger; settings: FlowSettings } & FlowDoors,
+  deps: { uow: UnitOfWork; logger: Logger; settings: FlowSettings; metrics: Metrics } & FlowDoors,
 ): Flows {
   const { settings } = deps
   const logger = deps.logger.child({ module: 'flows' })

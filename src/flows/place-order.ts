@@ -3,6 +3,7 @@ import { randomToken } from '../platform/crypto.js'
 import type { UnitOfWork } from '../platform/db/unit-of-work.js'
 import { isAppError } from '../platform/errors.js'
 import { failpoint } from '../platform/failpoints.js'
+import type { CheckoutOutcome, Metrics } from '../platform/telemetry/metrics.js'
 import { newId } from '../shared/ids.js'
 import type { CartCaller, CartsService, CheckoutSnapshot } from '../modules/carts/index.js'
 import type { InventoryService } from '../modules/inventory/index.js'
@@ -28,6 +29,7 @@ export interface PlaceOrderDeps {
   settlement: SettlementService
   settings: { reservationTtlSeconds: number; paymentTimeoutMs: number }
   logger: Logger
+  metrics: Pick<Metrics, 'checkouts'>
 }
 
 /** Rejects with a payment timeout when `promise` has not settled within `ms`. */
@@ -51,6 +53,17 @@ function assertOrderable(snapshot: CheckoutSnapshot): void {
 }
 
 /**
+ * The outcome a failed checkout counts as; none for a request refused before anything was held
+ * (an empty cart, a changed coupon, a wrong token): those are the caller's to fix.
+ */
+function failureOutcome(error: unknown): CheckoutOutcome | undefined {
+  if (!isAppError(error)) return 'error'
+  if (error.code === 'payment_declined') return 'declined'
+  if (error.code === 'out_of_stock') return 'out_of_stock'
+  return error.kind === 'unavailable' ? 'error' : undefined
+}
+
+/**
  * Place an order: a saga that reads top to bottom. Each step names its compensation.
  *
  * 1. `carts.checkoutSnapshot`: the cart priced once, read without a transaction.
@@ -71,7 +84,7 @@ function assertOrderable(snapshot: CheckoutSnapshot): void {
  * provider's own record.
  */
 export function createPlaceOrder(deps: PlaceOrderDeps) {
-  const { uow, carts, orders, payments, settlement, settings, logger } = deps
+  const { uow, carts, orders, payments, settlement, settings, logger, metrics } = deps
 
   async function reserveAndCreate(
     caller: CartCaller,
@@ -119,11 +132,19 @@ export function createPlaceOrder(deps: PlaceOrderDeps) {
     })
   }
 
-  /** Calls the provider; undefined when it did not answer (the reconciliation job will ask). */
-  async function pay(order: OrderSummary, input: CheckoutInput, provider: PaymentProvider) {
-    const timeout = () => new Error('payment provider timeout')
+  /**
+   * Calls the provider; undefined when it did not answer or failed (the reconciliation job will
+   * ask), after telling `unsettled` which.
+   */
+  async function pay(
+    order: OrderSummary,
+    input: CheckoutInput,
+    provider: PaymentProvider,
+    unsettled: (outcome: 'timeout' | 'error') => void,
+  ) {
+    const timedOut = new Error('payment provider timeout')
     const call = <T>(promise: Promise<T>) =>
-      withTimeout(promise, settings.paymentTimeoutMs, timeout)
+      withTimeout(promise, settings.paymentTimeoutMs, () => timedOut)
     try {
       const authorized = await call(
         provider.authorize({
@@ -138,6 +159,7 @@ export function createPlaceOrder(deps: PlaceOrderDeps) {
         ? await call(provider.capture(authorized.reference))
         : authorized
     } catch (err) {
+      unsettled(err === timedOut ? 'timeout' : 'error')
       logger.warn(
         { orderId: order.id, err: isAppError(err) ? err.code : (err as Error).message },
         'payment unsettled at checkout; the reconciliation job will settle it',
@@ -146,33 +168,55 @@ export function createPlaceOrder(deps: PlaceOrderDeps) {
     }
   }
 
+  type Placed = { order: Order; orderToken: string | null; nextAction?: PaymentNextAction }
+
+  async function place(
+    caller: CartCaller,
+    cartId: string,
+    input: CheckoutInput,
+    unsettled: (outcome: 'timeout' | 'error') => void,
+  ): Promise<Placed> {
+    const snapshot = await carts.checkoutSnapshot(caller, cartId, input)
+    assertOrderable(snapshot)
+    const orderId = newId('ord')
+    const orderToken = caller.customerId ? null : randomToken('ot_')
+    const provider = payments.forPayment(input.payment.method, input.payment.token)
+    const order = await reserveAndCreate(caller, snapshot, input, orderId, orderToken, provider)
+    failpoint('checkout.after-order')
+    const payment: ProviderPayment | undefined = await pay(order, input, provider, unsettled)
+    failpoint('checkout.after-payment')
+    if (payment) {
+      const outcome = await settlement.settle(order, payment)
+      if (outcome === 'cancelled' && payment.status === 'declined')
+        throw CheckoutErrors.paymentDeclined(orderId, payment.declineReason)
+      if (outcome === 'awaiting_payment' && payment.nextAction)
+        return {
+          order: await orders.ownerView(orderId),
+          orderToken,
+          nextAction: payment.nextAction,
+        }
+    }
+    return { order: await orders.ownerView(orderId), orderToken }
+  }
+
   return {
-    async checkout(
-      caller: CartCaller,
-      cartId: string,
-      input: CheckoutInput,
-    ): Promise<{ order: Order; orderToken: string | null; nextAction?: PaymentNextAction }> {
-      const snapshot = await carts.checkoutSnapshot(caller, cartId, input)
-      assertOrderable(snapshot)
-      const orderId = newId('ord')
-      const orderToken = caller.customerId ? null : randomToken('ot_')
-      const provider = payments.forPayment(input.payment.method, input.payment.token)
-      const order = await reserveAndCreate(caller, snapshot, input, orderId, orderToken, provider)
-      failpoint('checkout.after-order')
-      const payment: ProviderPayment | undefined = await pay(order, input, provider)
-      failpoint('checkout.after-payment')
-      if (payment) {
-        const outcome = await settlement.settle(order, payment)
-        if (outcome === 'cancelled' && payment.status === 'declined')
-          throw CheckoutErrors.paymentDeclined(orderId, payment.declineReason)
-        if (outcome === 'awaiting_payment' && payment.nextAction)
-          return {
-            order: await orders.ownerView(orderId),
-            orderToken,
-            nextAction: payment.nextAction,
-          }
+    /**
+     * Counted in `emporium_checkouts_total` once it ends: paid, declined, out of stock, or left
+     * to the reconciliation (timeout, error). One awaiting 3-D Secure is counted by nothing here.
+     */
+    async checkout(caller: CartCaller, cartId: string, input: CheckoutInput): Promise<Placed> {
+      let unsettled: CheckoutOutcome | undefined
+      let placed: Placed
+      try {
+        placed = await place(caller, cartId, input, (outcome) => (unsettled = outcome))
+      } catch (error) {
+        const outcome = failureOutcome(error)
+        if (outcome) metrics.checkouts.inc({ outcome })
+        throw error
       }
-      return { order: await orders.ownerView(orderId), orderToken }
+      const outcome = placed.order.status === 'paid' ? 'paid' : unsettled
+      if (outcome) metrics.checkouts.inc({ outcome })
+      return placed
     },
   }
 }

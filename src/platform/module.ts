@@ -8,6 +8,7 @@ import type { EventHandler, EventWatch } from './events/types.js'
 import type { GraphqlPart } from './graphql/plugin.js'
 import type { JobDefinition, Jobs } from './jobs/jobs.js'
 import type { RateLimitStore } from './ratelimit/store.js'
+import type { Metrics } from './telemetry/metrics.js'
 
 /** A module's REST routes: a plugin that registers full `/v1/...` paths. */
 export type RoutePlugin = (app: FastifyInstance) => Promise<void>
@@ -55,4 +56,6 @@ export interface PlatformDeps {
   caches: CacheFactory
   /** Live notice of published events, to wake waiters (never for work: see `EventWatch`). */
   events: EventWatch
+  /** This process's Prometheus series; a module feeds its own (docs/operations.md lists them). */
+  metrics: Metrics
 }

@@ -106,6 +106,7 @@ describe(`the cost of one guest checkout (${engine})`, () => {
       uow: createUnitOfWork(ctx.database.db, () => {}),
       logger: ctx.runtime.logger,
       settings: ctx.config.checkout,
+      metrics: ctx.runtime.metrics,
       carts: counting('carts', modules.carts.service, calls),
       inventory: counting('inventory', modules.inventory.service, calls),
       orders: counting('orders', modules.orders.service, calls),

@@ -48,6 +48,8 @@ export function childEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
     ...process.env,
     ...isolatedRedisKeys(),
     WEB_CONCURRENCY: '1',
+    // A worker's metrics server only where a test asks for one: parallel files would share 9464.
+    METRICS_PORT: '0',
     ...overrides,
   }
   delete env.NODE_TEST_CONTEXT

@@ -33,7 +33,7 @@ export interface OrdersSettings {
 
 export function createOrdersModule(deps: PlatformDeps, settings: OrdersSettings): OrdersModule {
   const db = deps.database.db as Kysely<OrdersTables>
-  const service = createOrdersService({ db, uow: deps.uow })
+  const service = createOrdersService({ db, uow: deps.uow, metrics: deps.metrics })
   const refunds = createRefundRows({ db, uow: deps.uow, orders: service })
   const follower = createOrderFollower(service, createStreamHub(deps.events), {
     heartbeatMs: 15_000,

@@ -3,6 +3,7 @@ import { sha256, tokenMatches } from '../../platform/crypto.js'
 import { narrow, type Tx, type UnitOfWork } from '../../platform/db/unit-of-work.js'
 import { CommonErrors } from '../../platform/errors.js'
 import { decodeCursorOrThrow, toPage, type Page } from '../../platform/pagination.js'
+import type { Metrics } from '../../platform/telemetry/metrics.js'
 import { newId } from '../../shared/ids.js'
 import { OrderErrors } from './orders.errors.js'
 import { orderDomainEvent } from './orders.events.js'
@@ -72,8 +73,14 @@ export interface AdminListQuery extends ListQuery {
   createdTo?: string
 }
 
-export function createOrdersService(deps: { db: Kysely<OrdersTables>; uow: UnitOfWork }) {
+export function createOrdersService(deps: {
+  db: Kysely<OrdersTables>
+  uow: UnitOfWork
+  /** `emporium_orders_total{status}`: counted as the change is recorded in its transaction. */
+  metrics?: Pick<Metrics, 'orders'>
+}) {
   const { db, uow } = deps
+  const reached = (status: OrderStatus) => deps.metrics?.orders.inc({ status })
   // The state behind each summary `lockState` handed out: `record` then reuses the lock it holds.
   const held = new WeakMap<OrderSummary, OrderState>()
 
@@ -107,6 +114,7 @@ export function createOrdersService(deps: { db: Kysely<OrdersTables>; uow: UnitO
     const recorded = { orderId, seq: state.version + 1, at: new Date().toISOString(), event }
     const next = applyOrderEvent(state, recorded)
     await repo.appendChange(trx, recorded, actor, next)
+    if (next.status !== state.status) reached(next.status)
     const domain = orderDomainEvent(next, event)
     if (domain) tx.emit(domain)
     return summaryOf(next)
@@ -197,6 +205,7 @@ export function createOrdersService(deps: { db: Kysely<OrdersTables>; uow: UnitO
       const event = { ...draft.event, data: { ...data, number } }
       const state: OrderState = { ...drafted, number }
       tx.emit(orderDomainEvent(state, event)!)
+      reached(state.status)
       return summaryOf(state)
     },
 

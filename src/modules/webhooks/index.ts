@@ -5,6 +5,7 @@ import type { ModuleRuntime } from '../../platform/module.js'
 import type { PlatformDeps } from '../../platform/module.js'
 import * as createWebhooks from './migrations/2026_11_21_0830_create_webhooks.js'
 import * as addSecretRotation from './migrations/2026_11_21_1500_add_secret_rotation.js'
+import { countBreakerDisabled } from './webhooks.repo.js'
 import {
   createWebhookDeliveryService,
   DELIVER_JOB,
@@ -57,7 +58,12 @@ export function createWebhooksModule(
     secrets,
     allowPrivateNetworks,
     logger,
+    metrics: deps.metrics,
   })
+  const { metrics } = deps
+  metrics.readAtScrape(metrics.webhookEndpointsDisabled, async (gauge) =>
+    gauge.set(await countBreakerDisabled(db)),
+  )
   return {
     endpoints,
     deliveries,

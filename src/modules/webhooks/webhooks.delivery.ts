@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js'
 import type { DomainEvent } from '../../platform/events/types.js'
 import type { Jobs } from '../../platform/jobs/jobs.js'
+import type { Metrics } from '../../platform/telemetry/metrics.js'
 import { newId } from '../../shared/ids.js'
 import {
   activeSpan,
@@ -104,8 +105,10 @@ export function createWebhookDeliveryService(deps: {
   secrets: SecretBox
   allowPrivateNetworks: boolean
   logger: Logger
+  metrics: Pick<Metrics, 'webhookDeliveries'>
 }): WebhookDeliveryService {
   const { db, uow, jobs, secrets, allowPrivateNetworks, logger } = deps
+  const outcomes = deps.metrics.webhookDeliveries
 
   /** The current secret, and the one before a rotation while its overlap window lasts. */
   function signingSecrets(endpoint: EndpointRow): string[] {
@@ -188,17 +191,20 @@ export function createWebhookDeliveryService(deps: {
       }
       return true
     })
+    if (recorded)
+      outcomes.inc({ outcome: ok ? 'succeeded' : retryIn === null ? 'failed' : 'retrying' })
     if (recorded && retryIn !== null) {
       await jobs.send(DELIVER_JOB, { deliveryId: delivery.id, attempt }, { startAfter: retryIn })
     }
   }
 
   async function closeUnsent(delivery: DeliveryRow): Promise<void> {
-    await advanceDelivery(db, delivery.id, delivery.attempt_count, {
+    const closed = await advanceDelivery(db, delivery.id, delivery.attempt_count, {
       status: 'failed',
       next_attempt_at: null,
       completed_at: new Date(),
     })
+    if (closed) outcomes.inc({ outcome: 'failed' })
   }
 
   /** One attempt of a delivery job: sent by the run that claims it, then recorded. */

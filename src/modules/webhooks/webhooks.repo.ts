@@ -215,6 +215,17 @@ export async function attemptsOf(db: WebhooksDb, deliveryIds: string[]): Promise
     .execute()
 }
 
+/** Endpoints the circuit breaker switched off (a staff member's own switch-off has no reason). */
+export async function countBreakerDisabled(db: WebhooksDb): Promise<number> {
+  const row = await db
+    .selectFrom('webhooks.endpoint')
+    .select((eb) => eb.fn.countAll<number>().as('disabled'))
+    .where('enabled', '=', false)
+    .where('disabled_reason', 'is not', null)
+    .executeTakeFirst()
+  return Number(row?.disabled ?? 0)
+}
+
 /** Counts one more exhausted delivery; returns the new run of consecutive failures. */
 export async function countFailure(db: WebhooksDb, endpointId: string): Promise<number> {
   const row = await db

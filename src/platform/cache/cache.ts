@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache'
 import type { Peers } from '../cluster/peers.js'
+import type { Metrics } from '../telemetry/metrics.js'
 import {
   createLocalGeneration,
   createPeerGeneration,
@@ -43,10 +44,14 @@ export interface CacheOptions<V> {
   now?: () => number
 }
 
+/** Told whether each `get` found an entry (the metrics count hits and misses). */
+export type CacheLookupObserver = (result: 'hit' | 'miss') => void
+
 /** Creates a cache over a generation (in-process, or shared through Redis). */
 export function createCache<V extends object>(
   generationSource: Generation,
   options: CacheOptions<V>,
+  onLookup: CacheLookupObserver = () => {},
 ): Cache<V> {
   if (options.ttlSeconds === 0) return disabledCache()
   const store = new LRUCache<string, V>({
@@ -77,7 +82,9 @@ export function createCache<V extends object>(
       return observe(await generationSource.current())
     },
     get(key, generation) {
-      return generation === current ? store.get(key) : undefined
+      const value = generation === current ? store.get(key) : undefined
+      onLookup(value === undefined ? 'miss' : 'hit')
+      return value
     },
     getStale(key, generation, maxStaleMs) {
       if (generation !== current) return undefined
@@ -127,14 +134,21 @@ export function createCacheFactory(options: {
   onError?: (error: unknown) => void
   /** The caches' clock in milliseconds (tests move it; default: the process's own). */
   now?: () => number
+  /** Where each cache's hits and misses are counted, labelled with its name. */
+  metrics?: Metrics
 }): CacheFactory {
   return (name, cacheOptions) => {
-    const { redis, peers, prefix, onError, now } = options
+    const { redis, peers, prefix, onError, now, metrics } = options
     const generation = redis
       ? createRedisGeneration(redis, `${prefix}:${name}:generation`, { onError })
       : peers
         ? createPeerGeneration(peers, name)
         : createLocalGeneration()
-    return createCache(generation, now ? { now, ...cacheOptions } : cacheOptions)
+    const requests = metrics?.cacheRequests
+    return createCache(
+      generation,
+      now ? { now, ...cacheOptions } : cacheOptions,
+      requests && ((result) => requests.inc({ cache: name, result })),
+    )
   }
 }

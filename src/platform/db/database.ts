@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
-import { Kysely, PostgresDialect, sql } from 'kysely'
+import { Kysely, PostgresDialect, sql, type LogEvent } from 'kysely'
 import pg from 'pg'
 import type { Logger } from 'pino'
 import { lockDataDir } from './data-dir-lock.js'
@@ -34,6 +34,35 @@ export interface Database {
   executeSql(text: string, values?: unknown[]): Promise<SqlResult>
   ping(): Promise<void>
   close(): Promise<void>
+  /**
+   * Calls `listener` with the duration in milliseconds of every query run through `db` or `read`
+   * (failed ones too) until the returned function is called: the metrics take it from here.
+   */
+  onQuery(listener: QueryListener): () => void
+  /** The primary's connections now: PGlite has its one. */
+  poolStats(): PoolStats
+}
+
+export type QueryListener = (durationMs: number) => void
+
+export interface PoolStats {
+  total: number
+  idle: number
+  waiting: number
+}
+
+/** Kysely's `log` option fanning each query's duration out to the current listeners. */
+function queryListeners() {
+  const listeners = new Set<QueryListener>()
+  return {
+    log(event: LogEvent) {
+      for (const listener of listeners) listener(event.queryDurationMillis)
+    },
+    onQuery(listener: QueryListener) {
+      listeners.add(listener)
+      return () => void listeners.delete(listener)
+    },
+  }
 }
 
 export type OpenDatabaseOptions =
@@ -84,7 +113,11 @@ function openPostgres(options: Extract<OpenDatabaseOptions, { engine: 'postgres'
       if (preparedStatements) prepareStatements(client)
     })
   }
-  const db = new Kysely({ dialect: tracedDialect(new PostgresDialect({ pool }), 'postgres') })
+  const queries = queryListeners()
+  const db = new Kysely({
+    dialect: tracedDialect(new PostgresDialect({ pool }), 'postgres'),
+    log: queries.log,
+  })
   // A replica that cannot be reached hands out primary connections until it answers again.
   const replicas = replicaPools.map(
     (p) =>
@@ -93,6 +126,7 @@ function openPostgres(options: Extract<OpenDatabaseOptions, { engine: 'postgres'
           new PostgresDialect({ pool: failoverPool(p, pool, logger) }),
           'postgres',
         ),
+        log: queries.log,
       }),
   )
   let next = 0
@@ -111,6 +145,12 @@ function openPostgres(options: Extract<OpenDatabaseOptions, { engine: 'postgres'
     async ping() {
       await sql`select 1`.execute(db)
     },
+    onQuery: queries.onQuery,
+    poolStats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    }),
     async close() {
       if (closed) return
       closed = true
@@ -156,7 +196,11 @@ async function startPGlite(
   })
   await pglite.waitReady
   const lock = new Mutex()
-  const db = new Kysely({ dialect: tracedDialect(new PGliteDialect(pglite, lock), 'pglite') })
+  const queries = queryListeners()
+  const db = new Kysely({
+    dialect: tracedDialect(new PGliteDialect(pglite, lock), 'pglite'),
+    log: queries.log,
+  })
   let closed = false
   return {
     engine: 'pglite',
@@ -179,6 +223,12 @@ async function startPGlite(
       if (closed) throw new Error('database is closed')
       await lock.run(() => pglite.query('select 1'))
     },
+    onQuery: queries.onQuery,
+    poolStats: () => ({
+      total: 1,
+      idle: lock.pending === 0 ? 1 : 0,
+      waiting: Math.max(0, lock.pending - 1),
+    }),
     async close() {
       if (closed) return
       closed = true

@@ -29,6 +29,11 @@ export type Authenticator = (credential: string) => Promise<Principal>
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access
+    /**
+     * The route reads the Authorization header itself (the metrics scrape token): it is not
+     * verified as a user's credential, and `principal` stays null.
+     */
+    ownCredential?: boolean
   }
   interface FastifyRequest {
     principal: Principal | null
@@ -94,7 +99,7 @@ export function registerAccessControl(
   app.addHook('onRoute', checkRouteDeclaresAccess)
   app.addHook('onRequest', async (request: FastifyRequest, reply) => {
     const header = request.headers.authorization
-    if (header) {
+    if (header && !request.routeOptions.config.ownCredential) {
       const match = /^Bearer ([^\s]+)$/i.exec(header)
       if (!match?.[1]) {
         reply.header('www-authenticate', 'Bearer realm="emporium", error="invalid_request"')

@@ -2,6 +2,7 @@ import PgBoss from 'pg-boss'
 import type { Logger } from 'pino'
 import type { Database } from '../db/database.js'
 import { currentTraceparent, SpanKind, withSpan } from '../telemetry/tracing.js'
+import type { Metrics } from '../telemetry/metrics.js'
 
 export interface JobDefinition<T extends object = object> {
   /** Queue name, `<module>.<verb>`, e.g. `platform.prune-outbox`. */
@@ -62,11 +63,25 @@ function errorOf(reason: unknown): object {
   return reason instanceof Error ? { message: reason.message, name: reason.name } : { reason }
 }
 
+const QUEUE_DEPTH_SQL = `select name, count(*)::int as jobs from pgboss.job
+  where state in ('created', 'retry', 'active') group by name`
+
+/** `emporium_job_queue_depth` at scrape: every defined queue, 0 when it holds nothing. */
+function readQueueDepths(metrics: Metrics, database: Database, names: () => string[]): void {
+  metrics.readAtScrape(metrics.jobQueueDepth, async (gauge) => {
+    const { rows } = await database.executeSql(QUEUE_DEPTH_SQL)
+    const depths = new Map(names().map((name) => [name, 0]))
+    for (const row of rows) depths.set(String(row.name), Number(row.jobs))
+    gauge.reset()
+    for (const [queue, jobs] of depths) gauge.set({ queue }, jobs)
+  })
+}
+
 /**
  * Jobs and schedules on pg-boss, over the same database on both engines: on PGlite its SQL goes
  * through the single-connection queue like every other query.
  */
-export function createJobs(database: Database, logger: Logger): Jobs {
+export function createJobs(database: Database, logger: Logger, metrics?: Metrics): Jobs {
   const definitions = new Map<string, JobDefinition>()
   const boss = new PgBoss({
     db: { executeSql: (text, values) => database.executeSql(text, values) },
@@ -78,6 +93,8 @@ export function createJobs(database: Database, logger: Logger): Jobs {
   let started = false
   /** This process's pg-boss worker per queue, to wake it when a job is sent. */
   const workers = new Map<string, string>()
+  if (metrics) readQueueDepths(metrics, database, () => [...definitions.keys()])
+  const failed = (queue: string) => metrics?.jobFailures.inc({ queue })
 
   return {
     define(definition) {
@@ -110,6 +127,7 @@ export function createJobs(database: Database, logger: Logger): Jobs {
           // A full batch means more may be waiting: fetch again at once instead of after a poll.
           if (batch.length === options.batchSize) boss.notifyWorker(workers.get(def.name)!)
           const results = await Promise.allSettled(batch.map((job) => runTraced(def, job)))
+          for (const r of results) if (r.status === 'rejected') failed(def.name)
           if (batch.length === 1 && results[0]?.status === 'rejected') throw results[0].reason
           // In a batch, fail only the jobs that threw; pg-boss completes the others after this.
           for (const [i, r] of results.entries()) {

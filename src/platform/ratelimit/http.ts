@@ -77,7 +77,9 @@ async function count(
   usagesOf.set(request, counted)
   const usages = [...counted.values()]
   reply?.headers(rateLimitHeaders(usages))
-  if (usages.some(isExceeded)) {
+  const exceeded = usages.find(isExceeded)
+  if (exceeded) {
+    store.rejected(exceeded.policy)
     const seconds = retryAfter(usages)
     reply?.header('retry-after', String(seconds))
     throw RateLimitErrors.rateLimited(seconds)

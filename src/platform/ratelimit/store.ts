@@ -40,6 +40,8 @@ export interface RateLimitStore {
   readonly settings: RateLimitSettings
   readonly backend: 'memory' | 'redis' | 'cluster'
   counter(name: string, quota: Quota): Counter
+  /** Reports a request refused by `policy` (the metrics count it). */
+  rejected(policy: string): void
 }
 
 function toState(res: RateLimiterRes): WindowState {
@@ -109,7 +111,10 @@ export function createRateLimitStore(
   settings: RateLimitSettings,
   redis?: Redis,
   logger?: Logger,
-  { cluster = false }: { cluster?: boolean } = {},
+  {
+    cluster = false,
+    onRejected = () => {},
+  }: { cluster?: boolean; onRejected?: (policy: string) => void } = {},
 ): RateLimitStore {
   const counters = new Map<string, Counter>()
 
@@ -154,6 +159,7 @@ export function createRateLimitStore(
   return {
     settings,
     backend: redis ? 'redis' : cluster ? 'cluster' : 'memory',
+    rejected: onRejected,
     counter(name, quota) {
       const id = `${name}/${quota.limit}/${quota.windowSeconds}`
       let counter = counters.get(id)

@@ -28,7 +28,7 @@ function moduleDoorRules(depth) {
                 'Import another module only through its door: ../<module>/index.js (docs/architecture.md, "Modules").',
             },
             {
-              regex: '^(\\.\\./)+(config|composition|runtime|app|main)\\.js$',
+              regex: '^(\\.\\./)+(config|config-values|composition|runtime|app|main)\\.js$',
               message:
                 'A module gets its settings and peers from the composition root, never by importing it.',
             },
@@ -117,7 +117,7 @@ export default defineConfig(
         {
           patterns: [
             {
-              regex: '^(\\.\\./)+(config|composition)\\.js$',
+              regex: '^(\\.\\./)+(config|config-values|composition)\\.js$',
               message:
                 'Platform code does not read the configuration: the composition root passes settings in.',
             },

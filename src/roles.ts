@@ -210,7 +210,7 @@ export async function runRole(
     return runAdminCommand(command, config, logger)
   }
   // Before the database and the app: both are built traced when OTEL_* asks for it.
-  if (await startTracing()) logger.info('tracing: spans exported over OTLP/HTTP')
+  if (await startTracing(process.env, logger)) logger.info('tracing: spans exported over OTLP/HTTP')
   const options = databaseOptions(config)
   const database = await openDatabase(
     options.engine === 'postgres' ? { ...options, logger } : options,

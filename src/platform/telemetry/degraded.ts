@@ -18,6 +18,8 @@ export const degradations = {
   staleServed: 0,
   /** A read replica taken out of rotation (reads went to the primary). */
   replicaOut: 0,
+  /** A batch of spans the OTLP exporter could not send (the collector did not take it). */
+  traceExport: 0,
 }
 
 export type Degradation = keyof typeof degradations

@@ -1,6 +1,8 @@
 import {
   context,
   defaultTextMapGetter,
+  diag,
+  DiagLogLevel,
   defaultTextMapSetter,
   isSpanContextValid,
   ROOT_CONTEXT,
@@ -12,6 +14,8 @@ import {
   type Span,
   type TextMapPropagator,
 } from '@opentelemetry/api'
+import type { Logger } from 'pino'
+import { degraded } from './degraded.js'
 
 /**
  * OpenTelemetry tracing, configured by the standard OTEL_* variables (docs/configuration.md).
@@ -51,8 +55,19 @@ export function tracingEnabled(): boolean {
  * through a batch processor (OTEL_BSP_*), sampled per OTEL_TRACES_SAMPLER, the active span kept
  * in an AsyncLocalStorage. Call it first in a process, before the database and the app exist.
  */
-export async function startTracing(env: Env = process.env): Promise<boolean> {
+export async function startTracing(
+  env: Env = process.env,
+  logger?: Pick<Logger, 'warn'>,
+): Promise<boolean> {
   if (provider || !tracingRequested(env)) return tracingEnabled()
+  // The SDK reports a failed export (a collector down) through `diag`: a rate-limited warning.
+  const dropped = (message: string) =>
+    degraded('traceExport', logger, 'trace export failed: spans dropped', errorMessage(message))
+  const ignore = () => undefined
+  diag.setLogger(
+    { error: dropped, warn: dropped, info: ignore, debug: ignore, verbose: ignore },
+    DiagLogLevel.WARN,
+  )
   const [sdk, { OTLPTraceExporter }, resources, { W3CTraceContextPropagator }, semconv] =
     await Promise.all([
       import('@opentelemetry/sdk-trace-node'),
@@ -77,6 +92,17 @@ export async function startTracing(env: Env = process.env): Promise<boolean> {
   registered.register({ propagator })
   provider = registered
   return true
+}
+
+/** The SDK hands its errors to `diag` as JSON (stack included): the message is enough. */
+function errorMessage(reported: string): string {
+  try {
+    const parsed: unknown = JSON.parse(reported)
+    const message = (parsed as { message?: unknown } | null)?.message
+    return typeof message === 'string' ? message : reported
+  } catch {
+    return reported
+  }
 }
 
 /** Exports the spans still buffered (a test, before it reads what the collector got). */

@@ -6,7 +6,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { after, before, describe, test } from 'node:test'
 import { decodeJwt } from 'jose'
-import { engine } from '../helpers/context.js'
+import { createTestContext, engine, uniqueSuffix, type TestContext } from '../helpers/context.js'
 import { spawnRole, type RoleProcess } from '../helpers/process.js'
 import { childEnv, freePort, throwawayDatabaseUrl } from './support.js'
 
@@ -150,25 +150,7 @@ describe(`npm run admin -- create (${engine})`, () => {
     },
   )
 
-  test('a weak password, a bad address and a missing terminal are refused', async () => {
-    const weak = await admin(['create', 'y@example.com', '--password-stdin'], env, {
-      stdin: 'short\n',
-    })
-    assert.equal(weak.code, 1)
-    assert.match(weak.stderr, /refused: .*password policy.*at least 10 characters/)
-
-    const common = await admin(['create', 'y@example.com', '--password-stdin'], env, {
-      stdin: 'password123\n',
-    })
-    assert.equal(common.code, 1)
-    assert.match(common.stderr, /refused: .*commonly used passwords/)
-
-    const address = await admin(['create', 'not-an-address', '--password-stdin'], env, {
-      stdin: PASSWORD,
-    })
-    assert.equal(address.code, 1)
-    assert.match(address.stderr, /refused: .*not an email address/)
-
+  test('without a terminal or with other arguments the command refuses', async () => {
     const noTty = await admin(['create', 'y@example.com'], env)
     assert.equal(noTty.code, 1)
     assert.match(noTty.stderr, /no terminal to ask for the password on: .*--password-stdin/)
@@ -176,5 +158,32 @@ describe(`npm run admin -- create (${engine})`, () => {
     const usage = await admin(['make', 'y@example.com'], env)
     assert.equal(usage.code, 2)
     assert.match(usage.stderr, /admin create <email> \[--password-stdin\]/)
+  })
+})
+
+// The rules themselves are the auth service's: checked in process, without a process per case.
+describe(`the admin rules of the auth service (${engine})`, () => {
+  let ctx: TestContext
+  before(async () => (ctx = await createTestContext()))
+  after(() => ctx.close())
+
+  test('a weak or common password, a bad or taken address are refused; nothing is created', async () => {
+    const auth = ctx.runtime.modules.auth.service
+    const refused = async (email: string, password: string, problem: RegExp) => {
+      const error = await auth.createAdmin(email, password).then(
+        () => assert.fail(`${email} was created`),
+        (e: unknown) => e as { message: string; errors?: { message: string }[] },
+      )
+      const said = [error.message, ...(error.errors ?? []).map((e) => e.message)].join(' ')
+      assert.match(said, problem)
+    }
+    await refused('y@example.com', 'short', /at least 10 characters/)
+    await refused('y@example.com', 'password123', /commonly used passwords/)
+    await refused('not-an-address', PASSWORD, /not an email address/)
+    assert.equal(await auth.hasAdmin(), false, 'refusals create nothing')
+    const created = await auth.createAdmin(`boss-${uniqueSuffix()}@example.com`, PASSWORD)
+    assert.equal(created.role, 'admin')
+    assert.equal(await auth.hasAdmin(), true)
+    await refused(created.email, PASSWORD, /already exists/)
   })
 })

@@ -193,3 +193,36 @@ test('PostgreSQL: a serve cluster`s primary serves its children`s aggregate on M
   assert.deepEqual(await server.exited, { code: 0, signal: null })
   await assert.rejects(fetch(`${base}/livez`), 'closed with the primary')
 })
+
+test('PostgreSQL: in a start cluster the worker process answers the primary and leaves METRICS_PORT to it', async (t) => {
+  if (engine !== 'postgres') return t.diagnostic('PostgreSQL only: PGlite runs no cluster')
+  const database = (await throwawayDatabaseUrl({ migrated: true }))!
+  cleanups.push(database.drop)
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'emporium-cluster-metrics-'))
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }))
+  const [port, metricsPort] = [await freePort(), await freePort()]
+  // A worker process binding METRICS_PORT too would fail its start, and the cluster's with it.
+  const server = await spawnRole(
+    'start',
+    {
+      DATABASE_URL: database.url,
+      REDIS_URL: '',
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      WEB_CONCURRENCY: '2',
+      METRICS_PORT: String(metricsPort),
+    },
+    { compiled: true },
+  )
+  cleanups.push(() => void (server.child.exitCode === null && server.child.kill('SIGKILL')))
+  assert.ok(server.logged(/^worker ready$/))
+  // All three children answer: a silent one would time the scrape out.
+  const scraped = await get(metricsPort, '/metrics')
+  assert.equal(scraped.status, 200, scraped.text)
+  const samples = parse(scraped.text)
+  assert.equal(matching(samples, 'emporium_outbox_pending').length, 1)
+  assert.ok(sum(matching(samples, 'emporium_db_query_duration_seconds_count')) > 0)
+  server.child.kill('SIGTERM')
+  assert.deepEqual(await server.exited, { code: 0, signal: null })
+})

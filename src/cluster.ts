@@ -5,6 +5,8 @@ import { RateLimiterClusterMaster } from 'rate-limiter-flexible'
 import type { Config } from './config.js'
 import { isPeerMessage, type PeerRole } from './platform/cluster/peers.js'
 import { isStatusMessage, type ChildStatus } from './platform/cluster/status.js'
+import { clusterMetrics } from './platform/telemetry/cluster-metrics.js'
+import { startMetricsServer } from './platform/telemetry/metrics-server.js'
 
 /** One process the primary keeps running: forked again with backoff when it dies. */
 interface Slot {
@@ -32,7 +34,9 @@ const MAIN = fileURLToPath(import.meta.url).replace(/cluster\.(ts|js)$/, 'main.$
  * on PostgreSQL. It loads none of the modules: it forks the first child (the worker, or the first
  * API process), which applies the migrations, then the others; relays the children's messages to
  * one another (catalog cache bumps, watched events, relay wake-ups) and keeps the cluster's shared
- * rate-limit counters when there is no Redis. SIGTERM/SIGINT stop every child gracefully.
+ * rate-limit counters when there is no Redis; serves the children's aggregated metrics on
+ * METRICS_PORT (prom-client's own IPC messages, not relayed). SIGTERM/SIGINT stop every child
+ * gracefully.
  */
 export async function supervise(
   role: 'start' | 'serve',
@@ -50,6 +54,17 @@ export async function supervise(
   let everReady = false
   // rate-limiter-flexible's cluster store: the children's RateLimiterCluster counters live here.
   if (!config.redisUrl) new RateLimiterClusterMaster()
+  // Before any child: a taken METRICS_PORT stops the start (main prints the error).
+  const metricsServer =
+    config.metricsPort > 0
+      ? await startMetricsServer({
+          metrics: clusterMetrics(),
+          port: config.metricsPort,
+          host: config.host,
+          token: config.metricsToken,
+          logger,
+        })
+      : undefined
 
   const fork = (slot: Slot) => {
     cluster.setupPrimary({ exec: MAIN, args: [slot.role] })
@@ -88,6 +103,7 @@ export async function supervise(
     stopping = true
     logger.info({ signal }, 'shutting down: stopping every process')
     for (const slot of slots) clearTimeout(slot.restart)
+    void metricsServer?.close().catch(() => undefined)
     for (const worker of byWorker.keys()) worker.process.kill('SIGTERM')
     setTimeout(() => {
       logger.error('processes still running after 30 s; killing them')

@@ -87,7 +87,10 @@ export interface Config {
   readonly abandonedCartAfterHours: number
   /** Bearer token GET /metrics asks for (`METRICS_TOKEN`); unset: the metrics are open. */
   readonly metricsToken: string | undefined
-  /** The worker role's metrics and liveness port (`METRICS_PORT`); 0 turns that server off. */
+  /**
+   * The metrics and liveness port (`METRICS_PORT`) of the worker role and of a cluster's primary
+   * (its children's aggregate); 0 turns that server off.
+   */
   readonly metricsPort: number
 }
 

@@ -15,6 +15,7 @@ import { backup } from './platform/db/backup.js'
 import { restore } from './platform/db/restore.js'
 import { startTracing, stopTracing } from './platform/telemetry/tracing.js'
 import { startMetricsServer, type MetricsServer } from './platform/telemetry/metrics-http.js'
+import { shareMetricsWithPrimary } from './platform/telemetry/cluster-metrics.js'
 import { allMigrations } from './composition.js'
 import { createRuntime, migrateDatabase, type Runtime } from './runtime.js'
 
@@ -107,6 +108,8 @@ async function run(
   await migrateDatabase(database, logger)
   sendStatus('migrated')
   const runtime = createRuntime(config, logger, database, { consume: role !== 'serve' })
+  // In a cluster the primary serves its children's aggregate on METRICS_PORT.
+  shareMetricsWithPrimary(runtime.metrics.registry)
   // Loads the token signing keys now (creating the first, sealing clear ones when
   // SIGNING_KEY_ENCRYPTION_KEY is set): a stored key that does not open stops the start.
   await runtime.modules.auth.service.publicKeys()
@@ -127,9 +130,10 @@ async function run(
   }
   // A cluster's HTTP processes share the primary's listening socket (node:cluster).
   await app?.listen({ port: config.port, host: config.host })
-  // The worker has no API: its metrics and liveness get a small server of their own.
+  // The worker has no API: its metrics and liveness get a small server of their own (a cluster's
+  // worker process does not: its primary holds METRICS_PORT).
   const metricsServer =
-    role === 'worker' && config.metricsPort > 0
+    role === 'worker' && !cluster.isWorker && config.metricsPort > 0
       ? await startMetricsServer({
           metrics: runtime.metrics,
           port: config.metricsPort,

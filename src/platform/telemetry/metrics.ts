@@ -56,12 +56,22 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registers = [registry]
   const readers = new Map<Gauge<string>, ScrapeReader<string>>()
 
-  function scraped<L extends string>(name: string, help: string, labelNames: L[] = []) {
+  /**
+   * `storeWide`: every process reads the same store-wide value, so a cluster's primary takes the
+   * max of its children's (./cluster-metrics.ts) instead of summing them.
+   */
+  function scraped<L extends string>(
+    name: string,
+    help: string,
+    labelNames: L[] = [],
+    storeWide = false,
+  ) {
     return new Gauge<L>({
       name,
       help,
       labelNames,
       registers,
+      aggregator: storeWide ? 'max' : 'sum',
       async collect() {
         const reader = readers.get(this as Gauge<string>)
         if (!reader) return
@@ -85,10 +95,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       buckets: HTTP_BUCKETS,
       registers,
     }),
-    outboxPending: scraped('emporium_outbox_pending', 'Outbox events not yet published.'),
+    outboxPending: scraped('emporium_outbox_pending', 'Outbox events not yet published.', [], true),
     outboxLagSeconds: scraped(
       'emporium_outbox_lag_seconds',
       'Age of the oldest unpublished outbox event (0 when none).',
+      [],
+      true,
     ),
     checkouts: counter('emporium_checkouts_total', 'Checkouts by outcome.', ['outcome']),
     orders: counter('emporium_orders_total', 'Orders reaching a status.', ['status']),
@@ -100,6 +112,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     webhookEndpointsDisabled: scraped(
       'emporium_webhook_endpoints_disabled',
       'Webhook endpoints switched off by the circuit breaker.',
+      [],
+      true,
     ),
     cacheRequests: counter('emporium_cache_requests_total', 'Cache lookups by cache and result.', [
       'cache',
@@ -126,6 +140,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       'emporium_job_queue_depth',
       'Jobs queued, retrying or running, per queue.',
       ['queue'],
+      true,
     ),
     jobFailures: counter('emporium_job_failures_total', 'Job runs that threw, per queue.', [
       'queue',

@@ -80,6 +80,14 @@ export async function migrateUp(migrator: Migrator): Promise<string[]> {
   return unwrap(await migrator.migrateToLatest())
 }
 
+/**
+ * Up or down to exactly the migrations `applied` (the first of this build's, in order; none: an
+ * empty schema), as a backup being restored recorded them.
+ */
+export async function migrateTo(migrator: Migrator, applied: readonly string[]): Promise<string[]> {
+  return unwrap(await migrator.migrateTo(applied.at(-1) ?? NO_MIGRATIONS))
+}
+
 /** One step down, or all the way down to an empty schema with `all`. */
 export async function migrateDown(migrator: Migrator, all = false): Promise<string[]> {
   if (!all) return unwrap(await migrator.migrateDown())

@@ -1,4 +1,4 @@
-import { NO_MIGRATIONS, sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type Kysely, type Transaction } from 'kysely'
 import { backupLines, readSummary, type BackupSummary } from './backup-file.js'
 import {
   appliedMigrations,
@@ -10,7 +10,7 @@ import {
   type BackupTable,
 } from './backup-tables.js'
 import type { Database } from './database.js'
-import { createMigrator, migrationNames, type MigrationSet } from './migrations.js'
+import { createMigrator, migrateTo, migrationNames, type MigrationSet } from './migrations.js'
 
 /**
  * `npm run restore -- <file> [--force]`: loads a backup (src/platform/db/backup.ts) into a store
@@ -61,19 +61,6 @@ async function tablesWithData(db: Db): Promise<string[]> {
     if (found.rows[0]?.any) full.push(qualified(table))
   }
   return full
-}
-
-async function migrateToLevel(db: Db, sets: MigrationSet[], level: string[]): Promise<string[]> {
-  const target = level.length > 0 ? level[level.length - 1]! : NO_MIGRATIONS
-  const result = await createMigrator(db, sets).migrateTo(target)
-  if (result.error) {
-    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? '?'
-    const message = result.error instanceof Error ? result.error.message : String(result.error)
-    throw new Error(`migration ${failed} failed: ${message}`)
-  }
-  return (result.results ?? []).map(
-    (r) => `${r.direction === 'Up' ? 'up' : 'down'} ${r.migrationName}`,
-  )
 }
 
 /** Up to ~30,000 parameters a statement (PostgreSQL allows 65,535). */
@@ -169,7 +156,10 @@ export async function restore(
       `the store is not empty (${full.slice(0, 5).join(', ')}${full.length > 5 ? ', …' : ''}): restore into an empty store, or pass --force to replace its data`,
     )
   const result: RestoreResult = { tables: 0, rows: 0, sequences: 0, counts: {}, migrated: [] }
-  result.migrated = await migrateToLevel(db, options.migrations, summary.header.migrations)
+  result.migrated = await migrateTo(
+    createMigrator(db, options.migrations),
+    summary.header.migrations,
+  )
   await db.transaction().execute(async (trx) => {
     await replicaRole(trx)
     const tables = await backupTables(trx)

@@ -79,11 +79,13 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     done()
   })
   // First: every later hook and the handler run inside the request's span.
-  if (tracingEnabled()) registerHttpTracing(app)
+  const tracing = tracingEnabled()
+  if (tracing) registerHttpTracing(app)
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
-    const traceId = traceIdFrom(request.headers.traceparent)
-    if (traceId) request.log = request.log.child({ traceId })
+    // Traced, every line carries the span's `trace_id` (the logger's mixin); else the caller's.
+    const traceId = tracing ? undefined : traceIdFrom(request.headers.traceparent)
+    if (traceId) request.log = request.log.child({ trace_id: traceId })
   })
   const requestDuration = deps.metrics?.httpRequestDuration
   app.addHook('onResponse', async (request, reply) => {

@@ -73,7 +73,7 @@ describe(`HTTP platform on ${engine}`, () => {
       assert.equal(res.statusCode, 200, res.body)
       const line = ctx.logs.find((l) => l.msg === 'request' && l.requestId === 'traced-1')
       assert.ok(line, 'the request is logged')
-      assert.equal(line.traceId, traceId)
+      assert.equal(line.trace_id, traceId)
       assert.equal(line.status, 200)
       assert.equal(line.route, '/v1/products')
     })
@@ -86,7 +86,7 @@ describe(`HTTP platform on ${engine}`, () => {
       })
       assert.equal(res.statusCode, 200, res.body)
       const line = ctx.logs.find((l) => l.msg === 'request' && l.requestId === 'traced-2')
-      assert.equal(line?.traceId, undefined)
+      assert.equal(line?.trace_id, undefined)
     })
   })
 

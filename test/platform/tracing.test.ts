@@ -123,12 +123,13 @@ describe(`without OTEL_* variables (${engine})`, () => {
     assert.equal(trace.getTracer('x').startSpan('x').isRecording(), false)
 
     const staff = await ctx.tokenFor('staff')
+    const callerTrace = randomBytes(16).toString('hex')
     const res = await ctx.app.inject({
       method: 'POST',
       url: '/v1/admin/products',
       headers: {
         authorization: `Bearer ${staff}`,
-        traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`,
+        traceparent: `00-${callerTrace}-${randomBytes(8).toString('hex')}-01`,
       },
       payload: productBody(),
     })
@@ -136,7 +137,10 @@ describe(`without OTEL_* variables (${engine})`, () => {
     const stored = await outboxTraceparents(ctx.database)
     assert.ok(stored.length > 0)
     assert.deepEqual(new Set(stored), new Set([null]))
-    assert.ok(ctx.logs.every((line) => !('trace_id' in line)))
+    // No span of ours: the request's lines carry the caller's trace id only.
+    const line = ctx.logs.find((l) => l.msg === 'request' && l.route === '/v1/admin/products')
+    assert.equal(line?.trace_id, callerTrace)
+    assert.ok(ctx.logs.every((l) => !('span_id' in l)))
   })
 
   test('OTEL_SDK_DISABLED and OTEL_TRACES_EXPORTER=none win over an endpoint', () => {

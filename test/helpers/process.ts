@@ -74,6 +74,37 @@ export async function spawnRole(
   return { child, lines, logged, stderr: () => stderr, exited }
 }
 
+/** What a command run to its end printed, and its exit code. */
+export interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/**
+ * Runs `emporium <args>` with `env` to its end, with `stdin` piped in (or stdin closed, not a
+ * terminal). `compiled` runs it the way the npm scripts do: scripts/start.mjs, built JavaScript.
+ */
+export async function runToEnd(
+  args: string[],
+  env: Record<string, string>,
+  { stdin, compiled = false }: { stdin?: string; compiled?: boolean } = {},
+): Promise<Run> {
+  const entry = compiled ? ['scripts/start.mjs'] : ['--import', 'tsx', 'src/main.ts']
+  const child = spawn(process.execPath, [...entry, ...args], {
+    cwd: root,
+    env: childEnv(env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  child.stdin.end(stdin ?? '')
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  return { code, stdout, stderr }
+}
+
 /**
  * Runs `emporium start` with `env` to its end, for a start that must be refused: its exit code
  * and the non-empty lines of stdout and stderr.
@@ -81,15 +112,6 @@ export async function spawnRole(
 export async function refusedStart(
   env: Record<string, string>,
 ): Promise<{ code: number | null; stdout: string; stderrLines: string[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
-    cwd: root,
-    env: childEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  const { code, stdout, stderr } = await runToEnd(['start'], env)
   return { code, stdout, stderrLines: stderr.split('\n').filter((line) => line !== '') }
 }

@@ -1,47 +1,23 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { after, before, describe, test } from 'node:test'
 import { decodeJwt } from 'jose'
 import { createTestContext, engine, uniqueSuffix, type TestContext } from '../helpers/context.js'
-import { spawnRole, type RoleProcess } from '../helpers/process.js'
-import { childEnv, freePort, throwawayDatabaseUrl } from './support.js'
+import { runToEnd, spawnRole, type RoleProcess, type Run } from '../helpers/process.js'
+import { freePort, throwawayDatabaseUrl } from './support.js'
 
-const root = fileURLToPath(new URL('../../', import.meta.url))
 const HINT = /^no admin account yet: create one with `npm run admin -- create you@example.com`$/
 const PASSWORD = 'a long admin passphrase 42'
 
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-/**
- * `emporium admin <args>` to its end with `stdin` piped in (or stdin closed and not a terminal).
- * `compiled` runs it the way `npm run admin` does: scripts/start.mjs, built JavaScript.
- */
-async function admin(
+/** `emporium admin <args>` to its end. */
+function admin(
   args: string[],
   env: Record<string, string>,
-  { stdin, compiled = false }: { stdin?: string; compiled?: boolean } = {},
+  options: { stdin?: string; compiled?: boolean } = {},
 ): Promise<Run> {
-  const entry = compiled ? ['scripts/start.mjs'] : ['--import', 'tsx', 'src/main.ts']
-  const child = spawn(process.execPath, [...entry, 'admin', ...args], {
-    cwd: root,
-    env: childEnv(env),
-    stdio: ['pipe', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  child.stdin.end(stdin ?? '')
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
-  return { code, stdout, stderr }
+  return runToEnd(['admin', ...args], env, options)
 }
 
 async function stop(started: RoleProcess): Promise<void> {

@@ -10,6 +10,7 @@ import { AggregatorRegistry } from 'prom-client'
 import { createMetrics } from '../../src/platform/telemetry/metrics.js'
 import { engine } from '../helpers/context.js'
 import { spawnRole } from '../helpers/process.js'
+import { matching, parseExposition, valueOf } from '../helpers/prometheus.js'
 import { freePort, throwawayDatabaseUrl } from './support.js'
 
 const TOKEN = 'cluster-scrape-token-0123456789'
@@ -18,35 +19,6 @@ const cleanups: (() => Promise<void> | void)[] = []
 after(async () => {
   for (const c of cleanups.reverse()) await c()
 })
-
-interface Sample {
-  name: string
-  labels: Record<string, string>
-  value: number
-}
-
-/** The samples of a Prometheus text exposition. */
-function parse(text: string): Sample[] {
-  const samples: Sample[] = []
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line)
-    if (!match) continue
-    const labels: Record<string, string> = {}
-    for (const [, key, value] of (match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) {
-      labels[key!] = value!
-    }
-    samples.push({ name: match[1]!, labels, value: Number(match[3]) })
-  }
-  return samples
-}
-
-function matching(samples: Sample[], name: string, labels: Record<string, string> = {}) {
-  return samples.filter(
-    (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
-  )
-}
-
-const sum = (samples: Sample[]) => samples.reduce((total, s) => total + s.value, 0)
 
 interface Reply {
   status: number
@@ -92,20 +64,17 @@ test('the aggregate sums counters and histograms and takes the max of store-wide
     metrics.dbPoolConnections.set({ state: 'total' }, 4)
   }
   const json = await Promise.all(children.map((m) => m.registry.getMetricsAsJSON()))
-  const samples = parse(await AggregatorRegistry.aggregate(json).metrics())
+  const samples = parseExposition(await AggregatorRegistry.aggregate(json).metrics())
   const http = { route: '/v1/products', method: 'GET', status_code: '200' }
-  assert.equal(sum(matching(samples, 'http_request_duration_seconds_count', http)), 2)
+  assert.equal(valueOf(samples, 'http_request_duration_seconds_count', http), 2)
+  assert.equal(valueOf(samples, 'http_request_duration_seconds_bucket', { ...http, le: '+Inf' }), 2)
+  assert.equal(valueOf(samples, 'emporium_checkouts_total', { outcome: 'paid' }), 3)
+  assert.equal(valueOf(samples, 'emporium_outbox_pending'), 5, 'store-wide: not doubled')
+  assert.equal(valueOf(samples, 'emporium_outbox_lag_seconds'), 11, 'the oldest')
+  assert.equal(valueOf(samples, 'emporium_webhook_endpoints_disabled'), 1)
+  assert.equal(valueOf(samples, 'emporium_job_queue_depth', { queue: 'webhooks.deliver' }), 3)
   assert.equal(
-    sum(matching(samples, 'http_request_duration_seconds_bucket', { ...http, le: '+Inf' })),
-    2,
-  )
-  assert.equal(sum(matching(samples, 'emporium_checkouts_total', { outcome: 'paid' })), 3)
-  assert.equal(sum(matching(samples, 'emporium_outbox_pending')), 5, 'store-wide: not doubled')
-  assert.equal(sum(matching(samples, 'emporium_outbox_lag_seconds')), 11, 'the oldest')
-  assert.equal(sum(matching(samples, 'emporium_webhook_endpoints_disabled')), 1)
-  assert.equal(sum(matching(samples, 'emporium_job_queue_depth', { queue: 'webhooks.deliver' })), 3)
-  assert.equal(
-    sum(matching(samples, 'emporium_db_pool_connections', { state: 'total' })),
+    valueOf(samples, 'emporium_db_pool_connections', { state: 'total' }),
     8,
     'one pool each',
   )
@@ -172,9 +141,9 @@ test('PostgreSQL: a serve cluster`s primary serves its children`s aggregate on M
   const scraped = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })
   assert.equal(scraped.status, 200)
   assert.match(String(scraped.headers.get('content-type')), /^text\/plain; version=0\.0\.4/)
-  const samples = parse(await scraped.text())
+  const samples = parseExposition(await scraped.text())
   const http = { method: 'GET', route: '/v1/products', status_code: '200' }
-  assert.equal(sum(matching(samples, 'http_request_duration_seconds_count', http)), REQUESTS)
+  assert.equal(valueOf(samples, 'http_request_duration_seconds_count', http), REQUESTS)
   const pending = matching(samples, 'emporium_outbox_pending')
   const { rows } = await db.query(
     'select count(*)::int as n from platform.outbox where published_at is null',
@@ -186,7 +155,7 @@ test('PostgreSQL: a serve cluster`s primary serves its children`s aggregate on M
   // One API process's own /metrics counts only the requests it served.
   const own = await get(port, '/metrics', { authorization: `Bearer ${TOKEN}` })
   assert.equal(own.status, 200)
-  const ownCount = sum(matching(parse(own.text), 'http_request_duration_seconds_count', http))
+  const ownCount = valueOf(parseExposition(own.text), 'http_request_duration_seconds_count', http)!
   assert.ok(ownCount > 0 && ownCount < REQUESTS, `one process counted ${ownCount}`)
 
   server.child.kill('SIGTERM')
@@ -220,9 +189,9 @@ test('PostgreSQL: in a start cluster the worker process answers the primary and 
   // All three children answer: a silent one would time the scrape out.
   const scraped = await get(metricsPort, '/metrics')
   assert.equal(scraped.status, 200, scraped.text)
-  const samples = parse(scraped.text)
+  const samples = parseExposition(scraped.text)
   assert.equal(matching(samples, 'emporium_outbox_pending').length, 1)
-  assert.ok(sum(matching(samples, 'emporium_db_query_duration_seconds_count')) > 0)
+  assert.ok(valueOf(samples, 'emporium_db_query_duration_seconds_count')! > 0)
   server.child.kill('SIGTERM')
   assert.deepEqual(await server.exited, { code: 0, signal: null })
 })

@@ -11,6 +11,7 @@ import { cartWith, checkout, stockedVariant } from '../checkout/support.js'
 import { createTestContext, engine, uniqueSuffix, type TestContext } from '../helpers/context.js'
 import { adminRequest, startReceiver, type Receiver } from '../webhooks/support.js'
 import { spawnRole } from '../helpers/process.js'
+import { parseExposition, valueOf } from '../helpers/prometheus.js'
 import { eventually, freePort, throwawayDatabaseUrl } from './support.js'
 
 /** Every series docs/operations.md promises, a few of prom-client's default ones included. */
@@ -33,34 +34,6 @@ const SERIES = [
   'emporium_job_queue_depth',
   'emporium_job_failures_total',
 ]
-
-interface Sample {
-  name: string
-  labels: Record<string, string>
-  value: number
-}
-
-/** The samples of a Prometheus text exposition. */
-function parse(text: string): Sample[] {
-  const samples: Sample[] = []
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line)
-    if (!match) continue
-    const labels: Record<string, string> = {}
-    for (const [, key, value] of (match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) {
-      labels[key!] = value!
-    }
-    samples.push({ name: match[1]!, labels, value: Number(match[3]) })
-  }
-  return samples
-}
-
-function valueOf(samples: Sample[], name: string, labels: Record<string, string> = {}) {
-  const found = samples.filter(
-    (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
-  )
-  return found.length === 0 ? undefined : found.reduce((sum, s) => sum + s.value, 0)
-}
 
 /** Real Redis for the caches and rate limits when the run has one. */
 const redis: Record<string, string> = process.env.REDIS_URL
@@ -87,7 +60,7 @@ describe(`metrics on ${engine}`, () => {
     const res = await target.app.inject({ method: 'GET', url: '/metrics', headers })
     assert.equal(res.statusCode, 200, res.body)
     assert.match(String(res.headers['content-type']), /^text\/plain; version=0\.0\.4/)
-    return { text: res.body, samples: parse(res.body) }
+    return { text: res.body, samples: parseExposition(res.body) }
   }
 
   test('after a checkout and a webhook delivery, /metrics has every series', async () => {
@@ -202,7 +175,7 @@ describe(`metrics on ${engine}`, () => {
       await jobs.send(queue, {})
       await eventually(
         async () =>
-          valueOf(parse((await metrics.scrape()).body), 'emporium_job_failures_total', {
+          valueOf(parseExposition((await metrics.scrape()).body), 'emporium_job_failures_total', {
             queue,
           }) === 1,
         { what: 'the failure to be counted' },
@@ -210,7 +183,7 @@ describe(`metrics on ${engine}`, () => {
       // Counted as the handler throws; pg-boss marks the job failed just after.
       await eventually(
         async () =>
-          valueOf(parse((await metrics.scrape()).body), 'emporium_job_queue_depth', {
+          valueOf(parseExposition((await metrics.scrape()).body), 'emporium_job_queue_depth', {
             queue,
           }) === 0,
         { what: 'the failed job (no retries) to leave the queue depth' },
@@ -259,7 +232,7 @@ describe(`metrics with METRICS_TOKEN and rate limits on ${engine}`, () => {
     assert.equal(statuses.at(-1), 429)
     const res = await get({ authorization: `Bearer ${TOKEN}` })
     assert.equal(res.statusCode, 200, 'scrapes are never limited')
-    const rejected = valueOf(parse(res.body), 'emporium_rate_limit_rejections_total', {
+    const rejected = valueOf(parseExposition(res.body), 'emporium_rate_limit_rejections_total', {
       policy: 'default',
     })
     assert.equal(rejected, statuses.filter((s) => s === 429).length)
@@ -317,7 +290,7 @@ if (engine === 'postgres') {
           headers: { authorization: `Bearer ${TOKEN}` },
         })
         assert.equal(scraped.status, 200)
-        const samples = parse(await scraped.text())
+        const samples = parseExposition(await scraped.text())
         assert.ok(valueOf(samples, 'emporium_db_query_duration_seconds_count', { engine })! > 0)
         assert.ok(valueOf(samples, 'emporium_job_queue_depth', { queue: 'webhooks.deliver' }) === 0)
         worker.child.kill('SIGTERM')

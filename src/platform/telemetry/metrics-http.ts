@@ -3,9 +3,6 @@ import { AppError } from '../errors.js'
 import { scrapeAuthorized, type Metrics } from './metrics.js'
 import { DETAIL, REALM } from './metrics-server.js'
 
-// The worker's (and a cluster primary's) METRICS_PORT server, with the same token rule.
-export { startMetricsServer, type MetricsServer } from './metrics-server.js'
-
 /**
  * `GET /metrics` on the API: the Prometheus exposition of this process, hidden from OpenAPI.
  * With `token` (METRICS_TOKEN) it asks for that bearer, which is then not a user's credential.

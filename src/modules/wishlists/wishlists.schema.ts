@@ -87,6 +87,10 @@ export const ShareLinkSchema = Type.Object(
 export const UnsubscribeQuery = Type.Object({
   token: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
 })
-export const UnsubscribeBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 128 }) })
+/** JSON `{ token }`, or RFC 8058's one-click form body (parsed to `{}`: the token is in the query). */
+export const UnsubscribeBody = Type.Object(
+  { token: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) },
+  { additionalProperties: true },
+)
 
 export const wishlistsSchemas = [WishlistItemSchema, SharedWishlistItemSchema]

@@ -102,7 +102,8 @@ export function wishlistsRoutes(service: WishlistsService): RoutePlugin {
     app.post(
       '/v1/me/wishlist/share',
       {
-        config: auth,
+        // The token is a secret: a replayed reply keeps it sealed for this caller only.
+        config: { ...auth, idempotency: { secrets: ['token', 'path'] } },
         schema: {
           tags: TAGS,
           summary: 'Create a read-only share link, or rotate it (the previous link stops working)',

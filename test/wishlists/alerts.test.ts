@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
+import { sql } from 'kysely'
 import { createTestContext, engine, type TestContext } from '../helpers/context.js'
+import { emittedEvents } from '../helpers/events.js'
 import { tempDataDir } from '../helpers/mailbox.js'
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js'
 import { add, product, setPrice, setStock } from './support.js'
@@ -117,6 +119,32 @@ describe(`wishlist alerts by mail on ${engine}`, () => {
     await setPrice(ctx, staff, p.id, variantId, 3500)
     await ctx.runtime.relay.drain()
     assert.equal(mailsTo(optedIn.email, subject).length, 2)
+  })
+
+  test('a redelivered stock or product event alerts no second time', async () => {
+    const p = await product(ctx, staff, { variants: [{ onHand: 0, price: 800 }] })
+    const variantId = p.variants[0]!
+    const c = await customer({ notifyBackInStock: true, notifyPriceDrop: true })
+    await add(ctx, c.token, { productId: p.id, variantId })
+    await setStock(ctx, staff, variantId, 3)
+    await setPrice(ctx, staff, p.id, variantId, 700)
+    await ctx.runtime.relay.drain()
+    const { alerts } = ctx.runtime.modules.wishlists
+    // The same change handled again, and at once by two deliveries.
+    const stock = { variantId, onHand: 3, reserved: 0, available: 3, version: 99 }
+    await Promise.all([alerts.stockChanged(stock), alerts.stockChanged(stock)])
+    await Promise.all([alerts.reconcileProduct(p.id), alerts.reconcileProduct(p.id)])
+    const { rows } = await sql<{ id: string }>`
+      select w.id from wishlists.wishlist w join wishlists.item i on i.wishlist_id = w.id
+      where i.product_id = ${p.id}`.execute(ctx.database.db)
+    const events = await emittedEvents(ctx, rows[0]!.id)
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['wishlist.back_in_stock', 'wishlist.price_dropped'],
+    )
+    await ctx.runtime.relay.drain()
+    assert.equal(mailsTo(c.email, /^Subject: Back in stock:/m).length, 1)
+    assert.equal(mailsTo(c.email, /^Subject: Price drop:/m).length, 1)
   })
 
   test('the one-click unsubscribe turns that kind of alert off', async () => {

@@ -61,6 +61,11 @@ import {
   type OrdersModule,
 } from './modules/orders/index.js'
 import {
+  createWishlistsModule,
+  wishlistsMigrations,
+  type WishlistsModule,
+} from './modules/wishlists/index.js'
+import {
   createPaymentsModule,
   paymentsMigrations,
   type PaymentsModule,
@@ -95,6 +100,7 @@ export const allMigrations: MigrationSet[] = [
   promotionsMigrations,
   paymentsMigrations,
   ordersMigrations,
+  wishlistsMigrations,
 ]
 
 export interface Modules {
@@ -110,6 +116,7 @@ export interface Modules {
   payments: PaymentsModule
   notifications: NotificationsModule
   orders: OrdersModule
+  wishlists: WishlistsModule
   flows: Flows
   runtimes: ModuleRuntime[]
 }
@@ -166,6 +173,10 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
     stripe: config.checkout.stripe,
   })
   const orders = createOrdersModule(platform, { stream: config.orderStreams })
+  const wishlists = createWishlistsModule(
+    { ...platform, catalog: catalog.service },
+    { storeCurrency: config.storeCurrency },
+  )
   // Workflows across modules come last: they reach the modules only through their doors.
   const flows = createFlows({
     ...platform,
@@ -187,6 +198,7 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
       cartReminders: carts.reminders,
       inventory: inventory.service,
       orders: orders.service,
+      wishlists: wishlists.service,
     },
     {
       mailFrom: config.mailFrom,
@@ -207,6 +219,7 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
     operations,
     payments,
     orders,
+    wishlists,
     flows,
     notifications,
     runtimes: [
@@ -220,6 +233,7 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
       promotions.runtime,
       operations.runtime,
       orders.runtime,
+      wishlists.runtime,
       flows.runtime,
       notifications.runtime,
     ],

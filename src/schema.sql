@@ -178,3 +178,14 @@ create table "carts"."reminder_opt_out" ("email" text primary key, "created_at" 
 
 -- migration: 2026_12_06_2000_add_outbox_traceparent
 alter table "platform"."outbox" add column "traceparent" text;
+
+-- migration: 2026_12_06_2300_create_wishlists
+create schema if not exists "wishlists";
+create table "wishlists"."wishlist" ("id" text primary key, "customer_id" text not null unique, "notify_back_in_stock" boolean default false not null, "notify_price_drop" boolean default false not null, "share_token_hash" text unique, "shared_at" timestamptz, "created_at" timestamptz default now() not null, "updated_at" timestamptz default now() not null);
+create table "wishlists"."item" ("id" text primary key, "wishlist_id" text not null references "wishlists"."wishlist" ("id") on delete cascade, "product_id" text not null, "variant_id" text, "noticed_amount" bigint, "noticed_currency" text, "in_stock" boolean default false not null, "created_at" timestamptz default now() not null);
+create unique index item_product_variant_idx
+    on wishlists.item (wishlist_id, product_id, (coalesce(variant_id, '')));
+create index "item_wishlist_created_idx" on "wishlists"."item" ("wishlist_id", "created_at", "id");
+create index "item_product_idx" on "wishlists"."item" ("product_id");
+create table "wishlists"."alert_unsubscribe" ("token_hash" text primary key, "wishlist_id" text not null references "wishlists"."wishlist" ("id") on delete cascade, "kind" text not null, "created_at" timestamptz default now() not null, constraint "alert_unsubscribe_kind_ck" check (kind in ('back_in_stock', 'price_drop')));
+create index "alert_unsubscribe_wishlist_idx" on "wishlists"."alert_unsubscribe" ("wishlist_id");

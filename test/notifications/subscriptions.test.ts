@@ -28,6 +28,8 @@ describe(`mail ownership on ${engine}`, () => {
       'auth.email_verification_requested': 'auth.verification-mail',
       'auth.password_reset_requested': 'auth.password-reset-mail',
       'webhook_endpoint.disabled': 'webhooks.disabled-mail',
+      'wishlist.back_in_stock': 'wishlists.back-in-stock-mail',
+      'wishlist.price_dropped': 'wishlists.price-drop-mail',
     })
     assert.equal(new Set(mailConsumers.map((s) => s.type)).size, mailConsumers.length)
   })

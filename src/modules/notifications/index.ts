@@ -12,6 +12,7 @@ import type { PlatformDeps } from '../../platform/module.js'
 import type { Mailer } from '../../platform/mail/mailer.js'
 import type { InventoryService } from '../inventory/index.js'
 import type { OrdersService } from '../orders/index.js'
+import type { WishlistsService } from '../wishlists/index.js'
 import {
   createLowStockDigest,
   notificationJobs,
@@ -61,6 +62,7 @@ export function createNotificationsModule(
     cartReminders: Pick<CartReminders, 'unsubscribeTokenFor'>
     inventory: Pick<InventoryService, 'listLowStock'>
     orders: Pick<OrdersService, 'getState'>
+    wishlists: Pick<WishlistsService, 'alertMailToken'>
   },
   settings: NotificationsSettings,
 ): NotificationsModule {
@@ -92,6 +94,7 @@ export function createNotificationsModule(
           (await deps.auth.service.getMe(id).catch(ignoreUserNotFound))?.email,
         staff: deps.auth.directory,
         cartReminders: deps.cartReminders,
+        wishlists: deps.wishlists,
         apiUrl: settings.apiUrl.replace(/\/$/, ''),
       }),
     },

@@ -4,12 +4,25 @@ import {
   cartAbandonedValues,
   endpointDisabledValues,
   lowStockDigestValues,
+  wishlistAlertValues,
   type Link,
 } from './notifications.values.js'
 
 const link: Link = (pathAndQuery) => `https://shop.example${pathAndQuery}`
 const token = 'sAmPlEtOkEn_0123456789abcdefghijklmnopqrstu'
 const customer = { name: "Ada O'Hara & <Sons>", token }
+const wishlistAlert = {
+  wishlistId: 'wl_sample',
+  itemId: 'wli_sample',
+  customerId: 'usr_sample',
+  productId: 'prod_sample',
+  variantId: 'var_sample',
+  productTitle: 'Linen Apron <Deluxe>',
+  productSlug: 'linen-apron',
+  variantTitle: 'S',
+  price: { amount: 1499, currency: 'EUR' },
+  previousPrice: { amount: 1999, currency: 'EUR' },
+}
 
 /** What `npm run mail:preview` fills each template with: one sample per template. */
 export const SAMPLE_VALUES: Record<TemplateName, TemplateValues> = {
@@ -59,4 +72,6 @@ export const SAMPLE_VALUES: Record<TemplateName, TemplateValues> = {
     ],
     false,
   ),
+  'wishlist-back-in-stock': wishlistAlertValues(wishlistAlert, token, link),
+  'wishlist-price-drop': wishlistAlertValues(wishlistAlert, token, link),
 }

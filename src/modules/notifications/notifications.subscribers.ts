@@ -15,6 +15,12 @@ import {
   type OrdersService,
 } from '../orders/index.js'
 import { WebhookEvents, type EndpointDisabledPayload } from '../webhooks/index.js'
+import {
+  WishlistEvents,
+  type AlertKind,
+  type WishlistAlertPayload,
+  type WishlistsService,
+} from '../wishlists/index.js'
 import type { NotificationsService } from './notifications.service.js'
 import type { TemplateName, TemplateValues } from './notifications.templates.js'
 import {
@@ -24,6 +30,7 @@ import {
   orderConfirmationValues,
   orderRefundValues,
   orderShippedValues,
+  wishlistAlertValues,
   type Link,
 } from './notifications.values.js'
 
@@ -37,6 +44,8 @@ export interface SubscriberDeps {
   staff: StaffDirectory
   /** Unsubscribe tokens and opt-outs of abandoned-cart reminders (carts owns them). */
   cartReminders: Pick<CartReminders, 'unsubscribeTokenFor'>
+  /** Wishlist alert opt-ins and their unsubscribe tokens (wishlists owns them). */
+  wishlists: Pick<WishlistsService, 'alertMailToken'>
   /** The API's public base URL: where a mail client POSTs a one-click unsubscribe. */
   apiUrl: string
 }
@@ -102,6 +111,25 @@ export function notificationSubscriptions(deps: SubscriberDeps): Subscription[] 
     )
   }
 
+  /**
+   * To the customer's account address, only while the customer still wants this kind of alert
+   * (asked again here: an opt-out after the change was seen still counts), with a one-click
+   * unsubscribe for that kind.
+   */
+  const wishlistAlert =
+    (template: TemplateName, kind: AlertKind): EventHandler =>
+    async (event) => {
+      const alert = event.payload as unknown as WishlistAlertPayload
+      const to = await deps.customerEmail(alert.customerId)
+      const token = to ? await deps.wishlists.alertMailToken(alert.customerId, kind) : null
+      if (!to || !token) return
+      const oneClick = `${deps.apiUrl}/v1/wishlists/alerts/unsubscribe?token=${encodeURIComponent(token)}`
+      await notifications.send([to], template, wishlistAlertValues(alert, token, link), {
+        'List-Unsubscribe': `<${oneClick}>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      })
+    }
+
   const endpointDisabled: EventHandler = async (event) => {
     const admins = await deps.staff.emailsOf(['admin'])
     const payload = event.payload as unknown as EndpointDisabledPayload
@@ -144,6 +172,16 @@ export function notificationSubscriptions(deps: SubscriberDeps): Subscription[] 
       type: AccountEvents.PASSWORD_RESET_REQUESTED,
       consumer: 'auth.password-reset-mail',
       handler: accountMail('password-reset', 'password_reset', 'reset-password'),
+    },
+    {
+      type: WishlistEvents.backInStock,
+      consumer: 'wishlists.back-in-stock-mail',
+      handler: wishlistAlert('wishlist-back-in-stock', 'back_in_stock'),
+    },
+    {
+      type: WishlistEvents.priceDropped,
+      consumer: 'wishlists.price-drop-mail',
+      handler: wishlistAlert('wishlist-price-drop', 'price_drop'),
     },
     {
       type: WebhookEvents.endpointDisabled,

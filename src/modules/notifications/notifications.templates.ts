@@ -23,6 +23,8 @@ export const TEMPLATE_NAMES = [
   'password-reset',
   'webhook-endpoint-disabled',
   'low-stock-digest',
+  'wishlist-back-in-stock',
+  'wishlist-price-drop',
 ] as const
 export type TemplateName = (typeof TEMPLATE_NAMES)[number]
 

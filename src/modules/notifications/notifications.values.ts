@@ -1,5 +1,6 @@
 import type { EndpointDisabledPayload } from '../webhooks/index.js'
 import type { OrderState } from '../orders/index.js'
+import type { WishlistAlertPayload } from '../wishlists/index.js'
 import type { TemplateValues } from './notifications.templates.js'
 
 /** Minor units as a plain amount with its code: `12.50 EUR` (currencies here have 2 decimals). */
@@ -118,5 +119,28 @@ export function lowStockDigestValues(lines: DigestLine[], more: boolean): Templa
       available: l.available,
       threshold: l.threshold,
     })),
+  }
+}
+
+/**
+ * A wishlist alert: the product (and variant) as the catalog showed it when the change was seen.
+ * The storefront's unsubscribe page takes the token and POSTs it to the API.
+ */
+export function wishlistAlertValues(
+  alert: WishlistAlertPayload,
+  unsubscribeToken: string,
+  link: Link,
+): TemplateValues {
+  const money = (m: WishlistAlertPayload['price']) =>
+    m ? formatAmount(m.amount, m.currency) : null
+  return {
+    productTitle: alert.productTitle,
+    label: alert.variantTitle
+      ? `${alert.productTitle} — ${alert.variantTitle}`
+      : alert.productTitle,
+    price: money(alert.price),
+    previousPrice: money(alert.previousPrice),
+    productUrl: link(`/products/${encodeURIComponent(alert.productSlug)}`),
+    unsubscribeUrl: link(`/wishlist/unsubscribe?token=${encodeURIComponent(unsubscribeToken)}`),
   }
 }

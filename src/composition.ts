@@ -61,6 +61,11 @@ import {
   type OrdersModule,
 } from './modules/orders/index.js'
 import {
+  createRecommendationsModule,
+  recommendationsMigrations,
+  type RecommendationsModule,
+} from './modules/recommendations/index.js'
+import {
   createPaymentsModule,
   paymentsMigrations,
   type PaymentsModule,
@@ -95,6 +100,7 @@ export const allMigrations: MigrationSet[] = [
   promotionsMigrations,
   paymentsMigrations,
   ordersMigrations,
+  recommendationsMigrations,
 ]
 
 export interface Modules {
@@ -110,6 +116,7 @@ export interface Modules {
   payments: PaymentsModule
   notifications: NotificationsModule
   orders: OrdersModule
+  recommendations: RecommendationsModule
   flows: Flows
   runtimes: ModuleRuntime[]
 }
@@ -166,6 +173,11 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
     stripe: config.checkout.stripe,
   })
   const orders = createOrdersModule(platform, { stream: config.orderStreams })
+  const recommendations = createRecommendationsModule({
+    ...platform,
+    catalog: catalog.service,
+    orders: orders.service,
+  })
   // Workflows across modules come last: they reach the modules only through their doors.
   const flows = createFlows({
     ...platform,
@@ -207,6 +219,7 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
     operations,
     payments,
     orders,
+    recommendations,
     flows,
     notifications,
     runtimes: [
@@ -220,6 +233,7 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
       promotions.runtime,
       operations.runtime,
       orders.runtime,
+      recommendations.runtime,
       flows.runtime,
       notifications.runtime,
     ],

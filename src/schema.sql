@@ -178,3 +178,8 @@ create table "carts"."reminder_opt_out" ("email" text primary key, "created_at" 
 
 -- migration: 2026_12_06_2000_add_outbox_traceparent
 alter table "platform"."outbox" add column "traceparent" text;
+
+-- migration: 2026_12_06_2300_create_recommendations
+create schema if not exists "recommendations";
+create table "recommendations"."product_orders" ("product_id" text primary key, "orders" integer not null);
+create table "recommendations"."product_pair" ("product_id" text not null, "other_id" text not null, "orders" integer not null, constraint "product_pair_pk" primary key ("product_id", "other_id"), constraint "product_pair_distinct_ck" check (product_id <> other_id));

@@ -19,7 +19,9 @@ export async function countOrder(
     .insertInto('recommendations.product_orders')
     .values(products.map((product_id) => ({ product_id, orders: 1 })))
     .onConflict((oc) =>
-      oc.column('product_id').doUpdateSet({ orders: sql`recommendations.product_orders.orders + 1` }),
+      oc
+        .column('product_id')
+        .doUpdateSet({ orders: sql`recommendations.product_orders.orders + 1` }),
     )
     .execute()
   const pairs = orderedPairs(paired)

@@ -4,11 +4,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { problems } from '../../platform/http/schemas.js'
 import { CurrencyQuery, IdOrSlugParams, ProductSchema } from '../catalog/index.js'
-import {
-  DEFAULT_LIMIT,
-  MAX_LIMIT,
-  type RecommendationsService,
-} from './recommendations.service.js'
+import { DEFAULT_LIMIT, MAX_LIMIT, type RecommendationsService } from './recommendations.service.js'
 
 /**
  * Public like the catalog reads (ETag, If-None-Match → 304), with a shorter shared lifetime: the

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely'
 import { claimEvent } from '../../platform/events/processed-events.js'
 import type { DomainEvent } from '../../platform/events/types.js'
 import type { CatalogApi, ProductDto } from '../catalog/index.js'
-import type { OrderLine, OrdersService } from '../orders/index.js'
+import type { OrderLine } from '../orders/index.js'
 import * as repo from './recommendations.repo.js'
 import type { RecommendationsTables } from './recommendations.tables.js'
 
@@ -25,7 +25,8 @@ export interface RecommendationsDeps {
   db: Kysely<RecommendationsTables>
   read: () => Kysely<RecommendationsTables>
   catalog: Pick<CatalogApi, 'getProduct' | 'getProducts' | 'similarProducts'>
-  orders: Pick<OrdersService, 'getState'>
+  /** An order's lines (the orders module's door; `OrdersService` fits). */
+  orders: { getState(orderId: string): Promise<{ items: readonly OrderLine[] } | undefined> }
 }
 
 export type RecommendationsService = ReturnType<typeof createRecommendationsService>

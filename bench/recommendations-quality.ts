@@ -3,6 +3,7 @@
 // database, the later 20 % asked for 5 recommendations per product through the module's own
 // read (scoring, catalog details, similar-products fill-up), against a popularity baseline.
 // `npm run bench -- --only recommendations`, or alone: `npx tsx bench/recommendations-quality.ts`.
+import os from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
 import { loadConfig } from '../src/config.js'
@@ -24,6 +25,8 @@ export interface QualityRow {
 }
 
 export interface RecommendationsQuality {
+  /** Where and when it ran: the quality figures do not depend on it, the timings do. */
+  machine: { date: string; cpus: number; model: string; node: string }
   products: number
   categories: number
   trainOrders: number
@@ -161,6 +164,12 @@ export async function recommendationsQuality(
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .execute()
     return {
+      machine: {
+        date: new Date().toISOString(),
+        cpus: os.availableParallelism(),
+        model: os.cpus()[0]?.model.trim() ?? 'unknown',
+        node: process.version,
+      },
       products: ids.length,
       categories: history.categories.length,
       trainOrders: train.length,
@@ -201,6 +210,28 @@ export function qualitySummary(q: RecommendationsQuality): string {
     `order.paid consumer), ${q.testOrders} test orders giving ${q.queries} queries; ` +
     `${q.recommendMsMean.toFixed(1)} ms per recommendation read on embedded PGlite.`
   )
+}
+
+/** The section of bench/RESULTS.md. */
+export function qualitySection(q: RecommendationsQuality | undefined): string {
+  if (!q) return 'Not measured in this run.'
+  const { machine } = q
+  return `Offline, on synthetic histories (bench/recommendations-data.ts, seeded): 24 categories in
+8 themes of 3 complementary ones (a tent goes with a stove or a sleeping bag), 20 products each;
+popularity follows a power law (weight 1 / rank^1.1); each product has 3 latent companions in the
+other categories of its theme. An order starts with a product drawn by popularity, adds companions
+of its products while a decaying coin says so, and one impulse buy by popularity 30 % of the time.
+The orders are split in time: the earlier 80 % go through the module's own \`order.paid\` consumer
+(its pair counting, claim and cap) on embedded PGlite; then for each product of each later order
+with two or more products the module's own read asks for ${K} recommendations (its scoring, the
+catalog's details and the similar-products fill-up), and each is judged against the other
+products of that order. The baseline recommends the ${K} best sellers of the training orders
+(never the product itself). Only the orders' lines come from the history instead of the orders
+module.
+
+${qualitySummary(q)} Measured ${machine.date} on ${machine.cpus} × ${machine.model}, Node ${machine.node}.
+
+${qualityTable(q)}`
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { createTestContext, type TestContext } from '../helpers/context.js'
 import { createCategory } from '../helpers/catalog.js'
-import { buy, counts, paidEvent, product, recommendations, settle } from './support.js'
+import { buy, counts, pairRows, paidEvent, product, recommendations, settle } from './support.js'
 
 let ctx: TestContext
 let staff: string
@@ -90,6 +90,31 @@ describe('bought together', () => {
     await ctx.runtime.bus.publish(event)
     assert.deepEqual(await counts(ctx, a.id, b.id), { pair: 1, orders: 1 })
     assert.deepEqual(await counts(ctx, b.id, a.id), { pair: 1, orders: 1 })
+  })
+
+  test('an order pairs at most its 20 products with the largest line totals', async () => {
+    const lines = []
+    // 22 products: the two cheapest lines fall outside the cap.
+    for (let i = 0; i < 22; i++)
+      lines.push(
+        await product(ctx, staff, `Bulk Item ${String.fromCharCode(65 + i)}x${i}`, {
+          price: 5000 - i * 100,
+        }),
+      )
+    await buy(ctx, ...lines)
+    await settle(ctx)
+    const rows = await pairRows(
+      ctx,
+      lines.map((l) => l.id),
+    )
+    for (const [i, line] of lines.entries()) {
+      assert.equal(
+        (await counts(ctx, line.id, lines[0]!.id)).orders,
+        1,
+        'every product counts its order',
+      )
+      assert.equal(rows.get(line.id) ?? 0, i < 20 ? 19 : 0, `product ${i}`)
+    }
   })
 
   test('a recommendation shows up once the order’s event is processed', async () => {

@@ -10,13 +10,13 @@ export async function product(
   ctx: TestContext,
   staff: string,
   title: string,
-  spec: Omit<ProductSpec, 'title'> & { onHand?: number } = {},
+  spec: Omit<ProductSpec, 'title' | 'variants'> & { onHand?: number; price?: number } = {},
 ) {
   const created = await createProduct(ctx, staff, {
     title,
     description: spec.description ?? `${title}.`,
     ...spec,
-    variants: [{ onHand: spec.onHand ?? 50 }],
+    variants: [{ onHand: spec.onHand ?? 50, price: spec.price ?? 1000 }],
   })
   return { id: created.id, slug: created.slug, variantId: created.variants[0]!.id }
 }
@@ -73,6 +73,14 @@ export async function paidEvent(ctx: TestContext, orderId: string): Promise<Doma
     payload: row.payload,
     occurredAt: new Date(row.occurred_at).toISOString(),
   }
+}
+
+/** How many pair rows start at each of these products. */
+export async function pairRows(ctx: TestContext, ids: readonly string[]) {
+  const { rows } = await sql<{ product_id: string; n: number }>`select product_id, count(*) as n
+    from recommendations.product_pair where product_id = any(${[...ids]}::text[])
+    group by product_id`.execute(ctx.database.db)
+  return new Map(rows.map((r) => [r.product_id, Number(r.n)]))
 }
 
 /** The pair count of (a, b) and the order count of a, as the module stored them. */

@@ -13,10 +13,10 @@ export const COUNT_CONSUMER = 'recommendations.count-paid-order'
  * An order's pairs are counted among its first this many products (by line total, the largest
  * first): at most 20 · 19 = 380 pair rows per order, however many lines it has.
  */
-export const MAX_PAIRED_PRODUCTS = 20
+const MAX_PAIRED_PRODUCTS = 20
 
 /** A pair seen in fewer orders ranks after every pair seen in this many. */
-export const MIN_SUPPORT = 2
+const MIN_SUPPORT = 2
 
 export const DEFAULT_LIMIT = 8
 export const MAX_LIMIT = 24
@@ -32,7 +32,7 @@ export interface RecommendationsDeps {
 export type RecommendationsService = ReturnType<typeof createRecommendationsService>
 
 /** The distinct products of an order's lines, and the ones its pairs are counted among. */
-export function productsOf(lines: readonly OrderLine[]): { all: string[]; paired: string[] } {
+function productsOf(lines: readonly OrderLine[]): { all: string[]; paired: string[] } {
   const totals = new Map<string, number>()
   for (const line of lines) {
     if (line.productId === null) continue

@@ -1,6 +1,7 @@
 import type { CheckoutMatrix } from './checkout-matrix.js'
 import { checkoutVerdicts } from './checkout-report.js'
 import type { LoadResult, MemorySample } from './load.js'
+import type { RecommendationsQuality } from './recommendations-quality.js'
 
 export type Engine = 'pglite' | 'postgres'
 
@@ -27,7 +28,7 @@ export interface ScenarioRow {
 }
 
 /** The parts of the bench a run may be limited to (`--only`); the default runs them all. */
-export const PARTS = ['starts', 'listing', 'checkout'] as const
+export const PARTS = ['starts', 'listing', 'checkout', 'recommendations'] as const
 export type Part = (typeof PARTS)[number]
 
 export interface BenchSettings {
@@ -52,6 +53,7 @@ export interface BenchResults {
   memory: Partial<Record<Engine, MemorySample>>
   nodeModulesBytes: number
   checkout?: CheckoutMatrix
+  recommendations?: RecommendationsQuality
   listing?: { bytes: number; contentType: string; statements: number }
   notes: string[]
 }

@@ -1,5 +1,6 @@
 // The whole of bench/RESULTS.md, prose included: written by every run, never by hand.
 import { checkoutTable } from './checkout-report.js'
+import { qualitySection } from './recommendations-quality.js'
 import {
   fmt,
   loadTable,
@@ -36,7 +37,7 @@ function scope(results: BenchResults): string {
 
 const HOW = `How to run it: \`npm run bench\` runs every part on both engines (about 10 minutes on 2
 cores) and needs a PostgreSQL server (\`BENCH_POSTGRES_URL\`, default the local one) with
-\`pgbench\` on the PATH. Options: \`--only starts,listing,checkout\` (the parts to run),
+\`pgbench\` on the PATH. Options: \`--only starts,listing,checkout,recommendations\` (the parts to run),
 \`--engines pglite,postgres\` and \`--clients 1,10,50\` (the checkout rows, and pgbench's clients),
 \`--duration\` (s per run, default 10), \`--warmup\` (default 3), \`--connections\` (the listing
 scenarios, default 100), \`--out\` (another file than this one, for quick runs) and
@@ -124,6 +125,10 @@ ${listingSection(results)}
 ## Checkout
 
 ${checkoutSection(results)}
+
+## Recommendations quality
+
+${qualitySection(results.recommendations)}
 
 ## Start-up and footprint
 

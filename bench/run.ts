@@ -25,6 +25,7 @@ import {
 } from './report.js'
 import { DEFAULT_CLIENTS, resultsMarkdown } from './results-markdown.js'
 import { ROOT } from './servers.js'
+import { qualitySummary, qualityTable, recommendationsQuality } from './recommendations-quality.js'
 
 const BASELINE_FILE = path.join(ROOT, 'bench/baseline.json')
 const ENGINES: Engine[] = ['pglite', 'postgres']
@@ -138,6 +139,10 @@ async function measureAll(settings: BenchSettings): Promise<BenchResults> {
     checkoutNotes(matrix)
     results.checkout = matrix
   }
+  if (parts.includes('recommendations')) {
+    log('recommendations quality: synthetic orders through the module on embedded PGlite')
+    results.recommendations = await recommendationsQuality()
+  }
   return results
 }
 
@@ -170,7 +175,13 @@ async function main(): Promise<number> {
   const verdictList = verdicts(results)
   const check = await baselineCheck(results)
   await writeFormatted(resultsFile, resultsMarkdown(results, verdictList, check.markdown))
-  const tables = [loadTable(results), checkoutTable(results.checkout), verdictTable(verdictList)]
+  const quality = results.recommendations
+  const tables = [
+    loadTable(results),
+    checkoutTable(results.checkout),
+    ...(quality ? [`${qualitySummary(quality)}\n\n${qualityTable(quality)}`] : []),
+    verdictTable(verdictList),
+  ]
   console.log(`\n${tables.join('\n\n')}\n\n${check.markdown}\n`)
   for (const note of notes) console.log(`problem: ${note}`)
   log(`wrote ${path.relative(process.cwd(), resultsFile)}`)

@@ -66,6 +66,11 @@ import {
   type WishlistsModule,
 } from './modules/wishlists/index.js'
 import {
+  createRecommendationsModule,
+  recommendationsMigrations,
+  type RecommendationsModule,
+} from './modules/recommendations/index.js'
+import {
   createPaymentsModule,
   paymentsMigrations,
   type PaymentsModule,
@@ -101,6 +106,7 @@ export const allMigrations: MigrationSet[] = [
   paymentsMigrations,
   ordersMigrations,
   wishlistsMigrations,
+  recommendationsMigrations,
 ]
 
 export interface Modules {
@@ -117,6 +123,7 @@ export interface Modules {
   notifications: NotificationsModule
   orders: OrdersModule
   wishlists: WishlistsModule
+  recommendations: RecommendationsModule
   flows: Flows
   runtimes: ModuleRuntime[]
 }
@@ -177,6 +184,11 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
     { ...platform, catalog: catalog.service },
     { storeCurrency: config.storeCurrency },
   )
+  const recommendations = createRecommendationsModule({
+    ...platform,
+    catalog: catalog.service,
+    orders: orders.service,
+  })
   // Workflows across modules come last: they reach the modules only through their doors.
   const flows = createFlows({
     ...platform,
@@ -220,6 +232,7 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
     payments,
     orders,
     wishlists,
+    recommendations,
     flows,
     notifications,
     runtimes: [
@@ -234,6 +247,7 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
       operations.runtime,
       orders.runtime,
       wishlists.runtime,
+      recommendations.runtime,
       flows.runtime,
       notifications.runtime,
     ],

@@ -179,6 +179,11 @@ create table "carts"."reminder_opt_out" ("email" text primary key, "created_at" 
 -- migration: 2026_12_06_2000_add_outbox_traceparent
 alter table "platform"."outbox" add column "traceparent" text;
 
+-- migration: 2026_12_06_2300_create_recommendations
+create schema if not exists "recommendations";
+create table "recommendations"."product_orders" ("product_id" text primary key, "orders" integer not null);
+create table "recommendations"."product_pair" ("product_id" text not null, "other_id" text not null, "orders" integer not null, constraint "product_pair_pk" primary key ("product_id", "other_id"), constraint "product_pair_distinct_ck" check (product_id <> other_id));
+
 -- migration: 2026_12_06_2300_create_wishlists
 create schema if not exists "wishlists";
 create table "wishlists"."wishlist" ("id" text primary key, "customer_id" text not null unique, "notify_back_in_stock" boolean default false not null, "notify_price_drop" boolean default false not null, "share_token_hash" text unique, "shared_at" timestamptz, "created_at" timestamptz default now() not null, "updated_at" timestamptz default now() not null);

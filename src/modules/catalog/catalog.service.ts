@@ -11,6 +11,7 @@ import { parseCursor, parseSort } from './catalog.listing.js'
 import { toAdminProductDtos, toStorefrontDto, type ProductParts } from './catalog.mappers.js'
 import * as repo from './catalog.repo.js'
 import * as listing from './listing.repo.js'
+import { similarProductIds } from './similar.repo.js'
 import * as categoriesRepo from './categories.repo.js'
 import type {
   AdminProductDto,
@@ -177,6 +178,24 @@ export function createCatalogService(deps: CatalogDeps) {
       const rows = await listing.findStorefrontProducts(read(), unique, currency)
       const found = new Map(rows.map((row) => [row.id, toStorefrontDto(row)]))
       return ids.map((id) => found.get(id) ?? null)
+    },
+
+    /**
+     * Up to `limit` published products with a variant in stock that resemble `productId` (same
+     * categories first, then similar title and description), as `getProduct` shows them, best
+     * first; never the product itself nor `excludeIds`.
+     */
+    async similarProducts(
+      productId: string,
+      limit: number,
+      excludeIds: readonly string[] = [],
+      currency = deps.storeCurrency,
+    ): Promise<ProductDto[]> {
+      const ids = await similarProductIds(read(), productId, limit, excludeIds, currency)
+      if (ids.length === 0) return []
+      const rows = await listing.findStorefrontProducts(read(), ids, currency)
+      const found = new Map(rows.map((row) => [row.id, toStorefrontDto(row)]))
+      return ids.flatMap((id) => found.get(id) ?? [])
     },
 
     async adminListProducts(query: AdminProductListQuery): Promise<Page<AdminProductDto>> {

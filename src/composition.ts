@@ -61,6 +61,11 @@ import {
   type OrdersModule,
 } from './modules/orders/index.js'
 import {
+  createReviewsModule,
+  reviewsMigrations,
+  type ReviewsModule,
+} from './modules/reviews/index.js'
+import {
   createPaymentsModule,
   paymentsMigrations,
   type PaymentsModule,
@@ -95,6 +100,7 @@ export const allMigrations: MigrationSet[] = [
   promotionsMigrations,
   paymentsMigrations,
   ordersMigrations,
+  reviewsMigrations,
 ]
 
 export interface Modules {
@@ -110,6 +116,7 @@ export interface Modules {
   payments: PaymentsModule
   notifications: NotificationsModule
   orders: OrdersModule
+  reviews: ReviewsModule
   flows: Flows
   runtimes: ModuleRuntime[]
 }
@@ -166,6 +173,10 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
     stripe: config.checkout.stripe,
   })
   const orders = createOrdersModule(platform, { stream: config.orderStreams })
+  const reviews = createReviewsModule(
+    { ...platform, catalog: catalog.service, orders: orders.service },
+    { autoPublishVerified: config.reviewsAutoPublishVerified },
+  )
   // Workflows across modules come last: they reach the modules only through their doors.
   const flows = createFlows({
     ...platform,
@@ -207,6 +218,7 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
     operations,
     payments,
     orders,
+    reviews,
     flows,
     notifications,
     runtimes: [
@@ -220,6 +232,7 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
       promotions.runtime,
       operations.runtime,
       orders.runtime,
+      reviews.runtime,
       flows.runtime,
       notifications.runtime,
     ],

@@ -14,6 +14,7 @@ import {
   type OrderState,
   type OrdersService,
 } from '../orders/index.js'
+import { ReviewEvents, type ReviewEventPayload } from '../reviews/index.js'
 import { WebhookEvents, type EndpointDisabledPayload } from '../webhooks/index.js'
 import type { NotificationsService } from './notifications.service.js'
 import type { TemplateName, TemplateValues } from './notifications.templates.js'
@@ -24,6 +25,7 @@ import {
   orderConfirmationValues,
   orderRefundValues,
   orderShippedValues,
+  reviewPendingValues,
   type Link,
 } from './notifications.values.js'
 
@@ -102,6 +104,14 @@ export function notificationSubscriptions(deps: SubscriberDeps): Subscription[] 
     )
   }
 
+  /** Staff and admins hold `reviews:moderate`; an auto-published review needs no one. */
+  const reviewPending: EventHandler = async (event) => {
+    const review = event.payload as unknown as ReviewEventPayload
+    if (review.status !== 'pending') return
+    const moderators = await deps.staff.emailsOf(['staff', 'admin'])
+    await notifications.send(moderators, 'review-pending', reviewPendingValues(review))
+  }
+
   const endpointDisabled: EventHandler = async (event) => {
     const admins = await deps.staff.emailsOf(['admin'])
     const payload = event.payload as unknown as EndpointDisabledPayload
@@ -150,5 +160,6 @@ export function notificationSubscriptions(deps: SubscriberDeps): Subscription[] 
       consumer: 'webhooks.disabled-mail',
       handler: endpointDisabled,
     },
+    { type: ReviewEvents.created, consumer: 'reviews.moderation-mail', handler: reviewPending },
   ]
 }

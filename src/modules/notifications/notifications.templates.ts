@@ -23,6 +23,7 @@ export const TEMPLATE_NAMES = [
   'password-reset',
   'webhook-endpoint-disabled',
   'low-stock-digest',
+  'review-pending',
 ] as const
 export type TemplateName = (typeof TEMPLATE_NAMES)[number]
 

@@ -28,6 +28,7 @@ describe(`mail ownership on ${engine}`, () => {
       'auth.email_verification_requested': 'auth.verification-mail',
       'auth.password_reset_requested': 'auth.password-reset-mail',
       'webhook_endpoint.disabled': 'webhooks.disabled-mail',
+      'review.created': 'reviews.moderation-mail',
     })
     assert.equal(new Set(mailConsumers.map((s) => s.type)).size, mailConsumers.length)
   })

@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
 import { principalOf } from '../../platform/http/access.js'
 import { problems } from '../../platform/http/schemas.js'
 import type { RoutePlugin } from '../../platform/module.js'
@@ -39,7 +40,7 @@ export function reviewsRoutes(service: ReviewsService): RoutePlugin {
           security: SECURITY,
           params: ProductIdParams,
           body: CreateReviewBody,
-          response: { 201: ReviewSchema, ...problems(401, 404, 409, 429) },
+          response: { 201: Type.Ref(ReviewSchema), ...problems(401, 404, 409, 429) },
         },
       },
       async (request, reply) => {
@@ -73,7 +74,7 @@ export function reviewsRoutes(service: ReviewsService): RoutePlugin {
           summary: 'Mark a published review helpful (once per customer; again changes nothing)',
           security: SECURITY,
           params: ReviewParams,
-          response: { 200: ReviewSchema, ...problems(401, 404, 429) },
+          response: { 200: Type.Ref(ReviewSchema), ...problems(401, 404, 429) },
         },
       },
       async (request) => service.markHelpful(principalOf(request).subject, request.params.id),
@@ -107,7 +108,7 @@ export function reviewsRoutes(service: ReviewsService): RoutePlugin {
           security: SECURITY,
           params: ReviewParams,
           body: ModerateReviewBody,
-          response: { 200: AdminReviewSchema, ...problems(401, 403, 404) },
+          response: { 200: Type.Ref(AdminReviewSchema), ...problems(401, 403, 404) },
         },
       },
       async (request) => service.moderate(request.params.id, request.body),

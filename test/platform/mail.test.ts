@@ -1,54 +1,12 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import type { AddressInfo } from 'node:net'
-import { SMTPServer } from 'smtp-server'
 import { createMailer } from '../../src/platform/mail/mailer.js'
 import { escapeHtml, renderMail } from '../../src/platform/mail/layout.js'
 import { createLogger } from '../../src/platform/telemetry/logger.js'
 import { createTestContext, type TestContext } from '../helpers/context.js'
-import { decodeQuotedPrintable, readMailDir, tempDataDir, tokenIn } from '../helpers/mailbox.js'
+import { readMailDir, tempDataDir, tokenIn } from '../helpers/mailbox.js'
 import { newCredentials, register } from '../auth/support.js'
-
-interface Received {
-  from: string
-  to: string[]
-  raw: string
-}
-
-/** A real SMTP server on a loopback port; `failing` makes it refuse every message. */
-function startSmtp(): Promise<{
-  server: SMTPServer
-  port: number
-  inbox: Received[]
-  state: { failing: boolean }
-}> {
-  const inbox: Received[] = []
-  const state = { failing: false }
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = []
-      stream.on('data', (c: Buffer) => chunks.push(c))
-      stream.on('end', () => {
-        if (state.failing) return callback(new Error('451 try again later'))
-        inbox.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: decodeQuotedPrintable(Buffer.concat(chunks).toString('utf8')),
-        })
-        callback()
-      })
-    },
-  })
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.server.address() as AddressInfo
-      resolve({ server, port, inbox, state })
-    })
-  })
-}
+import { startSmtp } from '../helpers/smtp.js'
 
 describe('mail layout', () => {
   test('variables are escaped in HTML and kept verbatim in text', () => {

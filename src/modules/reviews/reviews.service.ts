@@ -5,7 +5,6 @@ import type { FieldError } from '../../platform/errors.js'
 import { CommonErrors } from '../../platform/errors.js'
 import { cursorId, decodeCursor, toPage, type Page } from '../../platform/pagination.js'
 import { newId } from '../../shared/ids.js'
-import type { CatalogApi } from '../catalog/index.js'
 import type { OrdersService } from '../orders/index.js'
 import { adjustProductRating } from './rating.repo.js'
 import { ReviewErrors } from './reviews.errors.js'
@@ -27,8 +26,11 @@ import { cleanReviewText } from './reviews.text.js'
 export interface ReviewsDeps {
   db: Kysely<ReviewsTables>
   uow: UnitOfWork
-  /** A review is of a published product. */
-  catalog: Pick<CatalogApi, 'getProducts'>
+  /**
+   * A review is of a published product: the catalog's `getProducts` (null where none). Typed
+   * here rather than imported, as the catalog imports this module's rating event.
+   */
+  catalog: { getProducts(ids: readonly string[]): Promise<readonly (object | null)[]> }
   /** Whether the author bought it (`verifiedPurchase`). */
   orders: Pick<OrdersService, 'hasPaidOrderWithProduct'>
   settings: ReviewsSettings

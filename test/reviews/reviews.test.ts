@@ -122,6 +122,25 @@ describe(`reviews on ${engine}`, () => {
     assert.equal(patched.statusCode, 200, patched.body)
   })
 
+  test('the catalog keeps the newest rating: an older or repeated event changes nothing', async () => {
+    const product = await createProduct(ctx, staff)
+    const review = await writeReview(ctx, await ctx.tokenFor('customer'), product.id, {
+      rating: 5,
+      body: 'Top',
+    })
+    await moderate(ctx, staff, review.id, 'published')
+    const current = await storefrontRating(ctx, product.id)
+    const catalog = ctx.runtime.modules.catalog.service
+    const stale = { productId: product.id, average: 1, count: 9, version: 0 }
+    const distribution = { '1': 9, '2': 0, '3': 0, '4': 0, '5': 0 }
+    await catalog.applyRatingChanged({ ...stale, distribution })
+    await catalog.applyRatingChanged({ ...stale, distribution, version: 1 })
+    const admin = (await ctx.as(staff).get(`/v1/admin/products/${product.id}`)).json() as {
+      rating: RatingBody
+    }
+    assert.deepEqual(admin.rating, current)
+  })
+
   test('a second review of the same product by the same customer is 409 review_exists', async () => {
     const product = await createProduct(ctx, staff)
     const customer = await ctx.tokenFor('customer')

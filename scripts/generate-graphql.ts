@@ -18,6 +18,7 @@ export const TYPES_FILE = fileURLToPath(new URL('../src/graphql.types.ts', impor
 const MAPPERS: Record<string, string> = {
   Variant: './modules/catalog/catalog.schema.js#VariantDto',
   AdminVariant: './modules/catalog/catalog.schema.js#AdminVariantDto',
+  ProductRating: './modules/catalog/catalog.schema.js#RatingDto',
   Order: './modules/orders/orders.schema.js#Order as OrderDto',
   Cart: './modules/carts/carts.schema.js#Cart as CartDto',
   OrderEvent: './modules/orders/orders.follow.js#OrderEventSource',

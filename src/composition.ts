@@ -71,6 +71,11 @@ import {
   type RecommendationsModule,
 } from './modules/recommendations/index.js'
 import {
+  createReviewsModule,
+  reviewsMigrations,
+  type ReviewsModule,
+} from './modules/reviews/index.js'
+import {
   createPaymentsModule,
   paymentsMigrations,
   type PaymentsModule,
@@ -107,6 +112,7 @@ export const allMigrations: MigrationSet[] = [
   ordersMigrations,
   wishlistsMigrations,
   recommendationsMigrations,
+  reviewsMigrations,
 ]
 
 export interface Modules {
@@ -124,6 +130,7 @@ export interface Modules {
   orders: OrdersModule
   wishlists: WishlistsModule
   recommendations: RecommendationsModule
+  reviews: ReviewsModule
   flows: Flows
   runtimes: ModuleRuntime[]
 }
@@ -189,6 +196,10 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
     catalog: catalog.service,
     orders: orders.service,
   })
+  const reviews = createReviewsModule(
+    { ...platform, catalog: catalog.service, orders: orders.service },
+    { autoPublishVerified: config.reviewsAutoPublishVerified },
+  )
   // Workflows across modules come last: they reach the modules only through their doors.
   const flows = createFlows({
     ...platform,
@@ -233,6 +244,7 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
     orders,
     wishlists,
     recommendations,
+    reviews,
     flows,
     notifications,
     runtimes: [
@@ -248,6 +260,7 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
       orders.runtime,
       wishlists.runtime,
       recommendations.runtime,
+      reviews.runtime,
       flows.runtime,
       notifications.runtime,
     ],

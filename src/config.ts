@@ -74,6 +74,8 @@ export interface Config {
   readonly mfaEncryptionKeys: readonly SecretKey[]
   /** Staff and admins must have TOTP on before `/v1/admin` routes answer (default: production). */
   readonly requireStaffMfa: boolean
+  /** A verified purchase's review is published at once, without moderation. */
+  readonly reviewsAutoPublishVerified: boolean
   /** Lets webhook endpoints point at loopback/private addresses (off: refused, against SSRF). */
   readonly webhookAllowPrivateNetworks: boolean
   /** AES-256 keys sealing webhook signing secrets at rest (the first seals); none: unencrypted. */
@@ -403,6 +405,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...cacheSettings(env),
     mfaEncryptionKeys: encryptionKeys(env, 'MFA_ENCRYPTION_KEY'),
     requireStaffMfa: bool(env, 'REQUIRE_STAFF_MFA', env.NODE_ENV === 'production'),
+    reviewsAutoPublishVerified: bool(env, 'REVIEWS_AUTO_PUBLISH_VERIFIED', false),
     webhookAllowPrivateNetworks: bool(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
     webhookEncryptionKeys: encryptionKeys(env, 'WEBHOOK_ENCRYPTION_KEY'),
     signingKeyEncryptionKeys: encryptionKeys(env, 'SIGNING_KEY_ENCRYPTION_KEY'),

@@ -194,3 +194,16 @@ create index "item_wishlist_created_idx" on "wishlists"."item" ("wishlist_id", "
 create index "item_product_idx" on "wishlists"."item" ("product_id");
 create table "wishlists"."alert_unsubscribe" ("token_hash" text primary key, "wishlist_id" text not null references "wishlists"."wishlist" ("id") on delete cascade, "kind" text not null, "created_at" timestamptz default now() not null, constraint "alert_unsubscribe_kind_ck" check (kind in ('back_in_stock', 'price_drop')));
 create index "alert_unsubscribe_wishlist_idx" on "wishlists"."alert_unsubscribe" ("wishlist_id");
+
+-- migration: 2026_12_06_2330_create_reviews
+create schema if not exists "reviews";
+create table "reviews"."review" ("id" text primary key, "product_id" text not null, "customer_id" text not null, "rating" smallint not null, "title" text, "body" text not null, "status" text not null, "verified_purchase" boolean not null, "helpful_count" integer default 0 not null, "created_at" timestamptz default now() not null, "updated_at" timestamptz default now() not null, constraint "review_product_customer_uq" unique ("product_id", "customer_id"), constraint "review_rating_ck" check (rating between 1 and 5), constraint "review_status_ck" check (status in ('pending', 'published', 'rejected')), constraint "review_text_ck" check (char_length(body) between 1 and 5000 and (title is null or char_length(title) <= 120)));
+create index "review_product_published_idx" on "reviews"."review" ("product_id", "rating", "id") where "status" = 'published';
+create index "review_status_idx" on "reviews"."review" ("status", "id");
+create table "reviews"."helpful_vote" ("review_id" text not null references "reviews"."review" ("id") on delete cascade, "customer_id" text not null, "created_at" timestamptz default now() not null, constraint "helpful_vote_pk" primary key ("review_id", "customer_id"));
+create table "reviews"."product_rating" ("product_id" text primary key, "count" integer default 0 not null, "sum" integer default 0 not null, "stars_1" integer default 0 not null, "stars_2" integer default 0 not null, "stars_3" integer default 0 not null, "stars_4" integer default 0 not null, "stars_5" integer default 0 not null, "version" integer default 0 not null, constraint "product_rating_counts_ck" check (count >= 0 and stars_1 >= 0 and stars_2 >= 0 and stars_3 >= 0 and stars_4 >= 0
+        and stars_5 >= 0 and count = stars_1 + stars_2 + stars_3 + stars_4 + stars_5
+        and sum = stars_1 + 2 * stars_2 + 3 * stars_3 + 4 * stars_4 + 5 * stars_5));
+
+-- migration: 2026_12_06_2331_add_product_rating
+alter table "catalog"."product" add column "rating_average" numeric(3, 2), add column "rating_count" integer default 0 not null, add column "rating_distribution" jsonb default '{"1": 0, "2": 0, "3": 0, "4": 0, "5": 0}'::jsonb not null, add column "rating_version" integer default 0 not null;

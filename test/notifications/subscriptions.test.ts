@@ -30,6 +30,7 @@ describe(`mail ownership on ${engine}`, () => {
       'webhook_endpoint.disabled': 'webhooks.disabled-mail',
       'wishlist.back_in_stock': 'wishlists.back-in-stock-mail',
       'wishlist.price_dropped': 'wishlists.price-drop-mail',
+      'review.created': 'reviews.moderation-mail',
     })
     assert.equal(new Set(mailConsumers.map((s) => s.type)).size, mailConsumers.length)
   })

@@ -5,6 +5,7 @@ import { isDatabaseUnavailable } from '../../platform/db/errors.js'
 import { degraded } from '../../platform/telemetry/degraded.js'
 import type { Subscription } from '../../platform/module.js'
 import { InventoryEvents, type StockChangedPayload } from '../inventory/index.js'
+import { ReviewEvents, type RatingChangedPayload } from '../reviews/index.js'
 import { CatalogEvents } from './catalog.events.js'
 
 /**
@@ -107,8 +108,8 @@ export function readThrough(cache: Cache<CachedReply>) {
 
 /**
  * Every catalog change reaches the cache through the outbox: product and category events, and
- * stock changes once the storefront's in-stock projection has them (in that order, so a read
- * between the two cannot store the old flag under the new generation). A stock change empties
+ * stock and rating changes once the storefront's projections have them (in that order, so a read
+ * between the two cannot store the old value under the new generation). A stock change empties
  * the cache only when it flips a variant's in-stock flag, the one stock figure storefront
  * replies show: checkout's reservations and commits leave cached listings alone otherwise.
  *
@@ -118,10 +119,23 @@ export function readThrough(cache: Cache<CachedReply>) {
  */
 export function cacheInvalidations(
   cache: Cache<CachedReply>,
-  applyStockChanged: (payload: StockChangedPayload) => Promise<boolean>,
+  projections: {
+    applyStockChanged: (payload: StockChangedPayload) => Promise<boolean>
+    applyRatingChanged: (payload: RatingChangedPayload) => Promise<void>
+  },
 ): Subscription[] {
+  const { applyStockChanged, applyRatingChanged } = projections
   const invalidate = () => cache.invalidate()
   return [
+    {
+      type: ReviewEvents.ratingChanged,
+      consumer: 'catalog.rating-projection',
+      immediate: true,
+      handler: async (event) => {
+        await applyRatingChanged(event.payload as unknown as RatingChangedPayload)
+        await invalidate()
+      },
+    },
     {
       type: InventoryEvents.stockChanged,
       consumer: 'catalog.stock-projection',

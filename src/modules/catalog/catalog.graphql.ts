@@ -49,9 +49,25 @@ export const catalogTypeDefs = /* GraphQL */ `
     title: String!
     description: String!
     categories: [CategorySummary!]!
+    rating: ProductRating!
     variants: [Variant!]!
     createdAt: DateTime!
     updatedAt: DateTime!
+  }
+
+  """
+  The rating over a product's published reviews.
+  """
+  type ProductRating {
+    """
+    Mean of the published ratings, 2 decimals; null when there are none.
+    """
+    average: Float
+    count: Int!
+    """
+    Published reviews with 1, 2, 3, 4 and 5 stars, in that order.
+    """
+    distribution: [Int!]!
   }
 
   type CategorySummary {
@@ -166,6 +182,9 @@ export function catalogGraphql(catalog: CatalogApi, cache: Cache<CachedReply>): 
         const ref = id ?? slug
         return ref ? orNull(catalog.categories.get(ref)) : null
       },
+    },
+    ProductRating: {
+      distribution: ({ distribution: d }) => [d['1'], d['2'], d['3'], d['4'], d['5']],
     },
     Variant: {
       options: (variant) =>

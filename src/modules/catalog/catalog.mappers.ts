@@ -1,5 +1,5 @@
 import type { StockLevel } from '../inventory/index.js'
-import type { AdminProductDto, CategoryDto, ProductDto } from './catalog.schema.js'
+import type { AdminProductDto, CategoryDto, ProductDto, RatingDto } from './catalog.schema.js'
 import type { PriceRow, ProductRow, VariantRow } from './catalog.repo.js'
 import type { StorefrontRow } from './listing.repo.js'
 import type { CategoryRow } from './categories.repo.js'
@@ -20,6 +20,22 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   return map
 }
 
+/** The rating over published reviews, as projected onto the product row. */
+function ratingOf(row: ProductRow): RatingDto {
+  const d = row.rating_distribution
+  return {
+    average: row.rating_average === null ? null : Number(row.rating_average),
+    count: row.rating_count,
+    distribution: {
+      '1': d['1'] ?? 0,
+      '2': d['2'] ?? 0,
+      '3': d['3'] ?? 0,
+      '4': d['4'] ?? 0,
+      '5': d['5'] ?? 0,
+    },
+  }
+}
+
 function productFields(row: ProductRow, categories: Map<string, ProductParts['categories']>) {
   return {
     id: row.id,
@@ -28,6 +44,7 @@ function productFields(row: ProductRow, categories: Map<string, ProductParts['ca
     description: row.description,
     status: row.status,
     categories: (categories.get(row.id) ?? []).map(({ id, slug, name }) => ({ id, slug, name })),
+    rating: ratingOf(row),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   }
@@ -42,6 +59,7 @@ export function toStorefrontDto(row: StorefrontRow): ProductDto {
     description: row.description,
     status: row.status,
     categories: row.categories,
+    rating: ratingOf(row),
     variants: row.variants.map((v) => ({
       ...v,
       price: { amount: Number(v.price.amount), currency: v.price.currency },

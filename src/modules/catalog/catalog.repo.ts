@@ -12,6 +12,9 @@ export interface ProductRow {
   version: number
   created_at: Date
   updated_at: Date
+  rating_average: string | number | null
+  rating_count: number
+  rating_distribution: Record<string, number>
 }
 
 export interface VariantRow {
@@ -39,6 +42,9 @@ export const PRODUCT_COLUMNS = [
   'version',
   'created_at',
   'updated_at',
+  'rating_average',
+  'rating_count',
+  'rating_distribution',
 ] as const
 
 // ---------------------------------------------------------------- products
@@ -258,6 +264,28 @@ export async function setVariantInStock(
       from before left join applied on applied.id = before.id`.execute(db)
   const row = rows[0]
   return row && { wasInStock: row.was_in_stock, wasVersion: Number(row.was_version) }
+}
+
+/**
+ * The rating projection: applies only a newer rating version, so redelivery and reordering are
+ * harmless. Leaves `version` and `updated_at` alone: a review never fails an admin's If-Match.
+ */
+export async function setProductRating(
+  db: Db,
+  rating: { productId: string; average: number | null; count: number; distribution: object },
+  ratingVersion: number,
+): Promise<void> {
+  await db
+    .updateTable('catalog.product')
+    .set({
+      rating_average: rating.average,
+      rating_count: rating.count,
+      rating_distribution: JSON.stringify(rating.distribution),
+      rating_version: ratingVersion,
+    })
+    .where('id', '=', rating.productId)
+    .where('rating_version', '<', ratingVersion)
+    .execute()
 }
 
 // ---------------------------------------------------------------- product ↔ category links

@@ -31,6 +31,22 @@ export const VariantSchema = Type.Object(
 )
 export type VariantDto = Static<typeof VariantSchema>
 
+const StarCount = Type.Integer({ minimum: 0 })
+export const RatingSchema = Type.Object(
+  {
+    average: Type.Union([Type.Number(), Type.Null()], {
+      description: 'Mean of the published ratings, 2 decimals; null when there are none',
+    }),
+    count: Type.Integer({ description: 'Published reviews' }),
+    distribution: Type.Object(
+      { '1': StarCount, '2': StarCount, '3': StarCount, '4': StarCount, '5': StarCount },
+      { description: 'Published reviews per star rating' },
+    ),
+  },
+  { $id: 'Rating' },
+)
+export type RatingDto = Static<typeof RatingSchema>
+
 const productFields = {
   id: Type.String(),
   slug: Type.String(),
@@ -38,6 +54,7 @@ const productFields = {
   description: Type.String(),
   status: Type.Union([Type.Literal('draft'), Type.Literal('published')]),
   categories: Type.Array(CategorySummarySchema),
+  rating: Type.Ref(RatingSchema),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 }
@@ -236,6 +253,7 @@ export type CategoryPatch = Static<typeof CategoryPatch>
 export const CategoryList = Type.Object({ data: Type.Array(Type.Ref(CategorySchema)) })
 
 export const catalogSchemas = [
+  RatingSchema,
   VariantSchema,
   ProductSchema,
   AdminVariantSchema,

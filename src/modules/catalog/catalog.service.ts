@@ -5,6 +5,7 @@ import { type Emit, narrow, type UnitOfWork } from '../../platform/db/unit-of-wo
 import { CommonErrors } from '../../platform/errors.js'
 import { encodeCursor, type Page } from '../../platform/pagination.js'
 import type { InventoryService } from '../inventory/index.js'
+import type { RatingChangedPayload } from '../reviews/index.js'
 import { CatalogErrors } from './catalog.errors.js'
 import { CatalogEvents, type ProductEventPayload } from './catalog.events.js'
 import { parseCursor, parseSort } from './catalog.listing.js'
@@ -323,6 +324,11 @@ export function createCatalogService(deps: CatalogDeps) {
       if (!before) return false
       if (before.wasVersion === payload.version) return true
       return before.wasVersion < payload.version && before.wasInStock !== inStock
+    },
+
+    /** Applies `product.rating_changed` to the product's rating columns (newer versions only). */
+    async applyRatingChanged(payload: RatingChangedPayload): Promise<void> {
+      await repo.setProductRating(db, payload, payload.version)
     },
 
     countProducts: () => repo.countLiveProducts(db),

@@ -22,6 +22,11 @@ export interface ProductTable {
   status: 'draft' | 'published'
   version: Generated<number>
   search: ColumnType<string, never, never>
+  /** Projected from `product.rating_changed` (see applyRatingChanged); never bumps `version`. */
+  rating_average: ColumnType<string | null, never, number | null>
+  rating_count: Generated<number>
+  rating_distribution: ColumnType<Record<string, number>, never, string>
+  rating_version: Generated<number>
   created_at: Timestamp
   updated_at: Timestamp
   deleted_at: Date | null

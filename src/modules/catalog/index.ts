@@ -23,6 +23,7 @@ import { storeRoutes } from './catalog.store-routes.js'
 import { catalogGraphql } from './catalog.graphql.js'
 import { catalogAdminGraphql } from './catalog.admin-graphql.js'
 import { createCatalogTables } from './migrations/2026_11_21_0630_create_catalog_tables.js'
+import * as addProductRating from './migrations/2026_12_06_2331_add_product_rating.js'
 
 export { catalogTypeDefs, productLoader } from './catalog.graphql.js'
 export { catalogAdminTypeDefs } from './catalog.admin-graphql.js'
@@ -34,6 +35,7 @@ export type { CatalogApi } from './catalog.api.js'
 
 export const catalogMigrations: MigrationSet = {
   '2026_11_21_0630_create_catalog_tables': createCatalogTables,
+  '2026_12_06_2331_add_product_rating': addProductRating,
 }
 
 /** What the catalog module reads from the configuration. */
@@ -64,7 +66,10 @@ export function createCatalogModule(
         await app.register(adminRoutes(service))
       },
       graphql: [catalogGraphql(service, cache), catalogAdminGraphql(service)],
-      subscriptions: cacheInvalidations(cache, (payload) => service.applyStockChanged(payload)),
+      subscriptions: cacheInvalidations(cache, {
+        applyStockChanged: (payload) => service.applyStockChanged(payload),
+        applyRatingChanged: (payload) => service.applyRatingChanged(payload),
+      }),
     },
   }
 }

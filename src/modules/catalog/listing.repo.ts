@@ -170,6 +170,7 @@ export function listingQuery<R extends ListedRow = ListedRow>(
       : storefrontColumns(filter.currency)
   return sql<R>`
     select p.id, p.slug, p.title, p.description, p.status, p.version, p.created_at, p.updated_at,
+      p.rating_average, p.rating_count, p.rating_distribution,
       json_build_array(${sql.join([...sortValues, sql`p.id`])}) as sort_values
       ${details}
     from catalog.product p
@@ -203,6 +204,7 @@ export async function listStorefrontProducts(
 function storefrontSelect(currency: string): RawBuilder<unknown> {
   return sql`
     select p.id, p.slug, p.title, p.description, p.status, p.version, p.created_at, p.updated_at,
+      p.rating_average, p.rating_count, p.rating_distribution,
       '[]'::json as sort_values ${storefrontColumns(currency)}
     from catalog.product p
     where p.deleted_at is null and p.status = 'published'`

@@ -5,6 +5,7 @@ import {
   endpointDisabledValues,
   lowStockDigestValues,
   wishlistAlertValues,
+  reviewPendingValues,
   type Link,
 } from './notifications.values.js'
 
@@ -60,6 +61,16 @@ export const SAMPLE_VALUES: Record<TemplateName, TemplateValues> = {
   'account-welcome': accountValues(customer, 'verify-email', link),
   'account-verification': accountValues(customer, 'verify-email', link),
   'password-reset': accountValues(customer, 'reset-password', link),
+  'review-pending': reviewPendingValues({
+    reviewId: 'rev_sample',
+    productId: 'prod_sample',
+    customerId: 'usr_sample',
+    rating: 4,
+    title: 'Sturdy <b>and</b> "handsome"',
+    body: 'Arrived quickly.\nThe oak is lovely & the finish is even.',
+    status: 'pending',
+    verifiedPurchase: true,
+  }),
   'webhook-endpoint-disabled': endpointDisabledValues({
     endpointId: 'whe_sample',
     url: 'https://hooks.example/orders?source=emporium&v=2',

@@ -14,6 +14,7 @@ import {
   type OrderState,
   type OrdersService,
 } from '../orders/index.js'
+import { ReviewEvents, type ReviewEventPayload } from '../reviews/index.js'
 import { WebhookEvents, type EndpointDisabledPayload } from '../webhooks/index.js'
 import {
   WishlistEvents,
@@ -31,6 +32,7 @@ import {
   orderRefundValues,
   orderShippedValues,
   wishlistAlertValues,
+  reviewPendingValues,
   type Link,
 } from './notifications.values.js'
 
@@ -129,6 +131,13 @@ export function notificationSubscriptions(deps: SubscriberDeps): Subscription[] 
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       })
     }
+  /** Staff and admins hold `reviews:moderate`; an auto-published review needs no one. */
+  const reviewPending: EventHandler = async (event) => {
+    const review = event.payload as unknown as ReviewEventPayload
+    if (review.status !== 'pending') return
+    const moderators = await deps.staff.emailsOf(['staff', 'admin'])
+    await notifications.send(moderators, 'review-pending', reviewPendingValues(review))
+  }
 
   const endpointDisabled: EventHandler = async (event) => {
     const admins = await deps.staff.emailsOf(['admin'])
@@ -188,5 +197,6 @@ export function notificationSubscriptions(deps: SubscriberDeps): Subscription[] 
       consumer: 'webhooks.disabled-mail',
       handler: endpointDisabled,
     },
+    { type: ReviewEvents.created, consumer: 'reviews.moderation-mail', handler: reviewPending },
   ]
 }

@@ -25,6 +25,7 @@ export const TEMPLATE_NAMES = [
   'low-stock-digest',
   'wishlist-back-in-stock',
   'wishlist-price-drop',
+  'review-pending',
 ] as const
 export type TemplateName = (typeof TEMPLATE_NAMES)[number]
 

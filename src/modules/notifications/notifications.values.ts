@@ -1,4 +1,5 @@
 import type { EndpointDisabledPayload } from '../webhooks/index.js'
+import type { ReviewEventPayload } from '../reviews/index.js'
 import type { OrderState } from '../orders/index.js'
 import type { WishlistAlertPayload } from '../wishlists/index.js'
 import type { TemplateValues } from './notifications.templates.js'
@@ -96,6 +97,18 @@ export function endpointDisabledValues(payload: EndpointDisabledPayload): Templa
     url: payload.url ?? 'unknown URL',
     target: payload.url ?? payload.endpointId,
     failures: payload.consecutiveFailures,
+  }
+}
+
+/** A review waiting for moderation; its text is the customer's, escaped in the HTML part. */
+export function reviewPendingValues(review: ReviewEventPayload): TemplateValues {
+  return {
+    reviewId: review.reviewId,
+    productId: review.productId,
+    rating: review.rating,
+    title: review.title,
+    body: review.body,
+    verified: review.verifiedPurchase,
   }
 }
 

@@ -231,6 +231,23 @@ export function listOrders(db: OrdersDb, filter: OrderFilter) {
 }
 
 /** Orders still awaiting payment that were created before `olderThan`, oldest first. */
+/** A paid, fulfilled or delivered order of the customer with a line of the product. */
+export async function hasPaidOrderWithProduct(
+  db: OrdersDb,
+  customerId: string,
+  productId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('orders.order')
+    .select('id')
+    .where('customer_id', '=', customerId)
+    .where('status', 'in', ['paid', 'fulfilled', 'delivered'])
+    .where(sql<boolean>`state->'items' @> ${JSON.stringify([{ productId }])}::jsonb`)
+    .limit(1)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
 export function findAwaitingPayment(db: OrdersDb, olderThan: Date, limit: number) {
   return db
     .selectFrom('orders.order')

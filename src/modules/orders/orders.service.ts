@@ -308,6 +308,14 @@ export function createOrdersService(deps: {
       return { stored: row.state, replayed: replayOrder(await repo.findHistory(db, orderId))! }
     },
 
+    /**
+     * Whether the customer has an order that was paid (paid, fulfilled or delivered: not
+     * cancelled, refunded or awaiting payment) with a line of this product: a verified purchase.
+     */
+    async hasPaidOrderWithProduct(customerId: string, productId: string): Promise<boolean> {
+      return repo.hasPaidOrderWithProduct(db, customerId, productId)
+    },
+
     /** Orders still awaiting payment, created before `olderThan`: the reconciliation's work list. */
     async awaitingPayment(olderThan: Date, limit: number): Promise<string[]> {
       return (await repo.findAwaitingPayment(db, olderThan, limit)).map((r) => r.id)

@@ -12,6 +12,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'product.updated',
   'inventory.low_stock',
   'customer.created',
+  'review.created',
+  'review.published',
 ] as const
 
 export const WebhookEvents = {

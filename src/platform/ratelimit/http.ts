@@ -19,6 +19,8 @@ export interface RouteRateLimit {
   accountField?: string
   /** The per-account quota; `auth-account` unless given. */
   accountQuota?: QuotaName
+  /** Also counted per signed-in principal, on top of `user` (writes a person may not flood). */
+  principalQuota?: QuotaName
 }
 
 /**
@@ -143,6 +145,10 @@ export function registerRateLimiting(app: FastifyInstance, store: RateLimitStore
     const limit = routeLimit(request)
     if (limit !== false && !limit.quota && request.principal) {
       await count(store, request, reply, 'user', `sub:${request.principal.subject}`)
+    }
+    if (limit !== false && limit.principalQuota && request.principal) {
+      const key = `sub:${request.principal.subject}`
+      await count(store, request, reply, limit.principalQuota, key)
     }
     return payload
   })

@@ -29,9 +29,9 @@ export interface RateLimitSettings {
 /**
  * `default`: anonymous callers, per IP. `user`: signed-in callers, per principal. `auth`: the
  * credential endpoints (login, register, forgot-password, MFA verify), per IP. `auth-account`: the
- * same endpoints, per account named in the body.
+ * same endpoints, per account named in the body. `reviews`: writing reviews and votes, per principal.
  */
-export const QUOTA_NAMES = ['default', 'user', 'auth', 'auth-account'] as const
+export const QUOTA_NAMES = ['default', 'user', 'auth', 'auth-account', 'reviews'] as const
 export type QuotaName = (typeof QUOTA_NAMES)[number]
 
 const QUOTA_ENV: Record<QuotaName, { variable: string; fallback: Quota }> = {
@@ -42,6 +42,7 @@ const QUOTA_ENV: Record<QuotaName, { variable: string; fallback: Quota }> = {
     variable: 'RATE_LIMIT_AUTH_ACCOUNT',
     fallback: { limit: 10, windowSeconds: 60 },
   },
+  reviews: { variable: 'RATE_LIMIT_REVIEWS', fallback: { limit: 20, windowSeconds: 3600 } },
 }
 
 type Env = Record<string, string | undefined>

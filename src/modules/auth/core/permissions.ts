@@ -17,6 +17,7 @@ export const PERMISSIONS = [
   'staff:manage',
   'webhooks:manage',
   'promotions:manage',
+  'reviews:moderate',
   'api_keys:manage',
   'audit:read',
   'jobs:read',
@@ -31,6 +32,7 @@ const STAFF: readonly Permission[] = [
   'orders:manage',
   'customers:read',
   'promotions:manage',
+  'reviews:moderate',
 ]
 
 /**

@@ -47,6 +47,8 @@ export type AdminProduct = {
   createdAt: Scalars['DateTime']['output']
   description: Scalars['String']['output']
   id: Scalars['ID']['output']
+  /** Images in position order. */
+  images: Array<ProductImage>
   slug: Scalars['String']['output']
   status: ProductStatus
   title: Scalars['String']['output']
@@ -260,6 +262,13 @@ export type Fulfillment = {
   carrier: Maybe<Scalars['String']['output']>
   id: Scalars['ID']['output']
   trackingNumber: Maybe<Scalars['String']['output']>
+}
+
+/** WebP thumbnails, 200 and 600 px wide (never enlarged). */
+export type ImageThumbnails = {
+  __typename?: 'ImageThumbnails'
+  medium: Scalars['String']['output']
+  small: Scalars['String']['output']
 }
 
 /**
@@ -766,6 +775,8 @@ export type Product = {
   createdAt: Scalars['DateTime']['output']
   description: Scalars['String']['output']
   id: Scalars['ID']['output']
+  /** Images in position order. */
+  images: Array<ProductImage>
   slug: Scalars['String']['output']
   title: Scalars['String']['output']
   updatedAt: Scalars['DateTime']['output']
@@ -776,6 +787,17 @@ export type ProductConnection = {
   __typename?: 'ProductConnection'
   nodes: Array<Product>
   pageInfo: PageInfo
+}
+
+/** A product image: the re-encoded original (metadata stripped) and two WebP thumbnails. */
+export type ProductImage = {
+  __typename?: 'ProductImage'
+  alt: Scalars['String']['output']
+  height: Scalars['Int']['output']
+  id: Scalars['ID']['output']
+  thumbnails: ImageThumbnails
+  url: Scalars['String']['output']
+  width: Scalars['Int']['output']
 }
 
 export type ProductInput = {
@@ -1371,6 +1393,7 @@ export type ResolversTypes = {
   >
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>
   Fulfillment: ResolverTypeWrapper<Fulfillment>
+  ImageThumbnails: ResolverTypeWrapper<ImageThumbnails>
   LoginPayload: ResolverTypeWrapper<LoginPayload>
   Money: ResolverTypeWrapper<Money>
   MoneyInput: MoneyInput
@@ -1397,6 +1420,7 @@ export type ResolversTypes = {
   ProductConnection: ResolverTypeWrapper<
     Omit<ProductConnection, 'nodes'> & { nodes: Array<ResolversTypes['Product']> }
   >
+  ProductImage: ResolverTypeWrapper<ProductImage>
   ProductInput: ProductInput
   ProductPatch: ProductPatch
   ProductStatus: ProductStatus
@@ -1468,6 +1492,7 @@ export type ResolversParentTypes = {
   CreateCartPayload: Omit<CreateCartPayload, 'cart'> & { cart: ResolversParentTypes['Cart'] }
   DateTime: Scalars['DateTime']['output']
   Fulfillment: Fulfillment
+  ImageThumbnails: ImageThumbnails
   LoginPayload: LoginPayload
   Money: Money
   MoneyInput: MoneyInput
@@ -1487,6 +1512,7 @@ export type ResolversParentTypes = {
   ProductConnection: Omit<ProductConnection, 'nodes'> & {
     nodes: Array<ResolversParentTypes['Product']>
   }
+  ProductImage: ProductImage
   ProductInput: ProductInput
   ProductPatch: ProductPatch
   Promotion: Promotion
@@ -1554,6 +1580,7 @@ export type AdminProductResolvers<
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>
+  images?: Resolver<Array<ResolversTypes['ProductImage']>, ParentType, ContextType>
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>
   status?: Resolver<ResolversTypes['ProductStatus'], ParentType, ContextType>
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>
@@ -1750,6 +1777,15 @@ export type FulfillmentResolvers<
   carrier?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>
   trackingNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+}
+
+export type ImageThumbnailsResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['ImageThumbnails'] =
+    ResolversParentTypes['ImageThumbnails'],
+> = {
+  medium?: Resolver<ResolversTypes['String'], ParentType, ContextType>
+  small?: Resolver<ResolversTypes['String'], ParentType, ContextType>
 }
 
 export type LoginPayloadResolvers<
@@ -2125,6 +2161,7 @@ export type ProductResolvers<
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>
+  images?: Resolver<Array<ResolversTypes['ProductImage']>, ParentType, ContextType>
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>
@@ -2138,6 +2175,18 @@ export type ProductConnectionResolvers<
 > = {
   nodes?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>
+}
+
+export type ProductImageResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['ProductImage'] = ResolversParentTypes['ProductImage'],
+> = {
+  alt?: Resolver<ResolversTypes['String'], ParentType, ContextType>
+  height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>
+  thumbnails?: Resolver<ResolversTypes['ImageThumbnails'], ParentType, ContextType>
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>
+  width?: Resolver<ResolversTypes['Int'], ParentType, ContextType>
 }
 
 export type PromotionResolvers<
@@ -2462,6 +2511,7 @@ export type Resolvers<ContextType = GraphqlContext> = {
   CreateCartPayload?: CreateCartPayloadResolvers<ContextType>
   DateTime?: GraphQLScalarType
   Fulfillment?: FulfillmentResolvers<ContextType>
+  ImageThumbnails?: ImageThumbnailsResolvers<ContextType>
   LoginPayload?: LoginPayloadResolvers<ContextType>
   Money?: MoneyResolvers<ContextType>
   Mutation?: MutationResolvers<ContextType>
@@ -2477,6 +2527,7 @@ export type Resolvers<ContextType = GraphqlContext> = {
   PageInfo?: PageInfoResolvers<ContextType>
   Product?: ProductResolvers<ContextType>
   ProductConnection?: ProductConnectionResolvers<ContextType>
+  ProductImage?: ProductImageResolvers<ContextType>
   Promotion?: PromotionResolvers<ContextType>
   PromotionConnection?: PromotionConnectionResolvers<ContextType>
   Query?: QueryResolvers<ContextType>

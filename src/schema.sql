@@ -178,3 +178,8 @@ create table "carts"."reminder_opt_out" ("email" text primary key, "created_at" 
 
 -- migration: 2026_12_06_2000_add_outbox_traceparent
 alter table "platform"."outbox" add column "traceparent" text;
+
+-- migration: 2026_12_06_2330_create_product_image
+create table "catalog"."product_image" ("id" text primary key, "product_id" text not null references "catalog"."product" ("id") on delete cascade, "position" integer not null, "alt" text default '' not null, "width" integer not null, "height" integer not null, "content_hash" text not null, "original_key" text not null, "small_key" text not null, "medium_key" text not null, "created_at" timestamptz default now() not null, "deleted_at" timestamptz);
+create index product_image_product_idx on catalog.product_image (product_id, position, id) where deleted_at is null;
+create index product_image_deleted_idx on catalog.product_image (product_id) where deleted_at is not null;

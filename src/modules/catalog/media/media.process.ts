@@ -83,7 +83,7 @@ export async function processImage(bytes: Buffer): Promise<ProcessedImage> {
     if (meta.format !== format) throw MediaErrors.undecodable(format)
     const original = await decoder(bytes)
       .rotate()
-      .toFormat(format, format === 'png' ? { compressionLevel: 9 } : { quality: 85 })
+      .toFormat(format, format === 'png' ? {} : { quality: 85 })
       .toBuffer({ resolveWithObject: true })
     const thumbnail = (width: number) =>
       sharp(original.data)

@@ -32,4 +32,8 @@ export const createProductImage: Migration = {
       db,
     )
   },
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async down(db: Kysely<any>) {
+    await db.schema.dropTable('catalog.product_image').execute()
+  },
 }

@@ -174,6 +174,24 @@ describe('upload', () => {
     assert.deepEqual(await filesUnder(dir), before)
   })
 
+  test('over real HTTP, an 11 MB upload is answered 413 (the connection does not hang), nothing stored', async () => {
+    const product = await createProduct(ctx, staff)
+    const before = await filesUnder(dir)
+    const address = await ctx.app.listen({ port: 0, host: '127.0.0.1' })
+    const form = new FormData()
+    const bytes = Buffer.concat([await imageBytes('jpeg', 64, 64), Buffer.alloc(11 * 1_048_576)])
+    form.append('file', new Blob([bytes], { type: 'image/jpeg' }), 'big.jpg')
+    const res = await fetch(`${address}/v1/admin/products/${product.id}/images`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${staff}` },
+      body: form,
+      signal: AbortSignal.timeout(20_000),
+    })
+    assert.equal(res.status, 413)
+    assert.equal(((await res.json()) as { code: string }).code, 'payload_too_large')
+    assert.deepEqual(await filesUnder(dir), before)
+  })
+
   test('a decompression bomb (over 40 megapixels) → 413 image_too_large', async () => {
     const product = await createProduct(ctx, staff)
     const bytes = await sharp({

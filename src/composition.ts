@@ -4,6 +4,7 @@ import { platformMigrations } from './platform/db/platform.migrations.js'
 import { baseTypeDefs } from './platform/graphql/base.graphql.js'
 import type { Mailer } from './platform/mail/mailer.js'
 import type { ModuleRuntime, PlatformDeps } from './platform/module.js'
+import { createStorage } from './platform/storage/index.js'
 import {
   createNotificationsModule,
   type NotificationsModule,
@@ -158,8 +159,12 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
   })
   const inventory = createInventoryModule(platform)
   const catalog = createCatalogModule(
-    { ...platform, inventory: inventory.service },
-    { storeCurrency: config.storeCurrency, cache: config.catalogCache },
+    { ...platform, inventory: inventory.service, storage: createStorage(config.media.storage) },
+    {
+      storeCurrency: config.storeCurrency,
+      cache: config.catalogCache,
+      mediaPublicUrl: config.media.publicUrl,
+    },
   )
   const customers = createCustomersModule(platform)
   const promotions = createPromotionsModule(platform)

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { SecretKey } from './platform/crypto.js'
 import { readRateLimitSettings, type RateLimitSettings } from './platform/ratelimit/settings.js'
+import { readMediaSettings, type MediaSettings } from './platform/storage/settings.js'
 import {
   bool,
   ConfigError,
@@ -94,6 +95,8 @@ export interface Config {
    * (its children's aggregate); 0 turns that server off.
    */
   readonly metricsPort: number
+  /** Product images: the storage driver (`MEDIA_STORAGE`, `MEDIA_DIR`, `MEDIA_S3_*`) and their URL. */
+  readonly media: MediaSettings
 }
 
 /** One OpenID Connect provider, from `OIDC_<NAME>_*` variables. */
@@ -366,10 +369,11 @@ export function loadConfig(env: Env = process.env): Config {
   const redisUrl = str(env, 'REDIS_URL')
   const natsUrl = str(env, 'NATS_URL')
   const isProduction = env.NODE_ENV === 'production'
+  const dataDir = path.resolve(str(env, 'DATA_DIR') ?? '.emporium')
   const config: Config = Object.freeze({
     port,
     host,
-    dataDir: path.resolve(str(env, 'DATA_DIR') ?? '.emporium'),
+    dataDir,
     databaseUrl,
     databaseReplicaUrls: Object.freeze(replicas),
     databasePreparedStatements: bool(env, 'DATABASE_PREPARED_STATEMENTS', true),
@@ -413,6 +417,12 @@ export function loadConfig(env: Env = process.env): Config {
     abandonedCartAfterHours: int(env, 'ABANDONED_CART_AFTER_HOURS', 24, 1, 720),
     metricsToken,
     metricsPort: int(env, 'METRICS_PORT', 9464, 0, 65535),
+    media: readMediaSettings(
+      env,
+      dataDir,
+      publicUrl,
+      (name, problem) => new ConfigError(name, problem),
+    ),
     checkout: Object.freeze({
       reservationTtlSeconds: int(env, 'CHECKOUT_RESERVATION_TTL_SECONDS', 900, 60, 86_400),
       paymentTimeoutMs: int(env, 'PAYMENT_TIMEOUT_MS', 10_000, 100, 120_000),

@@ -47,6 +47,8 @@ export type AdminProduct = {
   createdAt: Scalars['DateTime']['output']
   description: Scalars['String']['output']
   id: Scalars['ID']['output']
+  /** Images in position order. */
+  images: Array<ProductImage>
   slug: Scalars['String']['output']
   status: ProductStatus
   title: Scalars['String']['output']
@@ -260,6 +262,13 @@ export type Fulfillment = {
   carrier: Maybe<Scalars['String']['output']>
   id: Scalars['ID']['output']
   trackingNumber: Maybe<Scalars['String']['output']>
+}
+
+/** WebP thumbnails, 200 and 600 px wide (never enlarged). */
+export type ImageThumbnails = {
+  __typename?: 'ImageThumbnails'
+  medium: Scalars['String']['output']
+  small: Scalars['String']['output']
 }
 
 /**
@@ -766,6 +775,8 @@ export type Product = {
   createdAt: Scalars['DateTime']['output']
   description: Scalars['String']['output']
   id: Scalars['ID']['output']
+  /** Images in position order. */
+  images: Array<ProductImage>
   rating: ProductRating
   slug: Scalars['String']['output']
   title: Scalars['String']['output']
@@ -777,6 +788,17 @@ export type ProductConnection = {
   __typename?: 'ProductConnection'
   nodes: Array<Product>
   pageInfo: PageInfo
+}
+
+/** A product image: the re-encoded original (metadata stripped) and two WebP thumbnails. */
+export type ProductImage = {
+  __typename?: 'ProductImage'
+  alt: Scalars['String']['output']
+  height: Scalars['Int']['output']
+  id: Scalars['ID']['output']
+  thumbnails: ImageThumbnails
+  url: Scalars['String']['output']
+  width: Scalars['Int']['output']
 }
 
 export type ProductInput = {
@@ -1382,6 +1404,7 @@ export type ResolversTypes = {
   >
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>
   Fulfillment: ResolverTypeWrapper<Fulfillment>
+  ImageThumbnails: ResolverTypeWrapper<ImageThumbnails>
   LoginPayload: ResolverTypeWrapper<LoginPayload>
   Money: ResolverTypeWrapper<Money>
   MoneyInput: MoneyInput
@@ -1411,6 +1434,7 @@ export type ResolversTypes = {
   ProductConnection: ResolverTypeWrapper<
     Omit<ProductConnection, 'nodes'> & { nodes: Array<ResolversTypes['Product']> }
   >
+  ProductImage: ResolverTypeWrapper<ProductImage>
   ProductInput: ProductInput
   ProductPatch: ProductPatch
   ProductRating: ResolverTypeWrapper<RatingDto>
@@ -1484,6 +1508,7 @@ export type ResolversParentTypes = {
   CreateCartPayload: Omit<CreateCartPayload, 'cart'> & { cart: ResolversParentTypes['Cart'] }
   DateTime: Scalars['DateTime']['output']
   Fulfillment: Fulfillment
+  ImageThumbnails: ImageThumbnails
   LoginPayload: LoginPayload
   Money: Money
   MoneyInput: MoneyInput
@@ -1506,6 +1531,7 @@ export type ResolversParentTypes = {
   ProductConnection: Omit<ProductConnection, 'nodes'> & {
     nodes: Array<ResolversParentTypes['Product']>
   }
+  ProductImage: ProductImage
   ProductInput: ProductInput
   ProductPatch: ProductPatch
   ProductRating: RatingDto
@@ -1575,6 +1601,7 @@ export type AdminProductResolvers<
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>
+  images?: Resolver<Array<ResolversTypes['ProductImage']>, ParentType, ContextType>
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>
   status?: Resolver<ResolversTypes['ProductStatus'], ParentType, ContextType>
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>
@@ -1771,6 +1798,15 @@ export type FulfillmentResolvers<
   carrier?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>
   trackingNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>
+}
+
+export type ImageThumbnailsResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['ImageThumbnails'] =
+    ResolversParentTypes['ImageThumbnails'],
+> = {
+  medium?: Resolver<ResolversTypes['String'], ParentType, ContextType>
+  small?: Resolver<ResolversTypes['String'], ParentType, ContextType>
 }
 
 export type LoginPayloadResolvers<
@@ -2146,6 +2182,7 @@ export type ProductResolvers<
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>
+  images?: Resolver<Array<ResolversTypes['ProductImage']>, ParentType, ContextType>
   rating?: Resolver<ResolversTypes['ProductRating'], ParentType, ContextType>
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>
@@ -2160,6 +2197,18 @@ export type ProductConnectionResolvers<
 > = {
   nodes?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>
+}
+
+export type ProductImageResolvers<
+  ContextType = GraphqlContext,
+  ParentType extends ResolversParentTypes['ProductImage'] = ResolversParentTypes['ProductImage'],
+> = {
+  alt?: Resolver<ResolversTypes['String'], ParentType, ContextType>
+  height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>
+  thumbnails?: Resolver<ResolversTypes['ImageThumbnails'], ParentType, ContextType>
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>
+  width?: Resolver<ResolversTypes['Int'], ParentType, ContextType>
 }
 
 export type ProductRatingResolvers<
@@ -2493,6 +2542,7 @@ export type Resolvers<ContextType = GraphqlContext> = {
   CreateCartPayload?: CreateCartPayloadResolvers<ContextType>
   DateTime?: GraphQLScalarType
   Fulfillment?: FulfillmentResolvers<ContextType>
+  ImageThumbnails?: ImageThumbnailsResolvers<ContextType>
   LoginPayload?: LoginPayloadResolvers<ContextType>
   Money?: MoneyResolvers<ContextType>
   Mutation?: MutationResolvers<ContextType>
@@ -2508,6 +2558,7 @@ export type Resolvers<ContextType = GraphqlContext> = {
   PageInfo?: PageInfoResolvers<ContextType>
   Product?: ProductResolvers<ContextType>
   ProductConnection?: ProductConnectionResolvers<ContextType>
+  ProductImage?: ProductImageResolvers<ContextType>
   ProductRating?: ProductRatingResolvers<ContextType>
   Promotion?: PromotionResolvers<ContextType>
   PromotionConnection?: PromotionConnectionResolvers<ContextType>

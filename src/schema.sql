@@ -195,6 +195,11 @@ create index "item_product_idx" on "wishlists"."item" ("product_id");
 create table "wishlists"."alert_unsubscribe" ("token_hash" text primary key, "wishlist_id" text not null references "wishlists"."wishlist" ("id") on delete cascade, "kind" text not null, "created_at" timestamptz default now() not null, constraint "alert_unsubscribe_kind_ck" check (kind in ('back_in_stock', 'price_drop')));
 create index "alert_unsubscribe_wishlist_idx" on "wishlists"."alert_unsubscribe" ("wishlist_id");
 
+-- migration: 2026_12_06_2330_create_product_image
+create table "catalog"."product_image" ("id" text primary key, "product_id" text not null references "catalog"."product" ("id") on delete cascade, "position" integer not null, "alt" text default '' not null, "width" integer not null, "height" integer not null, "content_hash" text not null, "original_key" text not null, "small_key" text not null, "medium_key" text not null, "created_at" timestamptz default now() not null, "deleted_at" timestamptz);
+create index product_image_product_idx on catalog.product_image (product_id, position, id) where deleted_at is null;
+create index product_image_deleted_idx on catalog.product_image (product_id) where deleted_at is not null;
+
 -- migration: 2026_12_06_2330_create_reviews
 create schema if not exists "reviews";
 create table "reviews"."review" ("id" text primary key, "product_id" text not null, "customer_id" text not null, "rating" smallint not null, "title" text, "body" text not null, "status" text not null, "verified_purchase" boolean not null, "helpful_count" integer default 0 not null, "created_at" timestamptz default now() not null, "updated_at" timestamptz default now() not null, constraint "review_product_customer_uq" unique ("product_id", "customer_id"), constraint "review_rating_ck" check (rating between 1 and 5), constraint "review_status_ck" check (status in ('pending', 'published', 'rejected')), constraint "review_text_ck" check (char_length(body) between 1 and 5000 and (title is null or char_length(title) <= 120)));

@@ -9,6 +9,8 @@ export type ErrorKind =
   | 'not_found'
   | 'conflict'
   | 'precondition_failed'
+  | 'too_large'
+  | 'unsupported_media_type'
   | 'unprocessable'
   | 'payment_required'
   | 'rate_limited'

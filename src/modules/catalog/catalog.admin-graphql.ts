@@ -118,6 +118,8 @@ export const catalogAdminTypeDefs = /* GraphQL */ `
     version: Int!
     createdAt: DateTime!
     updatedAt: DateTime!
+    "Images in position order."
+    images: [ProductImage!]!
   }
 
   type AdminVariant {

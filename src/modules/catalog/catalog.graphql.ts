@@ -53,6 +53,24 @@ export const catalogTypeDefs = /* GraphQL */ `
     variants: [Variant!]!
     createdAt: DateTime!
     updatedAt: DateTime!
+    "Images in position order."
+    images: [ProductImage!]!
+  }
+
+  "A product image: the re-encoded original (metadata stripped) and two WebP thumbnails."
+  type ProductImage {
+    id: ID!
+    url: String!
+    alt: String!
+    width: Int!
+    height: Int!
+    thumbnails: ImageThumbnails!
+  }
+
+  "WebP thumbnails, 200 and 600 px wide (never enlarged)."
+  type ImageThumbnails {
+    small: String!
+    medium: String!
   }
 
   """

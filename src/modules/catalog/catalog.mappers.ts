@@ -3,11 +3,14 @@ import type { AdminProductDto, CategoryDto, ProductDto, RatingDto } from './cata
 import type { PriceRow, ProductRow, VariantRow } from './catalog.repo.js'
 import type { StorefrontRow } from './listing.repo.js'
 import type { CategoryRow } from './categories.repo.js'
+import type { ImageRow } from './media/media.repo.js'
+import { imageDto, type MediaUrl } from './media/media.urls.js'
 
 export interface ProductParts {
   variants: VariantRow[]
   prices: PriceRow[]
   categories: { product_id: string; id: string; slug: string; name: string }[]
+  images: ImageRow[]
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
@@ -51,7 +54,7 @@ function productFields(row: ProductRow, categories: Map<string, ProductParts['ca
 }
 
 /** Storefront rows carry their variants and categories already (see storefrontColumns). */
-export function toStorefrontDto(row: StorefrontRow): ProductDto {
+export function toStorefrontDto(row: StorefrontRow, mediaUrl: MediaUrl): ProductDto {
   return {
     id: row.id,
     slug: row.slug,
@@ -66,6 +69,7 @@ export function toStorefrontDto(row: StorefrontRow): ProductDto {
     })),
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
+    images: row.images.map((image) => imageDto(image, mediaUrl)),
   }
 }
 
@@ -74,10 +78,12 @@ export function toAdminProductDtos(
   parts: ProductParts,
   stock: Map<string, StockLevel>,
   storeCurrency: string,
+  mediaUrl: MediaUrl,
 ): AdminProductDto[] {
   const variants = groupBy(parts.variants, (v) => v.product_id)
   const prices = groupBy(parts.prices, (p) => p.variant_id)
   const categories = groupBy(parts.categories, (c) => c.product_id)
+  const images = groupBy(parts.images, (i) => i.product_id)
   return rows.map((row) => ({
     ...productFields(row, categories),
     variants: (variants.get(row.id) ?? []).map((v) => {
@@ -97,6 +103,7 @@ export function toAdminProductDtos(
       }
     }),
     version: row.version,
+    images: (images.get(row.id) ?? []).map((image) => imageDto(image, mediaUrl)),
   }))
 }
 

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { MoneySchema, PageOf, PageQuery } from '../../platform/http/schemas.js'
+import { ProductImageSchema } from './media/media.schema.js'
 
 const Id = Type.String({ minLength: 1, maxLength: 64 })
 const Slug = Type.String({ pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$', minLength: 1, maxLength: 120 })
@@ -57,6 +58,7 @@ const productFields = {
   rating: Type.Ref(RatingSchema),
   createdAt: Timestamp,
   updatedAt: Timestamp,
+  images: Type.Array(Type.Ref(ProductImageSchema), { description: 'In position order' }),
 }
 
 export const ProductSchema = Type.Object(

@@ -24,12 +24,15 @@ import type {
 } from './catalog.schema.js'
 import type { CatalogTables } from './catalog.tables.js'
 import { createProductWriter } from './product-writer.js'
+import { findImages } from './media/media.repo.js'
+import type { MediaUrl } from './media/media.urls.js'
 
 export interface CatalogDeps {
   database: Database
   uow: UnitOfWork
   inventory: InventoryService
   storeCurrency: string
+  mediaUrl: MediaUrl
 }
 
 export type CatalogService = ReturnType<typeof createCatalogService>
@@ -54,11 +57,12 @@ export function createCatalogService(deps: CatalogDeps) {
   async function loadParts(d: repo.Db, ids: string[]): Promise<ProductParts> {
     const variants = await repo.findVariants(d, ids)
     const variantIds = variants.map((v) => v.id)
-    const [prices, categories] = await Promise.all([
+    const [prices, categories, images] = await Promise.all([
       repo.findPrices(d, variantIds),
       repo.findProductCategories(d, ids),
+      findImages(d, ids),
     ])
-    return { variants, prices, categories }
+    return { variants, prices, categories, images }
   }
 
   async function categoryFilter(ref: string | undefined): Promise<string[] | undefined> {
@@ -74,7 +78,7 @@ export function createCatalogService(deps: CatalogDeps) {
       rows.map((r) => r.id),
     )
     const stock = await deps.inventory.getLevels(parts.variants.map((v) => v.id))
-    return toAdminProductDtos(rows, parts, stock, deps.storeCurrency)
+    return toAdminProductDtos(rows, parts, stock, deps.storeCurrency, deps.mediaUrl)
   }
 
   async function adminProduct(id: string): Promise<AdminProductDto> {
@@ -148,7 +152,7 @@ export function createCatalogService(deps: CatalogDeps) {
       const pageRows = rows.slice(0, limit)
       const last = pageRows[pageRows.length - 1]
       return {
-        data: pageRows.map(toStorefrontDto),
+        data: pageRows.map((row) => toStorefrontDto(row, deps.mediaUrl)),
         page: {
           nextCursor:
             hasMore && last
@@ -162,7 +166,7 @@ export function createCatalogService(deps: CatalogDeps) {
     async getProduct(idOrSlug: string, currency = deps.storeCurrency): Promise<ProductDto> {
       const row = await listing.findStorefrontProduct(read(), idOrSlug, currency)
       if (!row) throw CatalogErrors.productNotFound(idOrSlug)
-      return toStorefrontDto(row)
+      return toStorefrontDto(row, deps.mediaUrl)
     },
 
     /**
@@ -177,7 +181,7 @@ export function createCatalogService(deps: CatalogDeps) {
       const unique = [...new Set(ids)]
       if (unique.length === 0) return []
       const rows = await listing.findStorefrontProducts(read(), unique, currency)
-      const found = new Map(rows.map((row) => [row.id, toStorefrontDto(row)]))
+      const found = new Map(rows.map((row) => [row.id, toStorefrontDto(row, deps.mediaUrl)]))
       return ids.map((id) => found.get(id) ?? null)
     },
 
@@ -195,7 +199,7 @@ export function createCatalogService(deps: CatalogDeps) {
       const ids = await similarProductIds(read(), productId, limit, excludeIds, currency)
       if (ids.length === 0) return []
       const rows = await listing.findStorefrontProducts(read(), ids, currency)
-      const found = new Map(rows.map((row) => [row.id, toStorefrontDto(row)]))
+      const found = new Map(rows.map((row) => [row.id, toStorefrontDto(row, deps.mediaUrl)]))
       return ids.flatMap((id) => found.get(id) ?? [])
     },
 

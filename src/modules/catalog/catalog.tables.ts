@@ -57,10 +57,26 @@ export interface ProductCategoryTable {
   category_id: string
 }
 
+export interface ProductImageTable {
+  id: string
+  product_id: string
+  position: number
+  alt: Generated<string>
+  width: number
+  height: number
+  content_hash: string
+  original_key: string
+  small_key: string
+  medium_key: string
+  created_at: Generated<Date>
+  deleted_at: Date | null
+}
+
 export interface CatalogTables {
   'catalog.category': CategoryTable
   'catalog.product': ProductTable
   'catalog.variant': VariantTable
   'catalog.variant_price': VariantPriceTable
   'catalog.product_category': ProductCategoryTable
+  'catalog.product_image': ProductImageTable
 }

@@ -8,6 +8,7 @@ import {
 import type { MigrationSet } from '../../platform/db/migrations.js'
 import type { ModuleRuntime } from '../../platform/module.js'
 import type { PlatformDeps } from '../../platform/module.js'
+import type { Storage } from '../../platform/storage/storage.js'
 import type { InventoryService } from '../inventory/index.js'
 import { createCatalogApi, type CatalogApi } from './catalog.api.js'
 import {
@@ -22,7 +23,12 @@ import { adminRoutes } from './catalog.admin-routes.js'
 import { storeRoutes } from './catalog.store-routes.js'
 import { catalogGraphql } from './catalog.graphql.js'
 import { catalogAdminGraphql } from './catalog.admin-graphql.js'
+import { mediaSchemas } from './media/media.schema.js'
+import { mediaAdminRoutes } from './media/media.routes.js'
+import { mediaServeRoutes } from './media/media.serve.js'
+import { mediaPurge } from './media/media.purge.js'
 import { createCatalogTables } from './migrations/2026_11_21_0630_create_catalog_tables.js'
+import { createProductImage } from './migrations/2026_12_06_2330_create_product_image.js'
 import * as addProductRating from './migrations/2026_12_06_2331_add_product_rating.js'
 
 export { catalogTypeDefs, productLoader } from './catalog.graphql.js'
@@ -35,6 +41,7 @@ export type { CatalogApi } from './catalog.api.js'
 
 export const catalogMigrations: MigrationSet = {
   '2026_11_21_0630_create_catalog_tables': createCatalogTables,
+  '2026_12_06_2330_create_product_image': createProductImage,
   '2026_12_06_2331_add_product_rating': addProductRating,
 }
 
@@ -43,6 +50,8 @@ export interface CatalogSettings {
   storeCurrency: string
   /** Storefront replies kept in-process: entry TTL (0 turns it off) and size bounds. */
   cache: CatalogCacheSettings
+  /** Image URLs are `<mediaPublicUrl>/<storage key>`. */
+  mediaPublicUrl: string
 }
 
 export interface CatalogModule {
@@ -51,25 +60,30 @@ export interface CatalogModule {
 }
 
 export function createCatalogModule(
-  deps: PlatformDeps & { inventory: InventoryService },
+  deps: PlatformDeps & { inventory: InventoryService; storage: Storage },
   settings: CatalogSettings,
 ): CatalogModule {
-  const service = createCatalogApi(deps, settings.storeCurrency)
+  const service = createCatalogApi(deps, settings.storeCurrency, settings.mediaPublicUrl)
   const cache = createCatalogCache(deps.caches, settings.cache)
   return {
     service,
     runtime: {
       name: 'catalog',
-      schemas: catalogSchemas,
+      schemas: [...mediaSchemas, ...catalogSchemas],
       routes: async (app) => {
         await app.register(storeRoutes(service, cache))
         await app.register(adminRoutes(service))
+        await app.register(mediaAdminRoutes(service.images))
+        await app.register(mediaServeRoutes(deps.storage))
       },
       graphql: [catalogGraphql(service, cache), catalogAdminGraphql(service)],
-      subscriptions: cacheInvalidations(cache, {
-        applyStockChanged: (payload) => service.applyStockChanged(payload),
-        applyRatingChanged: (payload) => service.applyRatingChanged(payload),
-      }),
+      subscriptions: [
+        ...cacheInvalidations(cache, {
+          applyStockChanged: (payload) => service.applyStockChanged(payload),
+          applyRatingChanged: (payload) => service.applyRatingChanged(payload),
+        }),
+        ...mediaPurge(service.images),
+      ],
     },
   }
 }

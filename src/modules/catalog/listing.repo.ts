@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely'
 import type { CursorValues } from '../../platform/pagination.js'
 import type { Db, ProductRow } from './catalog.repo.js'
+import type { ImageKeys } from './media/media.urls.js'
 
 // Listings: filters, sort keys and keyset pagination, as SQL.
 
@@ -39,6 +40,7 @@ export interface StorefrontRow extends ListedRow {
     inStock: boolean
   }[]
   categories: { id: string; slug: string; name: string }[]
+  images: ImageKeys[]
 }
 
 /** One variant priced in `currency` as the storefront shows it; `v` and `vp` are in scope. */
@@ -60,6 +62,12 @@ const CATEGORIES = sql`coalesce((select json_agg(json_build_object('id', c.id, '
       from catalog.product_category pc join catalog.category c on c.id = pc.category_id
       where pc.product_id = p.id), '[]'::json) as categories`
 
+const IMAGES = sql`coalesce((select json_agg(json_build_object('id', i.id, 'alt', i.alt, 'width', i.width,
+        'height', i.height, 'original_key', i.original_key, 'small_key', i.small_key,
+        'medium_key', i.medium_key) order by i.position, i.id)
+      from catalog.product_image i
+      where i.product_id = p.id and i.deleted_at is null), '[]'::json) as images`
+
 /**
  * The variants priced in `currency` and the categories of product `p`, as JSON columns: one
  * statement per page instead of one per relation. PostgreSQL evaluates these after LIMIT.
@@ -70,7 +78,7 @@ function storefrontColumns(currency: string): RawBuilder<unknown> {
       from catalog.variant v
       join catalog.variant_price vp on vp.variant_id = v.id and vp.currency = ${currency}
       where v.product_id = p.id and v.deleted_at is null), '[]'::json) as variants,
-    ${CATEGORIES}`
+    ${CATEGORIES}, ${IMAGES}`
 }
 
 function sortExpression(field: SortField, filter: ListingFilter): RawBuilder<unknown> {
@@ -166,7 +174,7 @@ export function listingQuery<R extends ListedRow = ListedRow>(
   const details = !withDetails
     ? sql``
     : variantsInline
-      ? sql`, coalesce(pr.variants, '[]'::json) as variants, ${CATEGORIES}`
+      ? sql`, coalesce(pr.variants, '[]'::json) as variants, ${CATEGORIES}, ${IMAGES}`
       : storefrontColumns(filter.currency)
   return sql<R>`
     select p.id, p.slug, p.title, p.description, p.status, p.version, p.created_at, p.updated_at,

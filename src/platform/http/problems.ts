@@ -12,6 +12,8 @@ const STATUS: Record<ErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   precondition_failed: 412,
+  too_large: 413,
+  unsupported_media_type: 415,
   unprocessable: 422,
   rate_limited: 429,
   unavailable: 503,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
+import { createProduct } from '../helpers/catalog.js'
 import { createTestContext, type TestContext } from '../helpers/context.js'
 import { signedInCustomer } from '../auth/support.js'
 import { cartWith, checkout, stockedVariant } from '../checkout/support.js'
@@ -42,6 +43,14 @@ const RESOURCES: Record<string, { create: (token: string) => Promise<string>; bo
       return (res.json() as { data: { id: string }[] }).data[0]!.id
     },
   },
+  '/v1/me/wishlist/items/{itemId}': {
+    create: async (token) => {
+      const productId = (await createProduct(ctx, await ctx.tokenFor('staff'))).id
+      const res = await call('POST', '/v1/me/wishlist/items', token, { productId })
+      assert.equal(res.statusCode, 201, res.body)
+      return (res.json() as { id: string }).id
+    },
+  },
   '/v1/orders/{id}': { create: paidOrder },
   '/v1/orders/{id}/cancel': { create: paidOrder },
   '/v1/orders/{id}/events': { create: paidOrder },
@@ -58,6 +67,7 @@ async function paidOrder(token: string): Promise<string> {
 /** Where the victim checks the resource is still theirs and unchanged. */
 function ownUrl(path: string, url: string): string {
   if (path.startsWith('/v1/me/sessions')) return '/v1/me/sessions'
+  if (path.startsWith('/v1/me/wishlist/')) return '/v1/me/wishlist'
   if (path.startsWith('/v1/orders/{id}/')) return url.slice(0, url.lastIndexOf('/'))
   return url
 }
@@ -96,7 +106,7 @@ test("another customer's ids answer 404 on every /v1/me and /v1/orders route, an
     const resource = RESOURCES[path]
     assert.ok(resource, `${method} ${path}: add it to RESOURCES in this test`)
     const id = await resource.create(victim.token)
-    const url = path.replace('{id}', id)
+    const url = path.replace(/\{\w+\}/, id)
     const writes = method === 'PATCH' || method === 'PUT' || method === 'POST'
     const res = await call(method, url, attacker.token, writes ? resource.body : undefined)
     assert.equal(res.statusCode, 404, `${method} ${url} as another customer: ${res.body}`)
@@ -106,6 +116,8 @@ test("another customer's ids answer 404 on every /v1/me and /v1/orders route, an
       assert.equal((own.json() as { city: string }).city, 'Paris')
     if (path.startsWith('/v1/orders/'))
       assert.equal((own.json() as { status: string }).status, 'paid')
+    if (path.startsWith('/v1/me/wishlist/'))
+      assert.ok((own.json() as { data: { id: string }[] }).data.some((i) => i.id === id))
     if (path === '/v1/me/sessions/{id}') {
       assert.ok((own.json() as { data: { id: string }[] }).data.some((s) => s.id === id))
     }

@@ -5,11 +5,12 @@
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# Every dependency, for the build.
+# Every dependency, for the build. --ignore-scripts: the prepare script would build the dashboard,
+# which needs the sources (the admin stage builds it); no dependency needs an install script.
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm ci --no-audit --no-fund --ignore-scripts
 
 # src/ transpiled by scripts/start.mjs (the same build `npm start` uses), moved to /app/build.
 FROM deps AS build
@@ -17,11 +18,17 @@ COPY scripts ./scripts
 COPY src ./src
 RUN node scripts/start.mjs --build > /tmp/build-dir && mv "$(cat /tmp/build-dir)" /app/build
 
+# The staff dashboard (admin/dist), typed against the OpenAPI document of the src/ just copied.
+FROM build AS admin
+COPY .prettierrc.json ./
+COPY admin ./admin
+RUN npm run admin:build
+
 # Production dependencies only.
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
@@ -32,6 +39,8 @@ WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY --from=build /app/build ./dist
+# Served at /admin: the process looks for admin/dist under its working directory.
+COPY --from=admin /app/admin/dist ./admin/dist
 # The only folder the process may write to (mail files when SMTP_URL is unset, the embedded
 # database when DATABASE_URL is unset); everything else stays owned by root.
 RUN mkdir -p /app/data && chown node:node /app/data

@@ -58,6 +58,8 @@ export default defineConfig(
       'coverage/',
       'bench/.tmp/',
       'src/graphql.types.ts',
+      'admin/dist/',
+      'admin/src/api/schema.d.ts',
     ],
   },
   js.configs.recommended,
@@ -88,6 +90,11 @@ export default defineConfig(
         },
       ],
     },
+  },
+  {
+    // The dashboard runs in the browser.
+    files: ['admin/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   Array.from({ length: MAX_DEPTH }, (_, depth) => moduleDoorRules(depth)),
   {

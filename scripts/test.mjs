@@ -1,7 +1,7 @@
 // Node 20's test runner takes no globs: find the test files, then run them all under tsx.
 // `npm test -- test/catalog` narrows the run to files under the given paths.
 import { spawnSync } from 'node:child_process'
-import { readdirSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 
 const roots = process.argv.slice(2).filter((a) => !a.startsWith('-'))
@@ -18,6 +18,13 @@ const files = (roots.length > 0 ? roots : ['src', 'test']).flatMap(find).sort()
 if (files.length === 0) {
   console.error('no test files found')
   process.exit(1)
+}
+// The dashboard's tests drive its build: make it once here (npm install's prepare step normally
+// has), rather than in several test files at once.
+const needsDashboard = files.some((f) => f.split(path.sep).join('/').includes('test/admin/'))
+if (needsDashboard && !existsSync('admin/dist/index.html')) {
+  const built = spawnSync('npm', ['run', 'admin:build'], { stdio: 'inherit' })
+  if (built.status !== 0) process.exit(built.status ?? 1)
 }
 const result = spawnSync(
   process.execPath,

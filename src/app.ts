@@ -9,6 +9,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
 import { registerGraphql } from './platform/graphql/plugin.js'
+import { registerAdminDashboard } from './platform/http/admin-dashboard.js'
 import { registerAccessControl, type Authenticator } from './platform/http/access.js'
 import { registerHealthRoutes, type ReadinessCheck } from './platform/http/health.js'
 import { registerIdempotency, type IdempotencyOptions } from './platform/http/idempotency.js'
@@ -39,6 +40,8 @@ export interface HttpAppDeps {
   isShuttingDown?: () => boolean
   /** This process's series, fed per request and served at GET /metrics; absent in probe apps. */
   metrics?: Metrics
+  /** The built dashboard served at /admin (default admin/dist under the working directory). */
+  adminDistDir?: string
 }
 
 const VERSION = '0.1.0'
@@ -160,6 +163,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, ''),
   })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  await registerAdminDashboard(app, deps.adminDistDir)
 
   // Before the access control: anonymous and credential-guessing traffic is counted first.
   if (deps.rateLimits) registerRateLimiting(app, deps.rateLimits)

@@ -157,7 +157,11 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
       oidcProviders: config.oidcProviders,
     },
   })
-  const inventory = createInventoryModule(platform)
+  // Variant names for inventory's low-stock list, from the catalog built just below (called
+  // only when a request asks, by which time it exists).
+  const inventory = createInventoryModule(platform, (variantIds) =>
+    catalog.service.getVariantsForPricing(variantIds, config.storeCurrency),
+  )
   const catalog = createCatalogModule(
     { ...platform, inventory: inventory.service, storage: createStorage(config.media.storage) },
     {

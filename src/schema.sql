@@ -212,3 +212,7 @@ create table "reviews"."product_rating" ("product_id" text primary key, "count" 
 
 -- migration: 2026_12_06_2331_add_product_rating
 alter table "catalog"."product" add column "rating_average" numeric(3, 2), add column "rating_count" integer default 0 not null, add column "rating_distribution" jsonb default '{"1": 0, "2": 0, "3": 0, "4": 0, "5": 0}'::jsonb not null, add column "rating_version" integer default 0 not null;
+
+-- migration: 2026_12_07_0020_low_stock_index
+CREATE INDEX stock_level_low_stock_idx ON inventory.stock_level
+    ((on_hand - reserved), variant_id) WHERE on_hand - reserved <= low_stock_threshold;

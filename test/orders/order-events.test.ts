@@ -121,5 +121,27 @@ describe(`order status stream (${engine})`, () => {
     })
     assert.equal(res.status, 404)
     assert.match(String(res.headers.get('content-type')), /^application\/problem\+json/)
+    const customer = await ctx.tokenFor('customer')
+    const stranger = await fetch(`${base}/v1/orders/${order.id}/events`, {
+      headers: { authorization: `Bearer ${customer}` },
+    })
+    assert.equal(stranger.status, 404, "a customer does not follow another's order")
+  })
+
+  test('staff (orders:read) follow any order, as the dashboard does', async () => {
+    const variantId = await stockedVariant(ctx, staff, 1)
+    const { order } = (
+      await checkout(ctx, await cartWith(ctx, [{ variantId, quantity: 1 }]))
+    ).json() as { order: OrderBody }
+    const url = `${base}/v1/orders/${order.id}/events`
+    const events = await readEvents(url, { authorization: `Bearer ${staff}` }, 2)
+    assert.deepEqual(
+      events.map((e) => e.event),
+      ['order.created', 'order.paid'],
+    )
+    const missing = await fetch(`${base}/v1/orders/ord_missing/events`, {
+      headers: { authorization: `Bearer ${staff}` },
+    })
+    assert.equal(missing.status, 404)
   })
 })

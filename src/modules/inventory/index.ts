@@ -7,8 +7,11 @@ import { inventoryGraphql } from './inventory.graphql.js'
 import { inventoryJobs } from './inventory.jobs.js'
 import { inventoryRoutes } from './inventory.routes.js'
 import { createInventoryService, type InventoryService } from './inventory.service.js'
+import type { VariantLabels } from './low-stock.js'
+import * as lowStockIndex from './migrations/2026_12_07_0020_low_stock_index.js'
 
 export type { InventoryService, StockLevel, StockLevelChange } from './inventory.service.js'
+export type { VariantLabel, VariantLabels } from './low-stock.js'
 export type {
   Reservation,
   ReservationLine,
@@ -27,6 +30,7 @@ export { inventoryTypeDefs } from './inventory.graphql.js'
 export const inventoryMigrations: MigrationSet = {
   '2026_11_21_0620_create_stock_levels': createStockLevels,
   '2026_11_21_0810_create_reservations': createReservations,
+  '2026_12_07_0020_low_stock_index': lowStockIndex,
 }
 
 export interface InventoryModule {
@@ -34,14 +38,18 @@ export interface InventoryModule {
   service: InventoryService
 }
 
-export function createInventoryModule(deps: PlatformDeps): InventoryModule {
+/**
+ * `labels`: what the catalog calls variants, for the admin low-stock list. The catalog is built
+ * after inventory (it tracks stock through it), so this is looked up when a request asks.
+ */
+export function createInventoryModule(deps: PlatformDeps, labels: VariantLabels): InventoryModule {
   const service = createInventoryService(deps)
   const logger = deps.logger.child({ module: 'inventory' })
   return {
     service,
     runtime: {
       name: 'inventory',
-      routes: inventoryRoutes(service),
+      routes: inventoryRoutes(service, labels),
       graphql: [inventoryGraphql(service)],
       jobs: inventoryJobs(service, logger),
     },

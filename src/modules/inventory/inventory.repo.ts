@@ -102,11 +102,27 @@ export async function adjustStock(
 }
 
 /** Variants whose available stock is at or below their threshold, lowest first, at most `limit`. */
-export async function findLowStockLevels(db: Db, limit: number): Promise<StockLevel[]> {
-  const rows = await db
+/** Where a low-stock page starts: after this (available, variant) in the list's order. */
+export interface LowStockAfter {
+  available: number
+  variantId: string
+}
+
+export async function findLowStockLevels(
+  db: Db,
+  limit: number,
+  after?: LowStockAfter,
+): Promise<StockLevel[]> {
+  let query = db
     .selectFrom('inventory.stock_level')
     .select(COLUMNS)
     .where(sql<boolean>`on_hand - reserved <= low_stock_threshold`)
+  if (after) {
+    query = query.where(
+      sql<boolean>`(on_hand - reserved, variant_id) > (${after.available}, ${after.variantId})`,
+    )
+  }
+  const rows = await query
     .orderBy(sql`on_hand - reserved`)
     .orderBy('variant_id')
     .limit(limit)

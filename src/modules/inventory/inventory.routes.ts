@@ -3,9 +3,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { expectedVersion, versionEtag } from '../../platform/http/conditional.js'
 import { problems } from '../../platform/http/schemas.js'
 import type { InventoryService, StockLevel } from './inventory.service.js'
+import { lowStockPage, type VariantLabels } from './low-stock.js'
 import {
   HeldReservationList,
   HeldReservationsQuery,
+  LowStockPage,
+  LowStockQuery,
   SetStockLevelBody,
   StockLevelSchema,
   VariantIdParams,
@@ -23,10 +26,29 @@ function toDto(level: StockLevel): StockLevelDto {
   }
 }
 
-export function inventoryRoutes(service: InventoryService) {
+export function inventoryRoutes(service: InventoryService, labels: VariantLabels) {
   return async (fastify: FastifyInstance) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
     const security = [{ bearer: [] }]
+
+    // Registered before /:variantId; a static segment wins over a parameter in any case.
+    app.get(
+      '/v1/admin/inventory/low-stock',
+      {
+        config: { access: { permission: 'catalog:read' } },
+        schema: {
+          tags: ['inventory'],
+          summary: 'Variants at or below their low-stock threshold, least available first',
+          security,
+          querystring: LowStockQuery,
+          response: { 200: LowStockPage, ...problems(401, 403) },
+        },
+      },
+      async (request, reply) => {
+        reply.header('cache-control', 'no-store')
+        return lowStockPage(service, labels, request.query)
+      },
+    )
 
     app.get(
       '/v1/admin/inventory/:variantId',

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { PageOf, PageQuery } from '../../platform/http/schemas.js'
 
 export const VariantIdParams = Type.Object({ variantId: Type.String({ maxLength: 64 }) })
 
@@ -39,3 +40,24 @@ export const HeldReservationSchema = Type.Object({
 
 export const HeldReservationList = Type.Object({ data: Type.Array(HeldReservationSchema) })
 export type HeldReservationList = Static<typeof HeldReservationList>
+
+export const LowStockQuery = Type.Object(PageQuery, { additionalProperties: false })
+export type LowStockQuery = Static<typeof LowStockQuery>
+
+export const LowStockItemSchema = Type.Object(
+  {
+    variantId: Type.String(),
+    productId: Type.String(),
+    productTitle: Type.String(),
+    sku: Type.String(),
+    title: Type.String({ description: 'The variant’s title' }),
+    onHand: Type.Integer(),
+    reserved: Type.Integer(),
+    available: Type.Integer({ description: 'onHand − reserved, at most lowStockThreshold here' }),
+    lowStockThreshold: Type.Integer(),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { additionalProperties: false },
+)
+export type LowStockItem = Static<typeof LowStockItemSchema>
+export const LowStockPage = PageOf(LowStockItemSchema)

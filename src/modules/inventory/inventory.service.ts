@@ -9,6 +9,7 @@ import {
   findStockLevels,
   insertStockLevels,
   updateStockLevel,
+  type LowStockAfter,
   type StockLevel,
 } from './inventory.repo.js'
 import type { InventoryTables } from './inventory.tables.js'
@@ -19,7 +20,7 @@ import {
   type ReserveItem,
 } from './reservations.service.js'
 
-export type { StockLevel }
+export type { LowStockAfter, StockLevel }
 
 export interface StockLevelChange {
   onHand?: number | undefined
@@ -75,8 +76,11 @@ export interface InventoryService {
   listHeld(variantId: string, limit: number): Promise<ReservationLine[]>
   /** Releases expired holds in batches until none is left (or `maxBatches`); returns how many. */
   releaseExpired(options?: { batchSize?: number; maxBatches?: number }): Promise<number>
-  /** Variants at or below their low-stock threshold, least available first (the daily digest). */
-  listLowStock(limit: number): Promise<StockLevel[]>
+  /**
+   * Variants at or below their low-stock threshold, least available first, then by variant id
+   * (the daily digest, and the admin list's pages after `after`).
+   */
+  listLowStock(limit: number, after?: LowStockAfter): Promise<StockLevel[]>
 }
 
 export function createInventoryService(deps: {
@@ -122,7 +126,7 @@ export function createInventoryService(deps: {
       await getLevel(variantId)
       return reservations.listHeld(variantId, limit)
     },
-    listLowStock: (limit) => findLowStockLevels(db, limit),
+    listLowStock: (limit, after) => findLowStockLevels(db, limit, after),
     async releaseExpired({ batchSize = 100, maxBatches = 50 } = {}) {
       let total = 0
       for (let i = 0; i < maxBatches; i++) {

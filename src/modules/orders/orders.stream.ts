@@ -11,7 +11,8 @@ import type { OrdersService } from './orders.service.js'
  * `GET /v1/orders/:id/events`: the order's status changes as Server-Sent Events. Each event's id
  * is its position in the history, so a client that reconnects with `Last-Event-ID` gets exactly
  * what it missed. The follower (`orders.follow.ts`) does the waiting, the caps and the lifetime;
- * an idle stream sends a comment line so proxies keep it open.
+ * an idle stream sends a comment line so proxies keep it open. A caller holding `orders:read`
+ * (staff) may follow any order; anyone else only an order they could read at `GET /v1/orders/:id`.
  */
 export function orderStreamRoutes(orders: OrdersService, follower: OrderFollower): RoutePlugin {
   return async (fastify) => {
@@ -27,7 +28,8 @@ export function orderStreamRoutes(orders: OrdersService, follower: OrderFollower
           summary: "The order's status changes as Server-Sent Events (resume with Last-Event-ID)",
           description:
             'At most 5 streams per order and caller at once (the next is 429). A stream ends ' +
-            'after at most 15 minutes and when the caller signs out; reconnect with Last-Event-ID.',
+            'after at most 15 minutes and when the caller signs out; reconnect with Last-Event-ID. ' +
+            'Staff (orders:read) may follow any order.',
           security: [{ bearer: [] }, {}],
           params: OrderParams,
           headers: OrderTokenHeaders,
@@ -43,7 +45,9 @@ export function orderStreamRoutes(orders: OrdersService, follower: OrderFollower
       async (request, reply) => {
         const orderId = request.params.id
         const caller = orderCallerOf(request)
-        await orders.assertVisible(caller, orderId)
+        // Staff follow any order (the dashboard's live order page); everyone else only their own.
+        if (request.principal?.permissions.has('orders:read')) await orders.adminGet(orderId)
+        else await orders.assertVisible(caller, orderId)
         const lastId = Number(request.headers['last-event-id'])
         const changes = follower.follow({
           orderId,

@@ -3,14 +3,9 @@ import { principalOf } from '../../../platform/http/access.js'
 import { CREDENTIAL_LIMIT } from '../../../platform/ratelimit/http.js'
 import { problems } from '../../../platform/http/schemas.js'
 import type { RoutePlugin } from '../../../platform/module.js'
-import {
-  JwksReply,
-  LoginBody,
-  PublicUserSchema,
-  RegisterBody,
-  RegisterReply,
-} from './auth.schema.js'
+import { JwksReply, LoginBody, MeSchema, RegisterBody, RegisterReply } from './auth.schema.js'
 import type { AuthService } from './auth.service.js'
+import { PERMISSIONS } from './permissions.js'
 import { clientOf } from '../../../platform/http/client.js'
 import { deliverSignIn } from '../mfa/mfa.routes.js'
 import { SignInReply } from '../mfa/mfa.schema.js'
@@ -64,12 +59,17 @@ export function authRoutes(service: AuthService): RoutePlugin {
         config: { access: 'authenticated' },
         schema: {
           tags: ['auth'],
-          summary: 'The signed-in user',
+          summary: 'The signed-in user, with the permissions the caller holds',
           security: [{ bearer: [] }],
-          response: { 200: PublicUserSchema, ...problems(401, 404) },
+          response: { 200: MeSchema, ...problems(401, 404) },
         },
       },
-      async (request) => service.getMe(principalOf(request).subject),
+      async (request) => {
+        // What the authenticator granted this request, in the table's order.
+        const principal = principalOf(request)
+        const user = await service.getMe(principal.subject)
+        return { ...user, permissions: PERMISSIONS.filter((p) => principal.permissions.has(p)) }
+      },
     )
 
     app.get(

@@ -33,6 +33,18 @@ export const PublicUserSchema = Type.Object(
 )
 export type PublicUser = Static<typeof PublicUserSchema>
 
+/** `GET /v1/me`: the user and what the caller's credential may do (the role's permissions). */
+export const MeSchema = Type.Object(
+  {
+    ...PublicUserSchema.properties,
+    permissions: Type.Array(Type.String(), {
+      description:
+        'What admin routes allow this caller: the permissions of the role as it is now (none for a customer)',
+    }),
+  },
+  { additionalProperties: false },
+)
+
 export const RegisterBody = Type.Object(
   {
     email: Type.String({ minLength: 3, maxLength: 254, pattern: REGISTER_EMAIL }),

@@ -5,6 +5,12 @@ import { session } from '../auth/session'
 export type Schemas = components['schemas']
 export type Order = Schemas['Order']
 export type AdminProduct = Schemas['AdminProduct']
+/** One entry of what a list route answers (`GET`, `{ data: [...], page }`). */
+export type ListRow<P extends keyof paths> = paths[P] extends {
+  get: { responses: { 200: { content: { 'application/json': { data: (infer R)[] } } } } }
+}
+  ? R
+  : never
 
 /** An RFC 9457 problem the API answered, thrown so that queries and mutations fail with it. */
 export class ApiProblem extends Error {

@@ -1,8 +1,8 @@
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query'
 import { useState } from 'react'
-import { api, must } from '../api/client'
+import { api, must, type ListRow } from '../api/client'
 import type { paths } from '../api/schema'
-import { LoadMore, Loading, Page, ProblemAlert, SelectField, formatDate } from '../components/ui'
+import { DataTable, PagedView, byId, usePagedList, type Column } from '../components/PagedList'
+import { Page, SelectField, formatDate } from '../components/ui'
 
 type Action = NonNullable<
   NonNullable<paths['/v1/admin/audit-log']['get']['parameters']['query']>['action']
@@ -24,27 +24,25 @@ const ACTIONS: Record<Action, true> = {
   'api_key.revoked': true,
 }
 
+const COLUMNS: Column<ListRow<'/v1/admin/audit-log'>>[] = [
+  { header: 'When', cell: (e) => formatDate(e.occurredAt) },
+  { header: 'Action', cell: (e) => <code>{e.action}</code> },
+  { header: 'Actor', cell: (e) => `${e.actor.type}${e.actor.id ? ` ${e.actor.id}` : ''}` },
+  { header: 'Subject', cell: (e) => e.subjectId ?? '—' },
+  { header: 'IP', cell: (e) => e.ip ?? '—' },
+]
+
 export function AuditLog() {
   const [action, setAction] = useState<Action | ''>('')
-  const log = useInfiniteQuery({
-    queryKey: ['audit', action],
-    initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) =>
-      must(
-        api.GET('/v1/admin/audit-log', {
-          params: {
-            query: {
-              limit: 50,
-              ...(action ? { action } : {}),
-              ...(pageParam ? { cursor: pageParam } : {}),
-            },
-          },
-        }),
-      ),
-    getNextPageParam: (last) => last.page.nextCursor ?? undefined,
-    placeholderData: keepPreviousData,
-  })
-  const entries = log.data?.pages.flatMap((p) => p.data) ?? []
+  const log = usePagedList(['audit', action], (cursor) =>
+    must(
+      api.GET('/v1/admin/audit-log', {
+        params: {
+          query: { limit: 50, ...(action ? { action } : {}), ...(cursor ? { cursor } : {}) },
+        },
+      }),
+    ),
+  )
   return (
     <Page title="Audit log">
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
@@ -58,45 +56,11 @@ export function AuditLog() {
           ]}
         />
       </form>
-      <ProblemAlert error={log.error} />
-      {log.isPending ? (
-        <Loading what="the audit log" />
-      ) : (
-        <div className="table-wrap" role="region" aria-label="Audit log entries" tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Action</th>
-                <th scope="col">Actor</th>
-                <th scope="col">Subject</th>
-                <th scope="col">IP</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((e) => (
-                <tr key={e.id}>
-                  <td>{formatDate(e.occurredAt)}</td>
-                  <td>
-                    <code>{e.action}</code>
-                  </td>
-                  <td>
-                    {e.actor.type}
-                    {e.actor.id ? ` ${e.actor.id}` : ''}
-                  </td>
-                  <td>{e.subjectId ?? '—'}</td>
-                  <td>{e.ip ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <LoadMore
-        hasMore={log.hasNextPage}
-        loading={log.isFetchingNextPage}
-        onMore={() => void log.fetchNextPage()}
-      />
+      <PagedView list={log} what="the audit log" empty="No entries match.">
+        {(entries) => (
+          <DataTable label="Audit log entries" columns={COLUMNS} rows={entries} rowKey={byId} />
+        )}
+      </PagedView>
     </Page>
   )
 }

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query'
 import { api, must } from '../api/client'
+import { DataTable } from '../components/PagedList'
 import { Loading, Page, ProblemAlert, formatDate } from '../components/ui'
 
 export function Jobs() {
@@ -16,36 +17,23 @@ export function Jobs() {
       ) : (
         jobs.data && (
           <>
-            <div className="table-wrap" role="region" aria-label="Queues" tabIndex={0}>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Queue</th>
-                    <th scope="col">Schedule</th>
-                    <th scope="col">Next run</th>
-                    <th scope="col">Active</th>
-                    <th scope="col">Waiting</th>
-                    <th scope="col">Failed</th>
-                    <th scope="col">Completed</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {jobs.data.queues.map((q) => (
-                    <tr key={q.name}>
-                      <td>
-                        <code>{q.name}</code>
-                      </td>
-                      <td>{q.schedule?.cron ?? '—'}</td>
-                      <td>{q.schedule?.nextRunAt ? formatDate(q.schedule.nextRunAt) : '—'}</td>
-                      <td>{q.counts.active}</td>
-                      <td>{q.counts.created + q.counts.retry}</td>
-                      <td>{q.counts.failed}</td>
-                      <td>{q.counts.completed}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              label="Queues"
+              rows={jobs.data.queues}
+              rowKey={(q) => q.name}
+              columns={[
+                { header: 'Queue', cell: (q) => <code>{q.name}</code> },
+                { header: 'Schedule', cell: (q) => q.schedule?.cron ?? '—' },
+                {
+                  header: 'Next run',
+                  cell: (q) => (q.schedule?.nextRunAt ? formatDate(q.schedule.nextRunAt) : '—'),
+                },
+                { header: 'Active', cell: (q) => q.counts.active },
+                { header: 'Waiting', cell: (q) => q.counts.created + q.counts.retry },
+                { header: 'Failed', cell: (q) => q.counts.failed },
+                { header: 'Completed', cell: (q) => q.counts.completed },
+              ]}
+            />
             <h2>Failed jobs</h2>
             {jobs.data.failed.data.length === 0 ? (
               <p>No failed jobs.</p>

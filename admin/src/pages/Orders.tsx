@@ -1,16 +1,7 @@
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query'
 import { useState } from 'react'
-import { api, must } from '../api/client'
-import {
-  LoadMore,
-  Loading,
-  Page,
-  ProblemAlert,
-  SelectField,
-  StatusBadge,
-  TextField,
-  formatDate,
-} from '../components/ui'
+import { api, must, type ListRow } from '../api/client'
+import { DataTable, PagedView, byId, usePagedList, type Column } from '../components/PagedList'
+import { Page, SelectField, StatusBadge, TextField, formatDate } from '../components/ui'
 import { formatMoney } from '../lib/money'
 import { Link } from '../lib/router'
 
@@ -23,6 +14,14 @@ const STATUSES = [
   'refunded',
 ] as const
 type Status = (typeof STATUSES)[number]
+
+const COLUMNS: Column<ListRow<'/v1/admin/orders'>>[] = [
+  { header: 'Number', cell: (o) => <Link to={`/orders/${o.id}`}>{o.number}</Link> },
+  { header: 'Status', cell: (o) => <StatusBadge status={o.status} /> },
+  { header: 'Email', cell: (o) => o.email },
+  { header: 'Total', cell: (o) => formatMoney(o.totals.total) },
+  { header: 'Placed', cell: (o) => formatDate(o.createdAt) },
+]
 
 /** A date field's "2026-12-06" as the start (or the end) of that day in UTC. */
 function dayBound(date: string, end: boolean): string | undefined {
@@ -37,28 +36,22 @@ export function Orders() {
   const [to, setTo] = useState('')
   const createdFrom = dayBound(from, false)
   const createdTo = dayBound(to, true)
-  const list = useInfiniteQuery({
-    queryKey: ['orders', { q, status, from, to }],
-    initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) =>
-      must(
-        api.GET('/v1/admin/orders', {
-          params: {
-            query: {
-              limit: 25,
-              ...(q.trim() ? { q: q.trim() } : {}),
-              ...(status ? { status } : {}),
-              ...(createdFrom ? { createdFrom } : {}),
-              ...(createdTo ? { createdTo } : {}),
-              ...(pageParam ? { cursor: pageParam } : {}),
-            },
+  const list = usePagedList(['orders', { q, status, from, to }], (cursor) =>
+    must(
+      api.GET('/v1/admin/orders', {
+        params: {
+          query: {
+            limit: 25,
+            ...(q.trim() ? { q: q.trim() } : {}),
+            ...(status ? { status } : {}),
+            ...(createdFrom ? { createdFrom } : {}),
+            ...(createdTo ? { createdTo } : {}),
+            ...(cursor ? { cursor } : {}),
           },
-        }),
-      ),
-    getNextPageParam: (last) => last.page.nextCursor ?? undefined,
-    placeholderData: keepPreviousData,
-  })
-  const orders = list.data?.pages.flatMap((p) => p.data) ?? []
+        },
+      }),
+    ),
+  )
 
   return (
     <Page title="Orders">
@@ -87,46 +80,9 @@ export function Orders() {
         />
         <TextField label="To" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
       </form>
-      <ProblemAlert error={list.error} />
-      {list.isPending ? (
-        <Loading what="orders" />
-      ) : orders.length === 0 ? (
-        <p>No orders match.</p>
-      ) : (
-        <div className="table-wrap" role="region" aria-label="Orders" tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Number</th>
-                <th scope="col">Status</th>
-                <th scope="col">Email</th>
-                <th scope="col">Total</th>
-                <th scope="col">Placed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {orders.map((o) => (
-                <tr key={o.id}>
-                  <td>
-                    <Link to={`/orders/${o.id}`}>{o.number}</Link>
-                  </td>
-                  <td>
-                    <StatusBadge status={o.status} />
-                  </td>
-                  <td>{o.email}</td>
-                  <td>{formatMoney(o.totals.total)}</td>
-                  <td>{formatDate(o.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <LoadMore
-        hasMore={list.hasNextPage}
-        loading={list.isFetchingNextPage}
-        onMore={() => void list.fetchNextPage()}
-      />
+      <PagedView list={list} what="orders" empty="No orders match.">
+        {(orders) => <DataTable label="Orders" columns={COLUMNS} rows={orders} rowKey={byId} />}
+      </PagedView>
     </Page>
   )
 }

@@ -1,46 +1,46 @@
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query'
 import { useState } from 'react'
-import { api, must } from '../api/client'
+import { api, must, type ListRow } from '../api/client'
 import { can } from '../auth/permissions'
 import { useUser } from '../auth/useSession'
-import {
-  LoadMore,
-  Loading,
-  Page,
-  ProblemAlert,
-  SelectField,
-  StatusBadge,
-  TextField,
-} from '../components/ui'
+import { DataTable, PagedView, byId, usePagedList, type Column } from '../components/PagedList'
+import { Page, SelectField, StatusBadge, TextField } from '../components/ui'
 import { formatMoney } from '../lib/money'
 import { Link } from '../lib/router'
 
 type Status = 'draft' | 'published' | ''
 
+const COLUMNS: Column<ListRow<'/v1/admin/products'>>[] = [
+  { header: 'Title', cell: (p) => <Link to={`/products/${p.id}`}>{p.title}</Link> },
+  { header: 'Status', cell: (p) => <StatusBadge status={p.status} /> },
+  {
+    header: 'Price',
+    cell: (p) => {
+      const price = p.variants[0]?.price ?? p.variants[0]?.prices[0]
+      return price ? formatMoney(price) : '—'
+    },
+  },
+  { header: 'Variants', cell: (p) => p.variants.length },
+  { header: 'Available', cell: (p) => p.variants.reduce((sum, v) => sum + v.available, 0) },
+]
+
 export function Products() {
   const user = useUser()
   const [q, setQ] = useState('')
   const [status, setStatus] = useState<Status>('')
-  const list = useInfiniteQuery({
-    queryKey: ['products', { q, status }],
-    initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) =>
-      must(
-        api.GET('/v1/admin/products', {
-          params: {
-            query: {
-              limit: 25,
-              ...(q.trim() ? { q: q.trim() } : {}),
-              ...(status ? { status } : {}),
-              ...(pageParam ? { cursor: pageParam } : {}),
-            },
+  const list = usePagedList(['products', { q, status }], (cursor) =>
+    must(
+      api.GET('/v1/admin/products', {
+        params: {
+          query: {
+            limit: 25,
+            ...(q.trim() ? { q: q.trim() } : {}),
+            ...(status ? { status } : {}),
+            ...(cursor ? { cursor } : {}),
           },
-        }),
-      ),
-    getNextPageParam: (last) => last.page.nextCursor ?? undefined,
-    placeholderData: keepPreviousData,
-  })
-  const products = list.data?.pages.flatMap((p) => p.data) ?? []
+        },
+      }),
+    ),
+  )
 
   return (
     <Page
@@ -72,49 +72,11 @@ export function Products() {
           ]}
         />
       </form>
-      <ProblemAlert error={list.error} />
-      {list.isPending ? (
-        <Loading what="products" />
-      ) : products.length === 0 ? (
-        <p>No products match.</p>
-      ) : (
-        <div className="table-wrap" role="region" aria-label="Products" tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Title</th>
-                <th scope="col">Status</th>
-                <th scope="col">Price</th>
-                <th scope="col">Variants</th>
-                <th scope="col">Available</th>
-              </tr>
-            </thead>
-            <tbody>
-              {products.map((p) => {
-                const price = p.variants[0]?.price ?? p.variants[0]?.prices[0]
-                return (
-                  <tr key={p.id}>
-                    <td>
-                      <Link to={`/products/${p.id}`}>{p.title}</Link>
-                    </td>
-                    <td>
-                      <StatusBadge status={p.status} />
-                    </td>
-                    <td>{price ? formatMoney(price) : '—'}</td>
-                    <td>{p.variants.length}</td>
-                    <td>{p.variants.reduce((sum, v) => sum + v.available, 0)}</td>
-                  </tr>
-                )
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <LoadMore
-        hasMore={list.hasNextPage}
-        loading={list.isFetchingNextPage}
-        onMore={() => void list.fetchNextPage()}
-      />
+      <PagedView list={list} what="products" empty="No products match.">
+        {(products) => (
+          <DataTable label="Products" columns={COLUMNS} rows={products} rowKey={byId} />
+        )}
+      </PagedView>
     </Page>
   )
 }

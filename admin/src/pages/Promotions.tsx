@@ -1,18 +1,16 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
-import { api, must } from '../api/client'
+import { api, must, type ListRow } from '../api/client'
 import type { paths } from '../api/schema'
-import { Loading, Page, ProblemAlert, SelectField, TextField } from '../components/ui'
+import { DataTable, PagedView, byId, usePagedList } from '../components/PagedList'
+import { Page, ProblemAlert, SelectField, TextField } from '../components/ui'
 import { currencyOptions } from '../lib/currencies'
 import { formatMoney, parseAmount } from '../lib/money'
 
 type NewPromotionBody =
   paths['/v1/admin/promotions']['post']['requestBody']['content']['application/json']
 type Kind = 'percentage' | 'fixed_amount' | 'free_shipping'
-type Promotion = NonNullable<Awaited<ReturnType<typeof listPromotions>>>['data'][number]
-
-const listPromotions = () =>
-  must(api.GET('/v1/admin/promotions', { params: { query: { limit: 100 } } }))
+type Promotion = ListRow<'/v1/admin/promotions'>
 
 function describe(p: Promotion): string {
   if (p.kind === 'percentage') return `${(p.percentOffBps ?? 0) / 100}% off`
@@ -23,7 +21,13 @@ function describe(p: Promotion): string {
 
 export function Promotions() {
   const queryClient = useQueryClient()
-  const list = useQuery({ queryKey: ['promotions'], queryFn: listPromotions })
+  const list = usePagedList(['promotions'], (cursor) =>
+    must(
+      api.GET('/v1/admin/promotions', {
+        params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } },
+      }),
+    ),
+  )
   const toggle = useMutation({
     mutationFn: (p: Promotion) =>
       must(
@@ -37,47 +41,36 @@ export function Promotions() {
   return (
     <Page title="Promotions">
       <NewPromotion />
-      <ProblemAlert error={list.error ?? toggle.error} />
-      {list.isPending ? (
-        <Loading what="promotions" />
-      ) : (
-        <div className="table-wrap" role="region" aria-label="Promotions" tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Code</th>
-                <th scope="col">Discount</th>
-                <th scope="col">Used</th>
-                <th scope="col">Active</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data?.data.map((p) => (
-                <tr key={p.id}>
-                  <td>
-                    <code>{p.code}</code>
-                  </td>
-                  <td>{describe(p)}</td>
-                  <td>
-                    {p.timesUsed}
-                    {p.usageLimit !== null ? ` of ${p.usageLimit}` : ''}
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      className="secondary"
-                      aria-pressed={p.active}
-                      onClick={() => toggle.mutate(p)}
-                    >
-                      {p.active ? `Deactivate ${p.code}` : `Activate ${p.code}`}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <PagedView list={list} what="promotions" empty="No promotions yet." error={toggle.error}>
+        {(promotions) => (
+          <DataTable
+            label="Promotions"
+            rows={promotions}
+            rowKey={byId}
+            columns={[
+              { header: 'Code', cell: (p) => <code>{p.code}</code> },
+              { header: 'Discount', cell: describe },
+              {
+                header: 'Used',
+                cell: (p) => `${p.timesUsed}${p.usageLimit !== null ? ` of ${p.usageLimit}` : ''}`,
+              },
+              {
+                header: 'Active',
+                cell: (p) => (
+                  <button
+                    type="button"
+                    className="secondary"
+                    aria-pressed={p.active}
+                    onClick={() => toggle.mutate(p)}
+                  >
+                    {p.active ? `Deactivate ${p.code}` : `Activate ${p.code}`}
+                  </button>
+                ),
+              },
+            ]}
+          />
+        )}
+      </PagedView>
     </Page>
   )
 }

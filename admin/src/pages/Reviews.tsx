@@ -1,15 +1,8 @@
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api, must, type Schemas } from '../api/client'
-import {
-  LoadMore,
-  Loading,
-  Page,
-  ProblemAlert,
-  SelectField,
-  StatusBadge,
-  formatDate,
-} from '../components/ui'
+import { PagedView, usePagedList } from '../components/PagedList'
+import { Page, ProblemAlert, SelectField, StatusBadge, formatDate } from '../components/ui'
 import { Link } from '../lib/router'
 
 type Review = Schemas['AdminReview']
@@ -29,24 +22,15 @@ export function stars(rating: number): string {
 /** Reviews to moderate, pending first by default; publish or reject each. */
 export function Reviews() {
   const [status, setStatus] = useState<Status | ''>('pending')
-  const list = useInfiniteQuery({
-    queryKey: ['reviews', { status }],
-    initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) =>
-      must(
-        api.GET('/v1/admin/reviews', {
-          params: {
-            query: {
-              limit: 25,
-              ...(status ? { status } : {}),
-              ...(pageParam ? { cursor: pageParam } : {}),
-            },
-          },
-        }),
-      ),
-    getNextPageParam: (last) => last.page.nextCursor ?? undefined,
-  })
-  const reviews = list.data?.pages.flatMap((p) => p.data) ?? []
+  const list = usePagedList(['reviews', { status }], (cursor) =>
+    must(
+      api.GET('/v1/admin/reviews', {
+        params: {
+          query: { limit: 25, ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) },
+        },
+      }),
+    ),
+  )
   return (
     <Page title="Reviews">
       <div className="filters">
@@ -57,23 +41,19 @@ export function Reviews() {
           onChange={(e) => setStatus(e.target.value as Status | '')}
         />
       </div>
-      <ProblemAlert error={list.error} />
-      {list.isPending ? (
-        <Loading what="reviews" />
-      ) : reviews.length === 0 ? (
-        <p>No reviews {status ? `are ${status}` : 'yet'}.</p>
-      ) : (
-        <ul className="reviews">
-          {reviews.map((r) => (
-            <ReviewItem key={r.id} review={r} />
-          ))}
-        </ul>
-      )}
-      <LoadMore
-        hasMore={Boolean(list.hasNextPage)}
-        loading={list.isFetchingNextPage}
-        onMore={() => void list.fetchNextPage()}
-      />
+      <PagedView
+        list={list}
+        what="reviews"
+        empty={`No reviews ${status ? `are ${status}` : 'yet'}.`}
+      >
+        {(reviews) => (
+          <ul className="reviews">
+            {reviews.map((r) => (
+              <ReviewItem key={r.id} review={r} />
+            ))}
+          </ul>
+        )}
+      </PagedView>
     </Page>
   )
 }

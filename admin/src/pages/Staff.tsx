@@ -1,9 +1,10 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { api, must } from '../api/client'
 import { can, type Permission } from '../auth/permissions'
 import { useUser } from '../auth/useSession'
-import { Loading, Page, ProblemAlert, SelectField, TextField, formatDate } from '../components/ui'
+import { DataTable, PagedView, byId, usePagedList } from '../components/PagedList'
+import { Page, ProblemAlert, SelectField, TextField, formatDate } from '../components/ui'
 import { PERMISSIONS } from '../../../src/modules/auth/core/permissions'
 
 export function Staff() {
@@ -19,10 +20,13 @@ export function Staff() {
 function StaffList() {
   const me = useUser()
   const queryClient = useQueryClient()
-  const staff = useQuery({
-    queryKey: ['staff'],
-    queryFn: () => must(api.GET('/v1/admin/staff', { params: { query: { limit: 100 } } })),
-  })
+  const staff = usePagedList(['staff'], (cursor) =>
+    must(
+      api.GET('/v1/admin/staff', {
+        params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } },
+      }),
+    ),
+  )
   const change = useMutation({
     mutationFn: (args: {
       id: string
@@ -37,46 +41,41 @@ function StaffList() {
     <section aria-labelledby="staff-title">
       <h2 id="staff-title">Staff</h2>
       <InviteStaff />
-      <ProblemAlert error={staff.error ?? change.error} />
-      {staff.isPending ? (
-        <Loading what="staff" />
-      ) : (
-        <div className="table-wrap" role="region" aria-label="Staff members" tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {staff.data?.data.map((s) => (
-                <tr key={s.id}>
-                  <td>{s.name}</td>
-                  <td>{s.email}</td>
-                  <td>
-                    {s.id === me.id ? (
-                      s.role
-                    ) : (
-                      <SelectField
-                        label={`Role of ${s.email}`}
-                        value={s.role}
-                        options={[
-                          { value: 'staff', label: 'staff' },
-                          { value: 'admin', label: 'admin' },
-                        ]}
-                        onChange={(e) =>
-                          change.mutate({
-                            id: s.id,
-                            body: { role: e.target.value as 'staff' | 'admin' },
-                          })
-                        }
-                      />
-                    )}
-                  </td>
-                  <td>
+      <PagedView list={staff} what="staff" empty="No staff yet." error={change.error}>
+        {(members) => (
+          <DataTable
+            label="Staff members"
+            rows={members}
+            rowKey={byId}
+            columns={[
+              { header: 'Name', cell: (s) => s.name },
+              { header: 'Email', cell: (s) => s.email },
+              {
+                header: 'Role',
+                cell: (s) =>
+                  s.id === me.id ? (
+                    s.role
+                  ) : (
+                    <SelectField
+                      label={`Role of ${s.email}`}
+                      value={s.role}
+                      options={[
+                        { value: 'staff', label: 'staff' },
+                        { value: 'admin', label: 'admin' },
+                      ]}
+                      onChange={(e) =>
+                        change.mutate({
+                          id: s.id,
+                          body: { role: e.target.value as 'staff' | 'admin' },
+                        })
+                      }
+                    />
+                  ),
+              },
+              {
+                header: 'Status',
+                cell: (s) => (
+                  <>
                     {s.status}{' '}
                     {s.id !== me.id && (
                       <button
@@ -92,13 +91,13 @@ function StaffList() {
                         {s.status === 'active' ? `Disable ${s.email}` : `Enable ${s.email}`}
                       </button>
                     )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+                  </>
+                ),
+              },
+            ]}
+          />
+        )}
+      </PagedView>
     </section>
   )
 }
@@ -159,10 +158,13 @@ function InviteStaff() {
 function ApiKeys() {
   const me = useUser()
   const queryClient = useQueryClient()
-  const keys = useQuery({
-    queryKey: ['api-keys'],
-    queryFn: () => must(api.GET('/v1/admin/api-keys', { params: { query: { limit: 100 } } })),
-  })
+  const keys = usePagedList(['api-keys'], (cursor) =>
+    must(
+      api.GET('/v1/admin/api-keys', {
+        params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } },
+      }),
+    ),
+  )
   const [name, setName] = useState('')
   const [scopes, setScopes] = useState<Permission[]>(['catalog:read'])
   const create = useMutation({
@@ -220,51 +222,40 @@ function ApiKeys() {
           Create key
         </button>
       </form>
-      <ProblemAlert error={keys.error ?? revoke.error} />
-      {keys.isPending ? (
-        <Loading what="API keys" />
-      ) : (
-        <div className="table-wrap" role="region" aria-label="API keys" tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Prefix</th>
-                <th scope="col">Scopes</th>
-                <th scope="col">Last used</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.data?.data.map((k) => (
-                <tr key={k.id}>
-                  <td>{k.name}</td>
-                  <td>
-                    <code>{k.prefix}</code>
-                  </td>
-                  <td>{k.scopes.join(', ')}</td>
-                  <td>{k.lastUsedAt ? formatDate(k.lastUsedAt) : 'never'}</td>
-                  <td>
-                    {k.revokedAt ? (
-                      'revoked'
-                    ) : (
-                      <button
-                        type="button"
-                        className="danger"
-                        onClick={() => window.confirm(`Revoke ${k.name}?`) && revoke.mutate(k.id)}
-                      >
-                        Revoke {k.name}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <PagedView list={keys} what="API keys" empty="No API keys yet." error={revoke.error}>
+        {(rows) => (
+          <DataTable
+            label="API keys"
+            rows={rows}
+            rowKey={byId}
+            columns={[
+              { header: 'Name', cell: (k) => k.name },
+              { header: 'Prefix', cell: (k) => <code>{k.prefix}</code> },
+              { header: 'Scopes', cell: (k) => k.scopes.join(', ') },
+              {
+                header: 'Last used',
+                cell: (k) => (k.lastUsedAt ? formatDate(k.lastUsedAt) : 'never'),
+              },
+              {
+                header: 'Actions',
+                hidden: true,
+                cell: (k) =>
+                  k.revokedAt ? (
+                    'revoked'
+                  ) : (
+                    <button
+                      type="button"
+                      className="danger"
+                      onClick={() => window.confirm(`Revoke ${k.name}?`) && revoke.mutate(k.id)}
+                    >
+                      Revoke {k.name}
+                    </button>
+                  ),
+              },
+            ]}
+          />
+        )}
+      </PagedView>
     </section>
   )
 }

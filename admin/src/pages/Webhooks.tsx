@@ -1,7 +1,8 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { api, must } from '../api/client'
-import { Loading, Page, ProblemAlert, TextField, formatDate } from '../components/ui'
+import { DataTable, PagedView, byId, usePagedList } from '../components/PagedList'
+import { Page, ProblemAlert, TextField, formatDate } from '../components/ui'
 
 const EVENTS = [
   'order.created',
@@ -28,41 +29,42 @@ function SecretOnce({ secret }: { secret: string | null }) {
 }
 
 export function Webhooks() {
-  const list = useQuery({
-    queryKey: ['webhooks'],
-    queryFn: () =>
-      must(api.GET('/v1/admin/webhook-endpoints', { params: { query: { limit: 100 } } })),
-  })
+  const list = usePagedList(['webhooks'], (cursor) =>
+    must(
+      api.GET('/v1/admin/webhook-endpoints', {
+        params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } },
+      }),
+    ),
+  )
   const [selected, setSelected] = useState<string | null>(null)
   return (
     <Page title="Webhooks">
       <NewEndpoint />
-      <ProblemAlert error={list.error} />
-      {list.isPending ? (
-        <Loading what="endpoints" />
-      ) : list.data?.data.length === 0 ? (
-        <p>No endpoints yet.</p>
-      ) : (
-        list.data?.data.map((e) => (
-          <section className="card" key={e.id} aria-label={e.url}>
-            <h2>{e.url}</h2>
-            <p>
-              {e.enabled ? 'Enabled' : `Disabled${e.disabledReason ? `: ${e.disabledReason}` : ''}`}{' '}
-              · {e.events.join(', ')}
-            </p>
-            <EndpointActions id={e.id} enabled={e.enabled} />
-            <button
-              type="button"
-              className="link"
-              aria-expanded={selected === e.id}
-              onClick={() => setSelected(selected === e.id ? null : e.id)}
-            >
-              {selected === e.id ? 'Hide deliveries' : 'Show deliveries'}
-            </button>
-            {selected === e.id && <Deliveries id={e.id} />}
-          </section>
-        ))
-      )}
+      <PagedView list={list} what="endpoints" empty="No endpoints yet.">
+        {(endpoints) =>
+          endpoints.map((e) => (
+            <section className="card" key={e.id} aria-label={e.url}>
+              <h2>{e.url}</h2>
+              <p>
+                {e.enabled
+                  ? 'Enabled'
+                  : `Disabled${e.disabledReason ? `: ${e.disabledReason}` : ''}`}{' '}
+                · {e.events.join(', ')}
+              </p>
+              <EndpointActions id={e.id} enabled={e.enabled} />
+              <button
+                type="button"
+                className="link"
+                aria-expanded={selected === e.id}
+                onClick={() => setSelected(selected === e.id ? null : e.id)}
+              >
+                {selected === e.id ? 'Hide deliveries' : 'Show deliveries'}
+              </button>
+              {selected === e.id && <Deliveries id={e.id} />}
+            </section>
+          ))
+        }
+      </PagedView>
     </Page>
   )
 }
@@ -168,15 +170,13 @@ function EndpointActions({ id, enabled }: { id: string; enabled: boolean }) {
 
 function Deliveries({ id }: { id: string }) {
   const queryClient = useQueryClient()
-  const deliveries = useQuery({
-    queryKey: ['webhooks', id, 'deliveries'],
-    queryFn: () =>
-      must(
-        api.GET('/v1/admin/webhook-endpoints/{id}/deliveries', {
-          params: { path: { id }, query: { limit: 50 } },
-        }),
-      ),
-  })
+  const deliveries = usePagedList(['webhooks', id, 'deliveries'], (cursor) =>
+    must(
+      api.GET('/v1/admin/webhook-endpoints/{id}/deliveries', {
+        params: { path: { id }, query: { limit: 50, ...(cursor ? { cursor } : {}) } },
+      }),
+    ),
+  )
   const retry = useMutation({
     mutationFn: (deliveryId: string) =>
       must(
@@ -186,51 +186,38 @@ function Deliveries({ id }: { id: string }) {
       ),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['webhooks', id, 'deliveries'] }),
   })
-  if (deliveries.isPending) return <Loading what="deliveries" />
   return (
-    <>
-      <ProblemAlert error={deliveries.error ?? retry.error} />
-      <div className="table-wrap" role="region" aria-label="Deliveries" tabIndex={0}>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Event</th>
-              <th scope="col">Status</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Last response</th>
-              <th scope="col">Created</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {deliveries.data?.data.map((d) => {
-              const last = d.attempts.at(-1)
-              return (
-                <tr key={d.id}>
-                  <td>{d.eventType}</td>
-                  <td>{d.status}</td>
-                  <td>{d.attemptCount}</td>
-                  <td>{last ? (last.statusCode ?? last.error ?? '—') : '—'}</td>
-                  <td>{formatDate(d.createdAt)}</td>
-                  <td>
-                    {d.status === 'failed' && (
-                      <button
-                        type="button"
-                        className="secondary"
-                        onClick={() => retry.mutate(d.id)}
-                      >
-                        Retry
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              )
-            })}
-          </tbody>
-        </table>
-      </div>
-    </>
+    <PagedView list={deliveries} what="deliveries" empty="No deliveries yet." error={retry.error}>
+      {(rows) => (
+        <DataTable
+          label="Deliveries"
+          rows={rows}
+          rowKey={byId}
+          columns={[
+            { header: 'Event', cell: (d) => d.eventType },
+            { header: 'Status', cell: (d) => d.status },
+            { header: 'Attempts', cell: (d) => d.attemptCount },
+            {
+              header: 'Last response',
+              cell: (d) => {
+                const last = d.attempts.at(-1)
+                return last ? (last.statusCode ?? last.error ?? '—') : '—'
+              },
+            },
+            { header: 'Created', cell: (d) => formatDate(d.createdAt) },
+            {
+              header: 'Actions',
+              hidden: true,
+              cell: (d) =>
+                d.status === 'failed' && (
+                  <button type="button" className="secondary" onClick={() => retry.mutate(d.id)}>
+                    Retry
+                  </button>
+                ),
+            },
+          ]}
+        />
+      )}
+    </PagedView>
   )
 }

@@ -44,7 +44,8 @@ export interface HttpAppDeps {
   adminDistDir?: string
 }
 
-const VERSION = '0.1.0'
+/** The API's version, as OpenAPI and the MCP server announce it. */
+export const VERSION = '0.1.0'
 const RATE_LIMIT_HEADERS = [
   'X-RateLimit-Limit',
   'X-RateLimit-Remaining',

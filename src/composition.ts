@@ -53,7 +53,11 @@ import {
   type WebhooksModule,
 } from './modules/webhooks/index.js'
 import { createOperationsModule, type OperationsModule } from './modules/operations/index.js'
+import { acpMigrations, createAcpModule, type AcpModule } from './modules/acp/index.js'
 import { createFlows, flowsAdminTypeDefs, flowsTypeDefs, type Flows } from './flows/index.js'
+import { createMcpRuntime } from './agentic/mcp/index.js'
+import { VERSION } from './app.js'
+import { sharedSchemas } from './platform/http/schemas.js'
 import {
   createOrdersModule,
   ordersAdminTypeDefs,
@@ -114,6 +118,7 @@ export const allMigrations: MigrationSet[] = [
   wishlistsMigrations,
   recommendationsMigrations,
   reviewsMigrations,
+  acpMigrations,
 ]
 
 export interface Modules {
@@ -133,6 +138,7 @@ export interface Modules {
   recommendations: RecommendationsModule
   reviews: ReviewsModule
   flows: Flows
+  acp: AcpModule
   runtimes: ModuleRuntime[]
 }
 
@@ -221,6 +227,27 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
     payments: payments.providers,
     catalog: catalog.service,
   })
+  // The agent platforms' checkout: sessions are carts, completed through the checkout flow.
+  const acp = createAcpModule(
+    {
+      ...platform,
+      carts: carts.service,
+      checkout: flows.placeOrder,
+      orders: orders.service,
+      catalog: catalog.service,
+      deliveries: webhooks.deliveries,
+    },
+    {
+      signingSecret: config.acp.signingSecret,
+      psp: config.checkout.paymentProviders[0] ?? 'test',
+      storefrontUrl: config.storefrontUrl,
+      publicUrl: config.publicUrl,
+      webhook:
+        config.acp.webhookUrl && config.acp.webhookSecret
+          ? { url: config.acp.webhookUrl, secret: config.acp.webhookSecret }
+          : undefined,
+    },
+  )
   const notifications = createNotificationsModule(
     {
       ...platform,
@@ -239,6 +266,42 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
       apiUrl: config.publicUrl,
     },
   )
+  const runtimes = [
+    auth.runtime,
+    inventory.runtime,
+    catalog.runtime,
+    customers.runtime,
+    audit.runtime,
+    carts.runtime,
+    webhooks.runtime,
+    promotions.runtime,
+    operations.runtime,
+    orders.runtime,
+    wishlists.runtime,
+    recommendations.runtime,
+    reviews.runtime,
+    flows.runtime,
+    acp.runtime,
+    notifications.runtime,
+  ]
+  // Agent-facing edges come last: they call the modules' and flows' doors, as REST does.
+  const mcp = createMcpRuntime(
+    {
+      catalog: catalog.service,
+      carts: carts.service,
+      orders: orders.service,
+      placeOrder: flows.placeOrder,
+      rateLimits: platform.rateLimits,
+      schemas: [...sharedSchemas, ...runtimes.flatMap((r) => r.schemas ?? [])],
+      idempotency: { db: platform.database.db, sealingKey: config.idempotencyEncryptionKey },
+    },
+    {
+      version: VERSION,
+      host: config.host,
+      publicUrl: config.publicUrl,
+      corsOrigins: config.corsOrigins,
+    },
+  )
   return {
     audit,
     auth,
@@ -255,23 +318,8 @@ export function createModules(platform: PlatformDeps, mailer: Mailer, config: Co
     recommendations,
     reviews,
     flows,
+    acp,
     notifications,
-    runtimes: [
-      auth.runtime,
-      inventory.runtime,
-      catalog.runtime,
-      customers.runtime,
-      audit.runtime,
-      carts.runtime,
-      webhooks.runtime,
-      promotions.runtime,
-      operations.runtime,
-      orders.runtime,
-      wishlists.runtime,
-      recommendations.runtime,
-      reviews.runtime,
-      flows.runtime,
-      notifications.runtime,
-    ],
+    runtimes: [...runtimes, mcp],
   }
 }

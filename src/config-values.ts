@@ -112,3 +112,28 @@ export function trustProxySetting(env: Env): boolean | number | readonly string[
   }
   return Object.freeze(entries)
 }
+
+/** The Agentic Commerce Protocol's secrets and the agent platform's webhook receiver. */
+export interface AcpConfig {
+  /** `ACP_SIGNING_SECRET`: verifies the `Signature` of every /acp request; unset: not checked. */
+  readonly signingSecret: string | undefined
+  /** `ACP_WEBHOOK_URL`: the agent platform's order-events receiver; unset: no order events. */
+  readonly webhookUrl: string | undefined
+  /** `ACP_WEBHOOK_SECRET`: the key of the `Merchant-Signature` those events carry. */
+  readonly webhookSecret: string | undefined
+}
+
+export function acpSettings(env: Env): AcpConfig {
+  const secret = (name: string) => {
+    const value = str(env, name)
+    if (value !== undefined && value.length < 16)
+      throw new ConfigError(name, 'must be at least 16 characters')
+    return value
+  }
+  const rawUrl = str(env, 'ACP_WEBHOOK_URL')
+  const webhookUrl = rawUrl ? url('ACP_WEBHOOK_URL', rawUrl, ['http:', 'https:']) : undefined
+  const webhookSecret = secret('ACP_WEBHOOK_SECRET')
+  if (webhookUrl && !webhookSecret)
+    throw new ConfigError('ACP_WEBHOOK_SECRET', 'must be set with ACP_WEBHOOK_URL')
+  return Object.freeze({ signingSecret: secret('ACP_SIGNING_SECRET'), webhookUrl, webhookSecret })
+}

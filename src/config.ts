@@ -4,6 +4,7 @@ import type { SecretKey } from './platform/crypto.js'
 import { readRateLimitSettings, type RateLimitSettings } from './platform/ratelimit/settings.js'
 import { readMediaSettings, type MediaSettings } from './platform/storage/settings.js'
 import {
+  acpSettings,
   bool,
   ConfigError,
   encryptionKeys,
@@ -12,6 +13,7 @@ import {
   str,
   trustProxySetting,
   url,
+  type AcpConfig,
   type Env,
 } from './config-values.js'
 import { LOG_FORMATS, type LogFormat, type LogLevel } from './platform/telemetry/logger.js'
@@ -97,6 +99,8 @@ export interface Config {
   readonly metricsPort: number
   /** Product images: the storage driver (`MEDIA_STORAGE`, `MEDIA_DIR`, `MEDIA_S3_*`) and their URL. */
   readonly media: MediaSettings
+  /** The Agentic Commerce Protocol at /acp (`ACP_*`). */
+  readonly acp: AcpConfig
 }
 
 /** One OpenID Connect provider, from `OIDC_<NAME>_*` variables. */
@@ -423,6 +427,7 @@ export function loadConfig(env: Env = process.env): Config {
       publicUrl,
       (name, problem) => new ConfigError(name, problem),
     ),
+    acp: acpSettings(env),
     checkout: Object.freeze({
       reservationTtlSeconds: int(env, 'CHECKOUT_RESERVATION_TTL_SECONDS', 900, 60, 86_400),
       paymentTimeoutMs: int(env, 'PAYMENT_TIMEOUT_MS', 10_000, 100, 120_000),

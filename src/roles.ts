@@ -86,7 +86,7 @@ function logReady(runtime: Runtime, started: number, serving: boolean): void {
     const base = config.publicUrl
     logger.info(
       { startupMs, engine: database.engine },
-      `Emporium is ready: API ${base}/v1/products · dashboard ${base}/admin · docs ${base}/docs · OpenAPI ${base}/openapi.json · GraphQL ${base}/graphql`,
+      `Emporium is ready: API ${base}/v1/products · dashboard ${base}/admin · docs ${base}/docs · OpenAPI ${base}/openapi.json · GraphQL ${base}/graphql · MCP ${base}/mcp`,
     )
   } else logger.info({ startupMs }, 'Emporium worker is running')
   sendStatus('ready')

@@ -195,6 +195,10 @@ create index "item_product_idx" on "wishlists"."item" ("product_id");
 create table "wishlists"."alert_unsubscribe" ("token_hash" text primary key, "wishlist_id" text not null references "wishlists"."wishlist" ("id") on delete cascade, "kind" text not null, "created_at" timestamptz default now() not null, constraint "alert_unsubscribe_kind_ck" check (kind in ('back_in_stock', 'price_drop')));
 create index "alert_unsubscribe_wishlist_idx" on "wishlists"."alert_unsubscribe" ("wishlist_id");
 
+-- migration: 2026_12_06_2330_create_acp
+create schema if not exists "acp";
+create table "acp"."checkout_session" ("id" text primary key, "api_key_id" text not null, "cart_id" text not null, "cart_token" text not null, "status" text default 'open' not null, "buyer" jsonb, "fulfillment_details" jsonb, "messages" jsonb default '[]'::jsonb not null, "order_id" text, "created_at" timestamptz default now() not null, "updated_at" timestamptz default now() not null, constraint "checkout_session_cart_uq" unique ("cart_id"), constraint "checkout_session_status_ck" check (status in ('open', 'completed', 'canceled')), constraint "checkout_session_order_ck" check ((status = 'completed') = (order_id is not null)));
+
 -- migration: 2026_12_06_2330_create_product_image
 create table "catalog"."product_image" ("id" text primary key, "product_id" text not null references "catalog"."product" ("id") on delete cascade, "position" integer not null, "alt" text default '' not null, "width" integer not null, "height" integer not null, "content_hash" text not null, "original_key" text not null, "small_key" text not null, "medium_key" text not null, "created_at" timestamptz default now() not null, "deleted_at" timestamptz);
 create index product_image_product_idx on catalog.product_image (product_id, position, id) where deleted_at is null;
@@ -212,6 +216,10 @@ create table "reviews"."product_rating" ("product_id" text primary key, "count" 
 
 -- migration: 2026_12_06_2331_add_product_rating
 alter table "catalog"."product" add column "rating_average" numeric(3, 2), add column "rating_count" integer default 0 not null, add column "rating_distribution" jsonb default '{"1": 0, "2": 0, "3": 0, "4": 0, "5": 0}'::jsonb not null, add column "rating_version" integer default 0 not null;
+
+-- migration: 2026_12_06_2340_add_managed_endpoints
+alter table "webhooks"."endpoint" add column "managed_by" text, add column "signature_scheme" text default 'standard' not null;
+alter table "webhooks"."endpoint" add constraint "endpoint_signature_scheme_ck" check (signature_scheme in ('standard', 'acp'));
 
 -- migration: 2026_12_07_0020_low_stock_index
 CREATE INDEX stock_level_low_stock_idx ON inventory.stock_level

@@ -100,6 +100,7 @@ export function createFlows(
 
 export { flowsAdminTypeDefs } from './flows.admin-graphql.js'
 export { flowsTypeDefs } from './flows.graphql.js'
+export { CheckoutActionReply, CheckoutBody, CheckoutReply } from './flows.schema.js'
 export type { CancelOrder } from './cancel-order.js'
 export type { PlaceOrder } from './place-order.js'
 export type { RefundOrder } from './refund-order.js'

@@ -151,7 +151,7 @@ describe(`HTTP platform on ${engine}`, () => {
       assert.ok(paths['/v1/products']?.get, 'GET /v1/products')
       assert.ok(paths['/v1/admin/products']?.post, 'POST /v1/admin/products')
       assert.ok(paths['/v1/admin/products/{id}']?.patch, 'PATCH /v1/admin/products/{id}')
-      for (const hidden of ['/livez', '/readyz', '/openapi.json', '/graphql']) {
+      for (const hidden of ['/livez', '/readyz', '/openapi.json', '/graphql', '/mcp']) {
         assert.equal(paths[hidden], undefined, `${hidden} is not documented`)
       }
     })

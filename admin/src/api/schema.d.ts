@@ -1545,6 +1545,7 @@ export interface paths {
               | 'api_keys:manage'
               | 'audit:read'
               | 'jobs:read'
+              | 'agentic_checkout'
             )[]
           }
         }
@@ -11758,6 +11759,240 @@ export interface paths {
         }
       }
     }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/acp/checkout_sessions': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Create a checkout session (201)
+     * @description Headers: `API-Version: 2026-04-17` (required), `Idempotency-Key` (required on POST), `Signature` and `Timestamp` when a signing secret is configured. Errors are the ACP error object `{ type, code, message, param? }`.
+     */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      /** @description ACP 2026-04-17 `CheckoutSessionCreateRequest` (snake_case, as the spec's JSON Schema) */
+      requestBody: {
+        content: {
+          'application/json': unknown
+        }
+      }
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content?: never
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/acp/checkout_sessions/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * Retrieve a checkout session
+     * @description Headers: `API-Version: 2026-04-17` (required), `Idempotency-Key` (required on POST), `Signature` and `Timestamp` when a signing secret is configured. Errors are the ACP error object `{ type, code, message, param? }`.
+     */
+    get: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content?: never
+        }
+      }
+    }
+    put?: never
+    /**
+     * Update a checkout session
+     * @description Headers: `API-Version: 2026-04-17` (required), `Idempotency-Key` (required on POST), `Signature` and `Timestamp` when a signing secret is configured. Errors are the ACP error object `{ type, code, message, param? }`.
+     */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      /** @description ACP 2026-04-17 `CheckoutSessionUpdateRequest` (snake_case, as the spec's JSON Schema) */
+      requestBody: {
+        content: {
+          'application/json': unknown
+        }
+      }
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content?: never
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/acp/checkout_sessions/{id}/complete': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Complete: pay and place the order (CheckoutSessionWithOrder)
+     * @description Headers: `API-Version: 2026-04-17` (required), `Idempotency-Key` (required on POST), `Signature` and `Timestamp` when a signing secret is configured. Errors are the ACP error object `{ type, code, message, param? }`.
+     */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      /** @description ACP 2026-04-17 `CheckoutSessionCompleteRequest` (snake_case, as the spec's JSON Schema) */
+      requestBody: {
+        content: {
+          'application/json': unknown
+        }
+      }
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content?: never
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/acp/checkout_sessions/{id}/cancel': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Cancel a checkout session (405 once completed or canceled)
+     * @description Headers: `API-Version: 2026-04-17` (required), `Idempotency-Key` (required on POST), `Signature` and `Timestamp` when a signing secret is configured. Errors are the ACP error object `{ type, code, message, param? }`.
+     */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      /** @description ACP 2026-04-17 `CancelSessionRequest` (snake_case, as the spec's JSON Schema) */
+      requestBody: {
+        content: {
+          'application/json': unknown
+        }
+      }
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content?: never
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/acp/feed': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The product feed (ACP ProductsResponse), paginated by Link rel="next" */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number
+          cursor?: string
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content?: never
+        }
+      }
+    }
+    put?: never
+    post?: never
     delete?: never
     options?: never
     head?: never

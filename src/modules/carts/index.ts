@@ -94,7 +94,14 @@ export type { Cart, CartCoupon, CartItem, ShippingMethod } from './carts.schema.
 export { CartErrors } from './carts.errors.js'
 /** For routes outside carts that act on a cart (checkout): the same caller and header schema. */
 export { cartCallerOf } from './carts.routes.js'
-export { CartTokenHeaders } from './carts.schema.js'
+export {
+  AddItemBody,
+  CartParams,
+  CartSchema,
+  CartTokenHeaders,
+  CreateCartBody,
+  CreatedCartSchema,
+} from './carts.schema.js'
 export {
   allocateDiscount,
   computeTotals,

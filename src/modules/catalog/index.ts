@@ -35,7 +35,13 @@ export { catalogTypeDefs, productLoader } from './catalog.graphql.js'
 export { catalogAdminTypeDefs } from './catalog.admin-graphql.js'
 export { CatalogEvents, type ProductEventPayload } from './catalog.events.js'
 export type { AdminProductDto, ProductDto, ProductInput } from './catalog.schema.js'
-export { CurrencyQuery, IdOrSlugParams, ProductSchema } from './catalog.schema.js'
+export {
+  CurrencyQuery,
+  IdOrSlugParams,
+  ProductListQuery,
+  ProductPage,
+  ProductSchema,
+} from './catalog.schema.js'
 export type { VariantPricing } from './catalog.service.js'
 export type { CatalogApi } from './catalog.api.js'
 

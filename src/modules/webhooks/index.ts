@@ -5,6 +5,7 @@ import type { ModuleRuntime } from '../../platform/module.js'
 import type { PlatformDeps } from '../../platform/module.js'
 import * as createWebhooks from './migrations/2026_11_21_0830_create_webhooks.js'
 import * as addSecretRotation from './migrations/2026_11_21_1500_add_secret_rotation.js'
+import * as addManagedEndpoints from './migrations/2026_12_06_2340_add_managed_endpoints.js'
 import { countBreakerDisabled } from './webhooks.repo.js'
 import {
   createWebhookDeliveryService,
@@ -21,6 +22,7 @@ import type { WebhooksTables } from './webhooks.tables.js'
 export const webhooksMigrations: MigrationSet = {
   '2026_11_21_0830_create_webhooks': createWebhooks,
   '2026_11_21_1500_add_secret_rotation': addSecretRotation,
+  '2026_12_06_2340_add_managed_endpoints': addManagedEndpoints,
 }
 
 export interface WebhooksModule {
@@ -103,6 +105,8 @@ export {
   MAX_ATTEMPTS,
   RETRY_SCHEDULE_SECONDS,
   type DeliverJob,
+  type ManagedTarget,
+  type WebhookDeliveryService,
 } from './webhooks.delivery.js'
 export type { DeliveryDto, EndpointDto } from './webhooks.schema.js'
 export { webhooksTypeDefs } from './webhooks.graphql.js'

@@ -24,6 +24,7 @@ import {
   insertAttempt,
   insertDeliveries,
   listDeliveries,
+  upsertManagedEndpoint,
   reopenDelivery,
   resetFailures,
   unattemptedDeliveries,
@@ -36,7 +37,7 @@ import {
 import type { DeliveryDto, WebhookPageQueryDto } from './webhooks.schema.js'
 import { postWebhook, type SendResult } from './webhooks.sender.js'
 import type { SecretBox } from '../../platform/crypto.js'
-import { signaturesFor } from './webhooks.signing.js'
+import { merchantSignature, signaturesFor } from './webhooks.signing.js'
 import { checkWebhookUrl } from './webhooks.ssrf.js'
 
 export const DELIVER_JOB = 'webhooks.deliver'
@@ -59,9 +60,24 @@ export interface DeliverJob {
   traceparent?: string
 }
 
+/** The receiver a module keeps for its own deliveries (e.g. the agent platform's). */
+export interface ManagedTarget {
+  /** The module keeping it; the endpoint's id is `whe_<owner>`. */
+  owner: string
+  url: string
+  secret: string
+  scheme: 'acp'
+  description: string
+}
+
 export interface WebhookDeliveryService {
   /** The public events' subscriber: one delivery per matching enabled endpoint, and its first job. */
   fanout(event: DomainEvent): Promise<void>
+  /**
+   * One delivery of `body` to a module's own receiver, for the event it derives from (once per
+   * event: a redelivered event adds nothing), then retried and recorded like any other.
+   */
+  deliverTo(target: ManagedTarget, event: { id: string; type: string }, body: string): Promise<void>
   /** The job handler: one attempt, recorded, then the next one scheduled or the delivery closed. */
   deliver(job: DeliverJob): Promise<void>
   list(endpointId: string, query: WebhookPageQueryDto): Promise<Page<DeliveryDto>>
@@ -127,6 +143,19 @@ export function createWebhookDeliveryService(deps: {
     }
     const timestamp = Math.floor(Date.now() / 1000)
     const traceparent = currentTraceparent()
+    if (endpoint.signature_scheme === 'acp') {
+      const acpHeaders = {
+        ...(traceparent ? { traceparent } : {}),
+        'request-id': delivery.id,
+        timestamp: new Date(timestamp * 1000).toISOString(),
+        'merchant-signature': merchantSignature(
+          secrets.open(endpoint.id, endpoint.secret),
+          timestamp,
+          delivery.body,
+        ),
+      }
+      return postWebhook(url, acpHeaders, delivery.body, allowPrivateNetworks)
+    }
     const headers: Record<string, string> = {
       // The delivery span's context: the receiver may continue the trace.
       ...(traceparent ? { traceparent } : {}),
@@ -253,6 +282,33 @@ export function createWebhookDeliveryService(deps: {
       )
       // Also re-sends the first job of deliveries created by an earlier, interrupted run.
       for (const d of await unattemptedDeliveries(db, event.id)) {
+        await jobs.send(DELIVER_JOB, { deliveryId: d.id, attempt: 0 })
+      }
+    },
+
+    async deliverTo(target, event, body) {
+      const endpointId = `whe_${target.owner}`
+      await upsertManagedEndpoint(db, {
+        id: endpointId,
+        url: target.url,
+        secret: secrets.seal(endpointId, target.secret),
+        managed_by: target.owner,
+        signature_scheme: target.scheme,
+        description: target.description,
+      })
+      await insertDeliveries(db, [
+        {
+          id: newId('msg'),
+          endpoint_id: endpointId,
+          event_id: event.id,
+          event_type: event.type,
+          body,
+          next_attempt_at: new Date(),
+          completed_at: null,
+          claimed_until: null,
+        },
+      ])
+      for (const d of await unattemptedDeliveries(db, event.id, endpointId)) {
         await jobs.send(DELIVER_JOB, { deliveryId: d.id, attempt: 0 })
       }
     },

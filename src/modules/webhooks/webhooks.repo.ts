@@ -17,6 +17,8 @@ const ENDPOINT_COLUMNS = [
   'previous_secret_expires_at',
   'consecutive_failures',
   'disabled_reason',
+  'managed_by',
+  'signature_scheme',
   'created_at',
   'updated_at',
 ] as const
@@ -54,6 +56,33 @@ export type AttemptRow = Selectable<AttemptTable>
 
 export async function insertEndpoint(db: WebhooksDb, row: Insertable<EndpointTable>) {
   return db.insertInto('webhooks.endpoint').values(row).returningAll().executeTakeFirstOrThrow()
+}
+
+/** Creates or updates the endpoint a module keeps (its id is fixed: `whe_<owner>`). */
+export async function upsertManagedEndpoint(
+  db: WebhooksDb,
+  row: Pick<
+    Insertable<EndpointTable>,
+    'id' | 'url' | 'secret' | 'managed_by' | 'signature_scheme' | 'description'
+  >,
+): Promise<void> {
+  await db
+    .insertInto('webhooks.endpoint')
+    .values({
+      ...row,
+      events: '[]',
+      previous_secret: null,
+      previous_secret_expires_at: null,
+      disabled_reason: null,
+    })
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet({
+        url: row.url,
+        secret: row.secret,
+        signature_scheme: row.signature_scheme,
+      }),
+    )
+    .execute()
 }
 
 export async function findEndpoint(db: WebhooksDb, id: string): Promise<EndpointRow | undefined> {
@@ -95,6 +124,7 @@ export async function endpointsFor(db: WebhooksDb, type: string) {
     .selectFrom('webhooks.endpoint')
     .select(['id'])
     .where('enabled', '=', true)
+    .where('managed_by', 'is', null)
     .where((eb) =>
       eb.or([
         sql<boolean>`events @> ${JSON.stringify([type])}::jsonb`,
@@ -115,11 +145,12 @@ export async function insertDeliveries(db: WebhooksDb, rows: Insertable<Delivery
 }
 
 /** Deliveries of an event that no attempt has touched yet (their job may not have been sent). */
-export async function unattemptedDeliveries(db: WebhooksDb, eventId: string) {
+export async function unattemptedDeliveries(db: WebhooksDb, eventId: string, endpointId?: string) {
   return db
     .selectFrom('webhooks.delivery')
     .select(['id'])
     .where('event_id', '=', eventId)
+    .$if(endpointId !== undefined, (q) => q.where('endpoint_id', '=', endpointId!))
     .where('status', '=', 'pending')
     .where('attempt_count', '=', 0)
     .execute()

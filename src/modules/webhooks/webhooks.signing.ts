@@ -23,3 +23,12 @@ export function signaturesFor(
 ): string {
   return secrets.map((secret) => signatureFor(secret, id, timestamp, body)).join(' ')
 }
+
+/**
+ * The Agentic Commerce Protocol's `Merchant-Signature`: `t=<unix seconds>,v1=<hex HMAC-SHA256 of
+ * "t.body">`, keyed with the secret's UTF-8 bytes (the agent platform's shared secret).
+ */
+export function merchantSignature(secret: string, timestamp: number, body: string): string {
+  const mac = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')
+  return `t=${timestamp},v1=${mac}`
+}

@@ -20,9 +20,15 @@ export interface EndpointTable {
   /** Deliveries in a row that exhausted their retries; the circuit breaker trips on it. */
   consecutive_failures: Generated<number>
   disabled_reason: string | null
+  /** The module keeping this endpoint (it gets only that module's deliveries); null: an admin's. */
+  managed_by: string | null
+  /** How deliveries are signed: Standard Webhooks, or the ACP `Merchant-Signature`. */
+  signature_scheme: ColumnType<SignatureScheme, SignatureScheme | undefined, SignatureScheme>
   created_at: Timestamp
   updated_at: Timestamp
 }
+
+export type SignatureScheme = 'standard' | 'acp'
 
 export interface DeliveryTable {
   /** Also the `webhook-id` header: stable across retries. */

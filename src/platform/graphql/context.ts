@@ -1,7 +1,7 @@
-import type { TSchema, Static } from '@sinclair/typebox'
 import type { FastifyRequest } from 'fastify'
 import type { MercuriusContext } from 'mercurius'
 import { assertAccess, type Principal } from '../http/access.js'
+import type { InputValidator } from '../http/input-validator.js'
 
 /** Runs a money-moving mutation once per idempotency key, with the REST header's semantics. */
 export type Once = <T>(
@@ -19,7 +19,7 @@ export interface GraphqlExtras {
   /** Whether the caller's credential still holds (long-lived subscriptions re-check it). */
   stillValid: () => Promise<boolean>
   /** Validates an argument against the TypeBox schema the REST route uses (`validation_failed`). */
-  input: <S extends TSchema>(schema: S, value: unknown, path: string) => Static<S>
+  input: InputValidator
   once: Once
 }
 

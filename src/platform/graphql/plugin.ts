@@ -1,4 +1,3 @@
-import { AjvCompiler } from '@fastify/ajv-compiler'
 import type { TSchema } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import {
@@ -8,9 +7,9 @@ import {
   type DocumentNode,
 } from 'graphql'
 import mercurius, { type IResolvers, type MercuriusLoaders } from 'mercurius'
-import { CommonErrors } from '../errors.js'
 import { credentialStillValid, type Authenticator, type Principal } from '../http/access.js'
 import { runOnce, type IdempotencyOptions } from '../http/idempotency.js'
+import { inputValidator } from '../http/input-validator.js'
 import { cachingHandler, type CachedQueries } from './cache.js'
 import type { GraphqlContext, GraphqlExtras, Once } from './context.js'
 import { formatExecution, formattedError } from './errors.js'
@@ -53,31 +52,6 @@ interface ConnectionInit {
   orderToken?: unknown
 }
 
-function inputValidator(schemas: readonly TSchema[]) {
-  const external = Object.fromEntries(schemas.map((s) => [s.$id as string, s]))
-  const compile = AjvCompiler()(external, {
-    customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true },
-  })
-  const compiled = new WeakMap<TSchema, ReturnType<typeof compile>>()
-  return (schema: TSchema, value: unknown, path: string) => {
-    let check = compiled.get(schema)
-    if (!check) {
-      check = compile({ schema, method: 'POST', url: '/graphql', httpPart: 'body' })
-      compiled.set(schema, check)
-    }
-    if (check(value)) return value as never
-    const errors = (check.errors ?? []).map((e) => {
-      const params = e.params as { missingProperty?: string; additionalProperty?: string }
-      const leaf = params.missingProperty ?? params.additionalProperty
-      return {
-        path: `${path}${e.instancePath}${leaf ? `/${leaf}` : ''}`,
-        message: params.additionalProperty ? 'is not a known field' : (e.message ?? 'is invalid'),
-      }
-    })
-    throw CommonErrors.validation(errors)
-  }
-}
-
 /** Resolver (or loader) maps merged type by type: several parts may add to `Query`. */
 function mergeByType<T extends object>(maps: T[]): T {
   const merged: Record<string, Record<string, unknown>> = {}
@@ -117,7 +91,7 @@ function header(request: FastifyRequest, name: string): string | undefined {
  * them. Operations over the depth or cost limit are refused before they run.
  */
 export async function registerGraphql(app: FastifyInstance, options: GraphqlOptions) {
-  const input = inputValidator(options.schemas)
+  const input = inputValidator(options.schemas, '/graphql')
   const extraRules = options.production ? [NoSchemaIntrospectionCustomRule] : []
   const once = (request: FastifyRequest): Once => {
     const idempotency = options.idempotency

@@ -24,7 +24,15 @@ function bearerCredential(request: FastifyRequest): string | undefined {
   return match?.[1]
 }
 
-export function callerBinding(request: FastifyRequest, serverKey: Buffer | null): CallerBinding {
+/**
+ * `guestTokens`, when given, are the guest credentials an operation carries in its arguments (an
+ * MCP tool's `cartToken`), in place of the `X-Cart-Token` / `X-Order-Token` headers.
+ */
+export function callerBinding(
+  request: FastifyRequest,
+  serverKey: Buffer | null,
+  guestTokens?: readonly string[],
+): CallerBinding {
   const principal = request.principal
   if (principal?.via === 'api_key') {
     const credential = bearerCredential(request)
@@ -34,7 +42,7 @@ export function callerBinding(request: FastifyRequest, serverKey: Buffer | null)
     }
   }
   if (principal) return { scope: `sub:${principal.subject}`, material: serverKey }
-  const tokens = GUEST_TOKEN_HEADERS.map((h) => request.headers[h]).filter(
+  const tokens = (guestTokens ?? GUEST_TOKEN_HEADERS.map((h) => request.headers[h])).filter(
     (t): t is string => typeof t === 'string' && t !== '',
   )
   if (tokens.length === 0) return { scope: 'anonymous', material: null }

@@ -237,7 +237,10 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
   })
 }
 
-/** One operation of a request that takes its own idempotency key (a GraphQL mutation's argument). */
+/**
+ * One operation of a request that takes its own idempotency key (a GraphQL mutation's argument,
+ * an MCP tool's).
+ */
 export interface KeyedOperation {
   /** Stored as the key's route: `graphql:checkout`, `graphql:refundOrder`. */
   route: string
@@ -246,6 +249,8 @@ export interface KeyedOperation {
   input: unknown
   /** Top-level fields of the result that hold a secret (sealed as for REST replies). */
   secrets?: readonly string[]
+  /** Guest tokens sent as arguments rather than headers: they scope the key and seal secrets. */
+  guestTokens?: readonly string[]
 }
 
 /**
@@ -262,7 +267,7 @@ export async function runOnce<T>(
 ): Promise<{ value: T; replayed: boolean }> {
   const key = validKey(operation.key)
   const serverKey = options.sealingKey ? Buffer.from(options.sealingKey, 'base64') : null
-  const binding = callerBinding(request, serverKey)
+  const binding = callerBinding(request, serverKey, operation.guestTokens)
   const id: KeyId = { scope: binding.scope, method: 'GRAPHQL', route: operation.route, key }
   const secrets = operation.secrets ?? []
   const sealer: Sealer =

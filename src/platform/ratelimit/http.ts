@@ -21,6 +21,12 @@ export interface RouteRateLimit {
   accountQuota?: QuotaName
   /** Also counted per signed-in principal, on top of `user` (writes a person may not flood). */
   principalQuota?: QuotaName
+  /**
+   * The route carries several operations per request (MCP's JSON-RPC messages): its handler
+   * charges each with {@link chargeCaller}, and the hooks count nothing (a refused credential
+   * still counts against `default`).
+   */
+  perOperation?: boolean
 }
 
 /**
@@ -105,6 +111,22 @@ export async function chargeQuota(
   await count(store, request, reply, policy, key)
 }
 
+/**
+ * Charges one request's worth of the caller's usual quota, as the hooks charge a route with no
+ * quota of its own: `user` per principal when signed in, else `default` per IP.
+ */
+export async function chargeCaller(
+  store: RateLimitStore,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
+  if (!store.settings.enabled) return
+  if (request.principal) {
+    return count(store, request, reply, 'user', `sub:${request.principal.subject}`)
+  }
+  return count(store, request, reply, 'default', `ip:${request.ip}`)
+}
+
 /** The per-account key of a body value (an email, an MFA token), hashed as the routes hash it. */
 export function accountKey(value: string): string {
   return `acct:${hashKey(value.trim().toLowerCase())}`
@@ -134,7 +156,7 @@ export function registerRateLimiting(app: FastifyInstance, store: RateLimitStore
   if (!store.settings.enabled) return
   app.addHook('onRequest', async (request, reply) => {
     const limit = routeLimit(request)
-    if (limit === false) return
+    if (limit === false || limit.perOperation) return
     if (limit.quota) return count(store, request, reply, limit.quota, `ip:${request.ip}`)
     if (!request.headers.authorization) {
       return count(store, request, reply, 'default', `ip:${request.ip}`)
@@ -143,7 +165,7 @@ export function registerRateLimiting(app: FastifyInstance, store: RateLimitStore
   // preParsing runs after every onRequest hook, so the access control has set the principal.
   app.addHook('preParsing', async (request, reply, payload) => {
     const limit = routeLimit(request)
-    if (limit !== false && !limit.quota && request.principal) {
+    if (limit !== false && !limit.quota && !limit.perOperation && request.principal) {
       await count(store, request, reply, 'user', `sub:${request.principal.subject}`)
     }
     if (limit !== false && limit.principalQuota && request.principal) {

@@ -21,6 +21,8 @@ export const PERMISSIONS = [
   'api_keys:manage',
   'audit:read',
   'jobs:read',
+  /** An agent platform's API key: the Agentic Commerce Protocol's checkout sessions at /acp. */
+  'agentic_checkout',
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 

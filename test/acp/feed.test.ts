@@ -1,24 +1,34 @@
 import assert from 'node:assert/strict'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { createTestContext, type TestContext } from '../helpers/context.js'
 import { createProduct } from '../helpers/catalog.js'
+import { imageBytes, upload, type UploadedImage } from '../helpers/media.js'
 import { agent, apiKey, assertConforms } from './support.js'
 
 let ctx: TestContext
 let key: string
+let mediaDir: string
 
 type Feed = {
   products: {
     id: string
+    media?: { type: string; url: string; alt_text?: string; width: number; height: number }[]
     variants: { id: string; price: { amount: number }; availability: { available: boolean } }[]
   }[]
 }
 
 before(async () => {
-  ctx = await createTestContext()
+  mediaDir = await mkdtemp(path.join(tmpdir(), 'emporium-acp-media-'))
+  ctx = await createTestContext({ MEDIA_DIR: mediaDir })
   key = await apiKey(ctx, ['agentic_checkout'])
 })
-after(async () => ctx.close())
+after(async () => {
+  await ctx.close()
+  await rm(mediaDir, { recursive: true, force: true })
+})
 
 test('the feed lists published products with stock, validates against the feed schema, and pages by Link', async () => {
   const staff = await ctx.tokenFor('staff')
@@ -31,6 +41,14 @@ test('the feed lists published products with stock, validates against the feed s
   const b = await createProduct(ctx, staff, { variants: [{ price: 900, onHand: 1 }] })
   const soldOut = await createProduct(ctx, staff, { variants: [{ onHand: 0 }] })
   const draft = await createProduct(ctx, staff, { status: 'draft' })
+  const photo = {
+    bytes: await imageBytes('jpeg', 640, 480),
+    filename: 'a.jpg',
+    contentType: 'image/jpeg',
+  }
+  const uploaded = await upload(ctx, staff, a.id, photo, { alt: 'Front view' })
+  assert.equal(uploaded.statusCode, 201, uploaded.body)
+  const image = uploaded.json() as UploadedImage
 
   const res = await agent(ctx, key).get('/acp/feed')
   assert.equal(res.statusCode, 200, res.body)
@@ -40,6 +58,13 @@ test('the feed lists published products with stock, validates against the feed s
   assert.deepEqual(ids.sort(), [a.id, b.id].sort())
   assert.ok(!ids.includes(soldOut.id) && !ids.includes(draft.id))
   const listed = feed.products.find((p) => p.id === a.id)!
+  assert.deepEqual(
+    listed.media,
+    [{ type: 'image', url: image.url, alt_text: 'Front view', width: 640, height: 480 }],
+    "the product's images, with absolute URLs",
+  )
+  assert.ok(new URL(image.url).pathname.startsWith('/media/'))
+  assert.equal(feed.products.find((p) => p.id === b.id)!.media, undefined, 'no images, no media')
   assert.deepEqual(
     listed.variants.map((v) => [v.price.amount, v.availability.available]),
     [

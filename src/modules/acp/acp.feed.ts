@@ -19,9 +19,9 @@ const FeedQuery = Type.Object(
 const CACHE_CONTROL = 'private, max-age=60'
 
 /**
- * One catalog product as the feed spec's `Product`. The mapping point for what the catalog adds
- * later: product images become `media` (`{ type: 'image', url, alt_text }`), per variant too.
- * The feed schema has no ratings member.
+ * One catalog product as the feed spec's `Product`: its images in order become `media` (the
+ * re-encoded originals, absolute URLs, with their size and alt text). The feed schema has no
+ * member for ratings, so they are not sent.
  */
 export function toFeedProduct(product: ProductDto, productUrl: (slug: string) => string) {
   const categories = product.categories.map((c) => ({ value: c.name, taxonomy: 'merchant' }))
@@ -30,6 +30,17 @@ export function toFeedProduct(product: ProductDto, productUrl: (slug: string) =>
     title: product.title,
     ...(product.description ? { description: { plain: product.description } } : {}),
     url: productUrl(product.slug),
+    ...(product.images.length > 0
+      ? {
+          media: product.images.map((image) => ({
+            type: 'image',
+            url: image.url,
+            ...(image.alt ? { alt_text: image.alt } : {}),
+            width: image.width,
+            height: image.height,
+          })),
+        }
+      : {}),
     variants: product.variants.map((v) => ({
       id: v.id,
       title: v.title ? `${product.title} - ${v.title}` : product.title,

@@ -90,3 +90,48 @@ test("an ACP order's events reach the agent platform, signed with Merchant-Signa
   assert.equal(await deliverAll(), 0)
   assert.equal(receiver.received.length, 2)
 })
+
+test('the managed endpoint can be disabled and enabled, but its URL, secret and existence follow the configuration', async () => {
+  const admin = await ctx.tokenFor('admin')
+  const base = '/v1/admin/webhook-endpoints'
+  const listed = await ctx.as(admin).get(`${base}?limit=100`)
+  const endpoints = (listed.json() as { data: { id: string; managedBy: string | null }[] }).data
+  assert.equal(
+    endpoints.find((e) => e.id === 'whe_acp')?.managedBy,
+    'acp',
+    'made by the first test',
+  )
+
+  const refused = [
+    await ctx.as(admin).patch(`${base}/whe_acp`, { url: 'https://elsewhere.example/hook' }),
+    await ctx.as(admin).patch(`${base}/whe_acp`, { enabled: false, description: 'mine' }),
+    await ctx.as(admin).post(`${base}/whe_acp/rotate-secret`, {}),
+    await ctx.as(admin).delete(`${base}/whe_acp`),
+  ]
+  for (const res of refused) {
+    assert.equal(res.statusCode, 409, res.body)
+    assert.equal((res.json() as { code: string }).code, 'webhook_endpoint_managed')
+  }
+  const unchanged = (await ctx.as(admin).get(`${base}/whe_acp`)).json() as {
+    url: string
+    enabled: boolean
+    description: string | null
+    previousSecretExpiresAt: string | null
+  }
+  assert.equal(unchanged.url, receiver.url)
+  assert.equal(unchanged.enabled, true, 'the refused PATCH changed nothing, enabled included')
+  assert.notEqual(unchanged.description, 'mine')
+  assert.equal(unchanged.previousSecretExpiresAt, null, 'no rotation happened')
+
+  const off = await ctx.as(admin).post(`${base}/whe_acp/disable`)
+  assert.equal(off.statusCode, 200, off.body)
+  assert.equal((off.json() as { enabled: boolean }).enabled, false)
+  const on = await ctx.as(admin).patch(`${base}/whe_acp`, { enabled: true })
+  assert.equal(on.statusCode, 200, on.body)
+  assert.equal((on.json() as { enabled: boolean }).enabled, true)
+
+  // An endpoint made through the API is nobody's module's.
+  const own = await ctx.as(admin).post(base, { url: receiver.url, events: ['order.paid'] })
+  assert.equal(own.statusCode, 201, own.body)
+  assert.equal((own.json() as { managedBy: string | null }).managedBy, null)
+})

@@ -7679,6 +7679,8 @@ export interface paths {
                 disabledReason: string | null
                 /** @description After a rotation, until when deliveries are also signed with the old secret */
                 previousSecretExpiresAt: string | null
+                /** @description The module that keeps this endpoint (`acp`): its URL and secret follow that module’s configuration and it may only be enabled or disabled (409 otherwise); null for endpoints made through this API */
+                managedBy: string | null
                 /** Format: date-time */
                 createdAt: string
                 /** Format: date-time */
@@ -7791,6 +7793,8 @@ export interface paths {
               disabledReason: string | null
               /** @description After a rotation, until when deliveries are also signed with the old secret */
               previousSecretExpiresAt: string | null
+              /** @description The module that keeps this endpoint (`acp`): its URL and secret follow that module’s configuration and it may only be enabled or disabled (409 otherwise); null for endpoints made through this API */
+              managedBy: string | null
               /** Format: date-time */
               createdAt: string
               /** Format: date-time */
@@ -7889,6 +7893,8 @@ export interface paths {
               disabledReason: string | null
               /** @description After a rotation, until when deliveries are also signed with the old secret */
               previousSecretExpiresAt: string | null
+              /** @description The module that keeps this endpoint (`acp`): its URL and secret follow that module’s configuration and it may only be enabled or disabled (409 otherwise); null for endpoints made through this API */
+              managedBy: string | null
               /** Format: date-time */
               createdAt: string
               /** Format: date-time */
@@ -8010,6 +8016,15 @@ export interface paths {
           }
         }
         /** @description Default Response */
+        409: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description Default Response */
         429: {
           headers: {
             [name: string]: unknown
@@ -8086,6 +8101,8 @@ export interface paths {
               disabledReason: string | null
               /** @description After a rotation, until when deliveries are also signed with the old secret */
               previousSecretExpiresAt: string | null
+              /** @description The module that keeps this endpoint (`acp`): its URL and secret follow that module’s configuration and it may only be enabled or disabled (409 otherwise); null for endpoints made through this API */
+              managedBy: string | null
               /** Format: date-time */
               createdAt: string
               /** Format: date-time */
@@ -8122,6 +8139,15 @@ export interface paths {
         }
         /** @description Default Response */
         404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description Default Response */
+        409: {
           headers: {
             [name: string]: unknown
           }
@@ -8189,6 +8215,8 @@ export interface paths {
               disabledReason: string | null
               /** @description After a rotation, until when deliveries are also signed with the old secret */
               previousSecretExpiresAt: string | null
+              /** @description The module that keeps this endpoint (`acp`): its URL and secret follow that module’s configuration and it may only be enabled or disabled (409 otherwise); null for endpoints made through this API */
+              managedBy: string | null
               /** Format: date-time */
               createdAt: string
               /** Format: date-time */
@@ -8296,6 +8324,8 @@ export interface paths {
               disabledReason: string | null
               /** @description After a rotation, until when deliveries are also signed with the old secret */
               previousSecretExpiresAt: string | null
+              /** @description The module that keeps this endpoint (`acp`): its URL and secret follow that module’s configuration and it may only be enabled or disabled (409 otherwise); null for endpoints made through this API */
+              managedBy: string | null
               /** Format: date-time */
               createdAt: string
               /** Format: date-time */
@@ -8413,6 +8443,8 @@ export interface paths {
               disabledReason: string | null
               /** @description After a rotation, until when deliveries are also signed with the old secret */
               previousSecretExpiresAt: string | null
+              /** @description The module that keeps this endpoint (`acp`): its URL and secret follow that module’s configuration and it may only be enabled or disabled (409 otherwise); null for endpoints made through this API */
+              managedBy: string | null
               /** Format: date-time */
               createdAt: string
               /** Format: date-time */
@@ -8451,6 +8483,15 @@ export interface paths {
         }
         /** @description Default Response */
         404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': components['schemas']['Problem']
+          }
+        }
+        /** @description Default Response */
+        409: {
           headers: {
             [name: string]: unknown
           }

@@ -51,7 +51,13 @@ export function Webhooks() {
                   : `Disabled${e.disabledReason ? `: ${e.disabledReason}` : ''}`}{' '}
                 · {e.events.join(', ')}
               </p>
-              <EndpointActions id={e.id} enabled={e.enabled} />
+              {e.managedBy && (
+                <p className="muted">
+                  Kept by the {e.managedBy} module: its URL and secret follow the server&apos;s
+                  configuration.
+                </p>
+              )}
+              <EndpointActions id={e.id} enabled={e.enabled} managed={e.managedBy !== null} />
               <button
                 type="button"
                 className="link"
@@ -119,7 +125,8 @@ function NewEndpoint() {
   )
 }
 
-function EndpointActions({ id, enabled }: { id: string; enabled: boolean }) {
+function EndpointActions(props: { id: string; enabled: boolean; managed: boolean }) {
+  const { id, enabled } = props
   const queryClient = useQueryClient()
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['webhooks'] })
   const toggle = useMutation({
@@ -152,17 +159,20 @@ function EndpointActions({ id, enabled }: { id: string; enabled: boolean }) {
         >
           {enabled ? 'Disable' : 'Enable'}
         </button>
-        <button
-          type="button"
-          className="secondary"
-          disabled={rotate.isPending}
-          onClick={() =>
-            window.confirm('Rotate the signing secret? The old one keeps working for 24 hours.') &&
-            rotate.mutate()
-          }
-        >
-          Rotate secret
-        </button>
+        {!props.managed && (
+          <button
+            type="button"
+            className="secondary"
+            disabled={rotate.isPending}
+            onClick={() =>
+              window.confirm(
+                'Rotate the signing secret? The old one keeps working for 24 hours.',
+              ) && rotate.mutate()
+            }
+          >
+            Rotate secret
+          </button>
+        )}
       </div>
     </div>
   )

@@ -23,6 +23,15 @@ export const WebhookErrors = {
       detail: `The endpoint URL ${reason}.`,
       errors: [{ path: '/url', message: reason }],
     }),
+  ENDPOINT_MANAGED: (endpointId: string, owner: string) =>
+    new AppError({
+      kind: 'conflict',
+      code: 'webhook_endpoint_managed',
+      title: 'Webhook endpoint kept by a module',
+      detail:
+        `Endpoint ${endpointId} is kept by the ${owner} module: its URL and secret follow that ` +
+        "module's configuration. It can only be enabled or disabled here.",
+    }),
   ENDPOINT_DISABLED: (endpointId: string) =>
     new AppError({
       kind: 'conflict',

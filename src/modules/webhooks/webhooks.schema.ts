@@ -23,6 +23,12 @@ export const EndpointSchema = Type.Object(
     previousSecretExpiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
       description: 'After a rotation, until when deliveries are also signed with the old secret',
     }),
+    managedBy: Type.Union([Type.String(), Type.Null()], {
+      description:
+        'The module that keeps this endpoint (`acp`): its URL and secret follow that module’s ' +
+        'configuration and it may only be enabled or disabled (409 otherwise); null for ' +
+        'endpoints made through this API',
+    }),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
   },

@@ -49,6 +49,7 @@ export function endpointDto(row: EndpointRow): EndpointDto {
       row.previous_secret && row.previous_secret_expires_at
         ? row.previous_secret_expires_at.toISOString()
         : null,
+    managedBy: row.managed_by,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   }
@@ -70,6 +71,11 @@ export function createWebhookEndpointService(deps: {
     const row = await findEndpoint(db, id)
     if (!row) throw WebhookErrors.ENDPOINT_NOT_FOUND(id)
     return row
+  }
+
+  /** A module's own endpoint takes its URL and secret from configuration: a change would not last. */
+  function assertUnmanaged(row: EndpointRow): void {
+    if (row.managed_by) throw WebhookErrors.ENDPOINT_MANAGED(row.id, row.managed_by)
   }
 
   return {
@@ -101,7 +107,8 @@ export function createWebhookEndpointService(deps: {
     },
 
     async update(id, patch) {
-      await load(id)
+      const current = await load(id)
+      if (Object.keys(patch).some((field) => field !== 'enabled')) assertUnmanaged(current)
       if (patch.url !== undefined) await assertAllowed(patch.url)
       const row = await updateEndpoint(db, id, {
         ...(patch.url !== undefined ? { url: patch.url } : {}),
@@ -119,6 +126,7 @@ export function createWebhookEndpointService(deps: {
 
     async rotateSecret(id, input) {
       const current = await load(id)
+      assertUnmanaged(current)
       const overlap = input.overlapSeconds ?? DEFAULT_ROTATION_OVERLAP_SECONDS
       const secret = newSigningSecret()
       const row = await updateEndpoint(db, id, {
@@ -131,6 +139,7 @@ export function createWebhookEndpointService(deps: {
     },
 
     async remove(id) {
+      assertUnmanaged(await load(id))
       if (!(await deleteEndpoint(db, id))) throw WebhookErrors.ENDPOINT_NOT_FOUND(id)
     },
   }

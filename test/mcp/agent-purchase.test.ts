@@ -4,7 +4,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { ADDRESS, stockedVariant } from '../checkout/support.js'
 import { createCategory, createProduct } from '../helpers/catalog.js'
 import { createTestContext, engine, uniqueSuffix, type TestContext } from '../helpers/context.js'
-import { call, connectAgent, refusal } from './support.js'
+import { call, connectAgent, guestCart, refusal } from './support.js'
 
 interface Product {
   id: string
@@ -237,20 +237,9 @@ describe(`MCP server: checkout retries on ${engine}`, () => {
     await ctx.close()
   })
 
-  async function guestCart(variantId: string) {
-    const cart = await call<Cart>(agent, 'create_cart', {})
-    await call(agent, 'add_to_cart', {
-      cartId: cart.id,
-      cartToken: cart.token,
-      variantId,
-      quantity: 1,
-    })
-    return { cartId: cart.id, cartToken: cart.token! }
-  }
-
   test('a retry with the idempotencyKey gets the first order and token back, charged once', async () => {
     const product = await createProduct(ctx, staff, { variants: [{ onHand: 5 }] })
-    const cart = await guestCart(product.variants[0]!.id)
+    const cart = await guestCart(agent, product.variants[0]!.id)
     const args = {
       ...cart,
       email: 'retry@example.test',
@@ -278,7 +267,7 @@ describe(`MCP server: checkout retries on ${engine}`, () => {
 
   test('the same key with other arguments is idempotency_key_reused', async () => {
     const variantId = await stockedVariant(ctx, staff, 5)
-    const cart = await guestCart(variantId)
+    const cart = await guestCart(agent, variantId)
     const key = `mcp-${uniqueSuffix()}`
     const base = {
       ...cart,

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { ADDRESS, stockedVariant } from '../checkout/support.js'
 import { createTestContext, engine, type TestContext } from '../helpers/context.js'
-import { call, connectAgent, refusal } from './support.js'
+import { call, connectAgent, guestCart, refusal } from './support.js'
 
 interface Cart {
   id: string
@@ -51,41 +51,24 @@ describe(`MCP server: refused tool calls on ${engine}`, () => {
 
   test('checkout with too little stock is out_of_stock and places no order', async () => {
     const variantId = await stockedVariant(ctx, staff, 1)
-    const cart = await call<Cart>(agent, 'create_cart', {})
-    await call(agent, 'add_to_cart', {
-      cartId: cart.id,
-      cartToken: cart.token,
-      variantId,
-      quantity: 2,
-    })
+    const cart = await guestCart(agent, variantId, 2)
     const problem = await refusal(agent, 'checkout', {
-      cartId: cart.id,
-      cartToken: cart.token,
+      ...cart,
       email: 'short@example.test',
       shippingAddress: ADDRESS,
       paymentToken: 'tok_visa',
     })
     assert.equal(problem.code, 'out_of_stock')
     assert.equal(problem.status, 409)
-    const open = await call<{ status: string }>(agent, 'get_cart', {
-      cartId: cart.id,
-      cartToken: cart.token,
-    })
+    const open = await call<{ status: string }>(agent, 'get_cart', cart)
     assert.equal(open.status, 'open')
   })
 
   test('a declined card is payment_declined', async () => {
     const variantId = await stockedVariant(ctx, staff, 5)
-    const cart = await call<Cart>(agent, 'create_cart', {})
-    await call(agent, 'add_to_cart', {
-      cartId: cart.id,
-      cartToken: cart.token,
-      variantId,
-      quantity: 1,
-    })
+    const cart = await guestCart(agent, variantId)
     const problem = await refusal(agent, 'checkout', {
-      cartId: cart.id,
-      cartToken: cart.token,
+      ...cart,
       email: 'declined@example.test',
       shippingAddress: ADDRESS,
       paymentToken: 'tok_declined',
@@ -115,21 +98,14 @@ describe(`MCP server: refused tool calls on ${engine}`, () => {
 
   test('a wrong order token is order_not_found', async () => {
     const variantId = await stockedVariant(ctx, staff, 5)
-    const cart = await call<Cart>(agent, 'create_cart', {})
-    await call(agent, 'add_to_cart', {
-      cartId: cart.id,
-      cartToken: cart.token,
-      variantId,
-      quantity: 1,
-    })
+    const cart = await guestCart(agent, variantId)
     const placed = await call<{ order: { id: string }; orderToken: string }>(agent, 'checkout', {
-      cartId: cart.id,
-      cartToken: cart.token,
+      ...cart,
       email: 'guest@example.test',
       shippingAddress: ADDRESS,
       paymentToken: 'tok_visa',
     })
-    for (const orderToken of [`${placed.orderToken}x`, cart.token, undefined]) {
+    for (const orderToken of [`${placed.orderToken}x`, cart.cartToken, undefined]) {
       const problem = await refusal(agent, 'get_order', {
         orderId: placed.order.id,
         ...(orderToken ? { orderToken } : {}),

@@ -50,3 +50,10 @@ export async function refusal(
   assert.equal(text?.type, 'text')
   return JSON.parse((text as { text: string }).text) as ToolProblem
 }
+
+/** A guest's cart holding `quantity` of one variant, filled through the tools. */
+export async function guestCart(agent: Client, variantId: string, quantity = 1) {
+  const cart = await call<{ id: string; token: string }>(agent, 'create_cart', {})
+  await call(agent, 'add_to_cart', { cartId: cart.id, cartToken: cart.token, variantId, quantity })
+  return { cartId: cart.id, cartToken: cart.token }
+}

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
 import { jsonArrayFrom } from 'kysely/helpers/postgres'
+import { containsPattern } from '../../platform/db/like.js'
 import type { OrderEvent, OrderState, OrderStatus, RecordedOrderEvent } from './orders.state.js'
 import type { OrdersTables, RefundStatus, RefundTable } from './orders.tables.js'
 
@@ -209,7 +210,7 @@ export function listOrders(db: OrdersDb, filter: OrderFilter) {
   if (filter.status) query = query.where('status', '=', filter.status)
   if (filter.email) query = query.where('email', '=', filter.email.toLowerCase())
   if (filter.q) {
-    const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    const like = containsPattern(filter.q)
     query = query.where((eb) => eb.or([eb('number', 'ilike', like), eb('email', 'ilike', like)]))
   }
   if (filter.createdFrom) query = query.where('created_at', '>=', filter.createdFrom)

@@ -134,6 +134,9 @@ export async function updateUserName(
   return Number(result.numUpdatedRows) > 0
 }
 
+/** What deleting an account leaves in place of the password hash: no password verifies. */
+export const DELETED_PASSWORD_HASH = '!deleted'
+
 /**
  * Replaces every personal field and disables the account, keeping the row (and its id) so
  * orders and audit entries keep their reference. The password hash becomes a value no password
@@ -145,7 +148,7 @@ export async function anonymiseUser(trx: AccountDb, userId: string): Promise<voi
     .set({
       email: `deleted+${userId}@invalid`,
       name: 'Deleted user',
-      password_hash: '!deleted',
+      password_hash: DELETED_PASSWORD_HASH,
       status: 'disabled',
       email_verified_at: null,
       updated_at: sql<Date>`now()`,

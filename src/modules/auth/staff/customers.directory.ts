@@ -1,10 +1,9 @@
 import type { Kysely } from 'kysely'
+import { containsPattern } from '../../../platform/db/like.js'
 import { cursorId, toPage, type Page } from '../../../platform/pagination.js'
+import { DELETED_PASSWORD_HASH } from '../account/account.repo.js'
 import type { AuthTables } from '../core/auth.tables.js'
 import type { CustomerListInput, CustomerSummary } from './customers.schema.js'
-
-/** What deleting an account leaves in place of the password hash (see anonymiseUser). */
-const DELETED_HASH = '!deleted'
 
 const COLUMNS = [
   'id',
@@ -21,10 +20,6 @@ export interface CustomerDirectory {
   list(query: CustomerListInput): Promise<Page<CustomerSummary>>
 }
 
-function likePattern(q: string): string {
-  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-}
-
 export function createCustomerDirectory(db: Kysely<AuthTables>): CustomerDirectory {
   return {
     async list(input) {
@@ -34,10 +29,10 @@ export function createCustomerDirectory(db: Kysely<AuthTables>): CustomerDirecto
         .selectFrom('auth.user')
         .select(COLUMNS)
         .where('role', '=', 'customer')
-        .where('password_hash', '!=', DELETED_HASH)
+        .where('password_hash', '!=', DELETED_PASSWORD_HASH)
       const q = input.q?.trim()
       if (q) {
-        const like = likePattern(q)
+        const like = containsPattern(q)
         query = query.where((eb) => eb.or([eb('email', 'ilike', like), eb('name', 'ilike', like)]))
       }
       // Ids are time-ordered (newId), so the id alone is the newest-first keyset.
